@@ -1,0 +1,84 @@
+"use strict";
+const assert = require("assert");
+const { sampleReader, rmsLevel } = require("../../dist/simulator/silence");
+const { createAudioMeter } = require("../../dist/simulator/audio-meter");
+const { bytesPerSample } = require("../../dist/core/audio-format");
+
+/** Encodes floats (-1..1) in a PCM format, as a client would send them. */
+function encode(format, values) {
+  const size = bytesPerSample(format);
+  const be = format.endsWith("be");
+  const buf = Buffer.alloc(values.length * size);
+  values.forEach((v, i) => {
+    const off = i * size;
+    if (format.startsWith("pcm_f")) {
+      if (size === 4) be ? buf.writeFloatBE(v, off) : buf.writeFloatLE(v, off);
+      else be ? buf.writeDoubleBE(v, off) : buf.writeDoubleLE(v, off);
+      return;
+    }
+    const full = 2 ** (size * 8 - 1);
+    const int = Math.max(-full, Math.min(full - 1, Math.round(v * (full - 1))));
+    if (format.startsWith("pcm_u")) be ? buf.writeUIntBE(int + full, off, size) : buf.writeUIntLE(int + full, off, size);
+    else be ? buf.writeIntBE(int, off, size) : buf.writeIntLE(int, off, size);
+  });
+  return buf;
+}
+
+const sine = (n) => Array.from({ length: n }, (_, i) => 0.5 * Math.sin((2 * Math.PI * i) / 16));
+const zeros = (n) => new Array(n).fill(0);
+
+describe("simulator: PCM energy", function () {
+  const PCM = [
+    "pcm_s8", "pcm_u8", "pcm_s16le", "pcm_s16be", "pcm_u16le", "pcm_s24le", "pcm_s24be",
+    "pcm_s32le", "pcm_s32be", "pcm_u32be", "pcm_f32le", "pcm_f32be", "pcm_f64le", "pcm_f64be",
+  ];
+  for (const format of PCM) {
+    it(`tells a tone from silence in ${format}`, () => {
+      const read = sampleReader(format);
+      const size = bytesPerSample(format);
+      const loud = rmsLevel(encode(format, sine(160)), read, size);
+      const quiet = rmsLevel(encode(format, zeros(160)), read, size);
+      assert.ok(Math.abs(loud - 0.5 / Math.SQRT2) < 0.02, `tone RMS ${loud}`);
+      assert.ok(quiet < 0.01, `silence RMS ${quiet}`);
+    });
+  }
+
+  it("decodes G.711 mu-law: 0xFF is zero, 0x80/0x00 are near full scale", () => {
+    const read = sampleReader("mulaw");
+    assert.strictEqual(read(Buffer.from([0xff]), 0), 0);
+    assert.ok(read(Buffer.from([0x80]), 0) > 0.97 && read(Buffer.from([0x00]), 0) < -0.97);
+    assert.ok(rmsLevel(Buffer.alloc(80, 0xff), read, 1) < 0.01);
+    assert.ok(rmsLevel(Buffer.from(new Array(80).fill(0).map((_, i) => (i % 2 ? 0x80 : 0x00))), read, 1) > 0.9);
+  });
+
+  it("decodes G.711 A-law: 0xD5 is the smallest positive step, 0xAA/0x2A near full scale", () => {
+    const read = sampleReader("alaw");
+    assert.strictEqual(read(Buffer.from([0xd5]), 0), 8 / 32768);
+    assert.ok(read(Buffer.from([0xaa]), 0) > 0.97 && read(Buffer.from([0x2a]), 0) < -0.97);
+    assert.ok(rmsLevel(Buffer.alloc(80, 0xd5), read, 1) < 0.01);
+  });
+
+  it("meters stereo f32be in 10 ms windows and holds partial frames for the next chunk", () => {
+    const meter = createAudioMeter(
+      { kind: "raw", spec: { format: "pcm_f32be", sampleRate: 8000, channels: 2 } },
+      { silenceThreshold: 0.01, containerBytesPerMs: 4 },
+    );
+    // 20 ms of tone then 20 ms of zeros, 2 channels interleaved: 320 samples * 4 bytes.
+    const audio = encode("pcm_f32be", [...sine(320), ...zeros(320)]);
+    const first = meter.measure(audio.subarray(0, 1001)); // ends 1 byte into a frame (8 bytes per frame)
+    const second = meter.measure(audio.subarray(1001));
+    const pieces = [...first, ...second];
+    const total = pieces.reduce((s, p) => s + p.ms, 0);
+    assert.ok(Math.abs(total - 40) < 1e-9, `total ${total}`);
+    // Windows restart at each chunk: 640 + 360 bytes of tone, then a window straddling the
+    // tone's last 280 bytes (still loud enough), then silence.
+    assert.deepStrictEqual(first.map((p) => [p.ms, p.speech]), [[10, true], [5.625, true]]);
+    assert.deepStrictEqual(second.map((p) => [p.ms, p.speech]), [[10, true], [10, false], [4.375, false]]);
+    assert.strictEqual(meter.msOf(audio.length), 40);
+  });
+
+  it("counts container bytes as speech at the fake byte rate", () => {
+    const meter = createAudioMeter({ kind: "container", format: "ogg" }, { silenceThreshold: 0.01, containerBytesPerMs: 4 });
+    assert.deepStrictEqual(meter.measure(Buffer.alloc(480)), [{ ms: 120, speech: true }]);
+  });
+});
