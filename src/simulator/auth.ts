@@ -48,7 +48,7 @@ export function checkKey(key: string, options: ResolvedOptions, store: TempKeySt
 }
 
 export function legacyCutoffPassed(options: ResolvedOptions): boolean {
-  return options.auth.now().getTime() >= Date.parse(`${options.auth.startMessageCutoff}T00:00:00Z`);
+  return options.auth.now().getTime() >= options.auth.startMessageCutoffMs;
 }
 
 export function authenticateUpgrade(req: IncomingMessage, options: ResolvedOptions, store: TempKeyStore): UpgradeAuth {

@@ -286,7 +286,7 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
   private sendResult(): void {
     if (!this.recogniser) return;
     this.lastResultAudioMs = this.audioMs;
-    this.send({ ...this.recogniser.takeResult() });
+    this.send(this.recogniser.takeResult());
   }
 
   /** End of stream (`""`): everything turns final, then `finished: true`, then close 1000. */
@@ -298,7 +298,7 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
     if (this.options.flushScriptOnEnd) recogniser.flushScript();
     recogniser.finalizeAll(null);
     const last = recogniser.takeResult();
-    if (last.tokens.length > 0) this.send({ ...last });
+    if (last.tokens.length > 0) this.send(last);
     const total = last.total_audio_proc_ms;
     this.finished = true;
     this.send({ tokens: [], final_audio_proc_ms: total, total_audio_proc_ms: total, finished: true });

@@ -28,7 +28,7 @@ export interface AuthOptions {
   subprotocol?: boolean;
   /** Accept the deprecated `api_key` field of the start message (default true). */
   startMessage?: boolean;
-  /** From this date (YYYY-MM-DD, UTC) a key sent only as `api_key` is refused (default "2027-01-15"). */
+  /** From this date (YYYY-MM-DD at 00:00 UTC, or a full ISO date) a key sent only as `api_key` is refused (default "2027-01-15"). */
   startMessageCutoff?: string;
   /** Clock for the cutoff check and temporary-key expiry (default `() => new Date()`). */
   now?: () => Date;
@@ -102,7 +102,7 @@ export interface SimulatorOptions {
 
 export interface ResolvedOptions {
   apiKeys: string[];
-  auth: Required<AuthOptions>;
+  auth: Required<AuthOptions> & { startMessageCutoffMs: number };
   badKeyResponse: "frame" | "http";
   rejectHeaderAndSubprotocolTogether: boolean;
   maxConcurrentConnections: number;
@@ -130,16 +130,30 @@ export interface ResolvedOptions {
 
 export const DEFAULT_SCRIPT = "Hello from the Soniox simulator. How are you doing today?";
 
-/** Fills in defaults. Called per connection, so changing `simulator.options` affects the next one. */
+/** Milliseconds of a YYYY-MM-DD (midnight UTC) or full ISO date; throws a clear error otherwise. */
+function parseCutoff(value: string): number {
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(ms)) {
+    throw new Error(`auth.startMessageCutoff must be a date such as "2027-01-15", got "${value}".`);
+  }
+  return ms;
+}
+
+/**
+ * Fills in defaults. Called per connection, so changing `simulator.options` affects the next one.
+ * Throws when an option cannot be understood (for example an unreadable cutoff date).
+ */
 export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
   const models = o.models ?? ["stt-rt-v5", "stt-rt-v4"];
+  const startMessageCutoff = o.auth?.startMessageCutoff ?? "2027-01-15";
   return {
     apiKeys: o.apiKeys ?? ["test-key"],
     auth: {
       header: o.auth?.header ?? true,
       subprotocol: o.auth?.subprotocol ?? true,
       startMessage: o.auth?.startMessage ?? true,
-      startMessageCutoff: o.auth?.startMessageCutoff ?? "2027-01-15",
+      startMessageCutoff,
+      startMessageCutoffMs: parseCutoff(startMessageCutoff),
       now: o.auth?.now ?? (() => new Date()),
     },
     badKeyResponse: o.badKeyResponse ?? "frame",

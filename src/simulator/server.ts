@@ -12,7 +12,7 @@ import { WebSocketServer } from "ws";
 import { API_KEY_PROTOCOL, authenticateUpgrade } from "./auth";
 import { SimulatedConnection, type SimConnection } from "./connection";
 import { defaultErrorText } from "./messages";
-import { resolveOptions, type SimulatorOptions } from "./options";
+import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from "./options";
 import { handleRest } from "./rest";
 import { TempKeyStore } from "./temp-keys";
 
@@ -41,10 +41,13 @@ export class SonioxSimulator extends EventEmitter {
 
   constructor(options: SimulatorOptions = {}) {
     super();
+    resolveOptions(options); // fail fast on options that cannot work
     this.options = options;
-    this.http = createServer((req, res) =>
-      handleRest(req, res, { options: resolveOptions(this.options), tempKeys: this.tempKeys }),
-    );
+    this.http = createServer((req, res) => {
+      const resolved = this.resolveCurrentOptions();
+      if (resolved) handleRest(req, res, { options: resolved, tempKeys: this.tempKeys });
+      else res.writeHead(500).end();
+    });
     this.http.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
     this.http.on("error", (err: Error) => this.reportError(err));
     // Echo only the protocol name: the key itself must never travel back (protocol notes §2.1).
@@ -129,6 +132,16 @@ export class SonioxSimulator extends EventEmitter {
     return found;
   }
 
+  /** Options as they are now; a bad edit of `options` is reported as an "error" event, not thrown. */
+  private resolveCurrentOptions(): ResolvedOptions | null {
+    try {
+      return resolveOptions(this.options);
+    } catch (err) {
+      this.reportError(err instanceof Error ? err : new Error(String(err)));
+      return null;
+    }
+  }
+
   private reportError(err: Error): void {
     // An "error" event without listeners would throw and take the test process down.
     if (this.listenerCount("error") > 0) this.emit("error", err);
@@ -144,7 +157,10 @@ export class SonioxSimulator extends EventEmitter {
     if (path !== WEBSOCKET_PATH) {
       return rejectUpgrade(socket, 404, { error_code: 404, error_message: `No WebSocket endpoint at ${path}; use ${WEBSOCKET_PATH}.` });
     }
-    const options = resolveOptions(this.options);
+    const options = this.resolveCurrentOptions();
+    if (!options) {
+      return rejectUpgrade(socket, 500, { error_code: 500, error_message: "The simulator options are invalid; see its error event." });
+    }
     const auth = authenticateUpgrade(req, options, this.tempKeys);
     if (auth.kind === "rejected" && options.badKeyResponse === "http") {
       return rejectUpgrade(socket, auth.code, { error_code: auth.code, error_message: auth.message });

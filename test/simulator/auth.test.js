@@ -1,5 +1,6 @@
 "use strict";
 const assert = require("assert");
+const { SonioxSimulator } = require("../../dist/simulator");
 const { START, within, serverClosed, useSimulator } = require("./helpers");
 
 describe("simulator: authentication", function () {
@@ -46,6 +47,13 @@ describe("simulator: authentication", function () {
     await within(c.closed, 2000, "close");
     assert.strictEqual(c.messages[0].error_code, 401);
     assert.match(c.messages[0].error_message, /no longer accepted/);
+  });
+
+  it("explains an unreadable cutoff date at construction", () => {
+    assert.throws(
+      () => new SonioxSimulator({ auth: { startMessageCutoff: "next year" } }),
+      /auth.startMessageCutoff must be a date such as "2027-01-15", got "next year"/,
+    );
   });
 
   it("sends a 401 frame for a bad key, then closes (default frame mode)", async () => {

@@ -194,6 +194,22 @@ describe("simulator: streaming and results", function () {
     assert.strictEqual(c.messages.at(-1).error_message, "Timed out while waiting for the first audio chunk");
   });
 
+  it("lets keepalives hold off the first-audio timeout unless switched off (UNCONFIRMED)", async () => {
+    for (const counts of [true, false]) {
+      t.sim.options = { firstAudioTimeoutMs: 150, firstAudioKeepaliveCounts: counts };
+      const c = await started();
+      for (let i = 0; i < 4; i++) {
+        await new Promise((r) => setTimeout(r, 70));
+        if (c.ws.readyState === c.ws.OPEN) c.ws.send(JSON.stringify({ type: "keepalive" }));
+      }
+      if (c.ws.readyState === c.ws.OPEN) c.ws.send("");
+      await within(c.closed, 2000, "close");
+      const last = c.messages.at(-1);
+      if (counts) assert.ok(last.finished, JSON.stringify(last));
+      else assert.strictEqual(last.error_message, "Timed out while waiting for the first audio chunk");
+    }
+  });
+
   it("refuses an unknown control type", async () => {
     const c = await started();
     c.ws.send(JSON.stringify({ type: "pause" }));
