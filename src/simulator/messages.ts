@@ -1,7 +1,7 @@
 /**
  * Every error text the simulator sends, in one place. Texts under DOCUMENTED are copied verbatim
- * from the Soniox error table (docs/shared/soniox-protocol.md §6) so clients can be tested against
- * the real wording. Texts under INVENTED cover cases Soniox documents no wording for; they are
+ * from the Soniox error table (protocol notes, soniox-protocol.md §6) so clients can be tested
+ * against the real wording. Texts under INVENTED cover cases Soniox documents no wording for; they are
  * the simulator's own and must not be matched on by production code.
  */
 

@@ -5,7 +5,8 @@
  *
  * Lifecycle of a word: heard partly → non-final prefix (" he", " hell"); heard fully →
  * non-final whole word; received audio passes its end + finalLagMs (or a finalize / endpoint /
- * end of stream) → sent once as final, never again.
+ * end of stream) → sent once as final, never again. Once the script runs out, further speech
+ * reveals nothing (and so ends no further utterance).
  */
 import { END_TOKEN, FIN_TOKEN, type SonioxResult, type SonioxToken } from "../core/protocol";
 import type { ScriptWord } from "./script";

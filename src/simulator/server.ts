@@ -1,8 +1,8 @@
 /**
  * SonioxSimulator: a local TEST DOUBLE of the Soniox real-time speech-to-text service. It is a
- * real WebSocket server (plus two REST routes) that follows the protocol as documented in
- * docs/shared/soniox-protocol.md, with switches for everything the docs leave unconfirmed and
- * hooks to inject faults. It recognises nothing: it "hears" a script.
+ * real WebSocket server (plus two REST routes) that follows the project's Soniox protocol notes
+ * (soniox-protocol.md), with switches for everything the docs leave unconfirmed and hooks to
+ * inject faults. It recognises nothing: it "hears" a script.
  */
 import { EventEmitter } from "node:events";
 import { STATUS_CODES, createServer, type IncomingMessage, type Server } from "node:http";

@@ -113,7 +113,7 @@ describe("simulator: start message validation", function () {
   });
 
   it("lets keepalives before the start message hold the start timeout off", async () => {
-    t.sim.options = { startTimeoutMs: 150 };
+    t.sim.options = { startTimeoutMs: 250 };
     const c = t.client();
     await within(c.opened, 2000, "open");
     for (let i = 0; i < 4; i++) {

@@ -167,7 +167,7 @@ describe("simulator: streaming and results", function () {
   });
 
   it("keeps a connection alive past the idle timeout with keepalives", async () => {
-    t.sim.options = { keepaliveTimeoutMs: 200 };
+    t.sim.options = { keepaliveTimeoutMs: 300 };
     const c = await started();
     c.ws.send(tone16(120));
     for (let i = 0; i < 5; i++) {
@@ -196,7 +196,7 @@ describe("simulator: streaming and results", function () {
 
   it("lets keepalives hold off the first-audio timeout unless switched off (UNCONFIRMED)", async () => {
     for (const counts of [true, false]) {
-      t.sim.options = { firstAudioTimeoutMs: 150, firstAudioKeepaliveCounts: counts };
+      t.sim.options = { firstAudioTimeoutMs: 250, firstAudioKeepaliveCounts: counts };
       const c = await started();
       for (let i = 0; i < 4; i++) {
         await new Promise((r) => setTimeout(r, 70));
