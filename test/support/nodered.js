@@ -44,7 +44,7 @@ function transcribeFlow(sim, props = {}, cfgProps = {}) {
     },
     { id: "responses", z: "tab", type: "helper" },
     { id: "utterances", z: "tab", type: "helper" },
-    { id: "catch", z: "tab", type: "catch", scope: null, uncaught: false, wires: [["caught"]] },
+    { id: "catcher", z: "tab", type: "catch", scope: null, uncaught: false, wires: [["caught"]] },
     { id: "caught", z: "tab", type: "helper" },
   ];
 }
