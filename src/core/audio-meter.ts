@@ -1,4 +1,5 @@
 import { bytesToMs, frameBytes, type RawAudioSpec } from "./audio-format";
+import { parseWavHeader } from "./wav";
 
 /**
  * Tells the pacer how much audio time a run of stream bytes holds. Offsets are positions in the
@@ -59,6 +60,56 @@ export class AssumedRateMeter implements AudioMeter {
 
   bytesForMs(_offset: number, ms: number): number {
     return Math.floor(ms * this.bytesPerMs);
+  }
+
+  destroy(): void {}
+}
+
+/** A header can in theory run past the first chunk; this much is enough for any real one. */
+const MAX_WAV_HEADER_BYTES = 64 * 1024;
+
+/**
+ * WAV sent as-is (audio_format "auto"): the header says the exact byte rate. Until the header is
+ * complete (it can straddle chunks) the rate is assumed, so pacing is approximate only briefly.
+ */
+export class WavMeter implements AudioMeter {
+  private head = new Uint8Array(0);
+  private known: RawMeter | null = null;
+  private readonly fallback = new AssumedRateMeter(32);
+  private gaveUp = false;
+
+  get approximate(): boolean {
+    return this.known === null;
+  }
+
+  /** The header's description of the audio, once read. */
+  spec: RawAudioSpec | null = null;
+
+  observe(chunk: Uint8Array): void {
+    if (this.known || this.gaveUp) return;
+    const joined = new Uint8Array(this.head.length + chunk.length);
+    joined.set(this.head);
+    joined.set(chunk, this.head.length);
+    const parsed = parseWavHeader(joined);
+    if (parsed.status === "ok") {
+      const { format, sampleRate, channels, dataOffset } = parsed.info;
+      this.spec = { format, sampleRate, channels };
+      this.known = new RawMeter(this.spec, dataOffset);
+      this.head = new Uint8Array(0);
+    } else if (parsed.status === "invalid" || joined.length > MAX_WAV_HEADER_BYTES) {
+      this.gaveUp = true;
+      this.head = new Uint8Array(0);
+    } else {
+      this.head = joined;
+    }
+  }
+
+  msForRange(offset: number, length: number): number {
+    return (this.known ?? this.fallback).msForRange(offset, length);
+  }
+
+  bytesForMs(offset: number, ms: number): number {
+    return (this.known ?? this.fallback).bytesForMs(offset, ms);
   }
 
   destroy(): void {}

@@ -70,8 +70,8 @@ export interface SessionEvents {
 }
 
 const MAX_KEEPALIVE_MS = 20000;
-/** Bytes per ms assumed for container audio whose duration cannot be measured (32 kbit/s). */
-const ASSUMED_CONTAINER_BYTES_PER_MS = 4;
+/** Until a meter is chosen (before the first audio), any rate will do: nothing is paced yet. */
+const PLACEHOLDER_BYTES_PER_MS = 32;
 
 /**
  * One Soniox real-time stream: connect, start message, ordered audio/control, keepalive,
@@ -117,7 +117,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
         sendText: (text) => this.transport?.send(text),
         onDrop: (bytes) => this.noteDrop(bytes),
       },
-      opts.meter ?? new AssumedRateMeter(ASSUMED_CONTAINER_BYTES_PER_MS),
+      opts.meter ?? new AssumedRateMeter(PLACEHOLDER_BYTES_PER_MS),
     );
   }
 

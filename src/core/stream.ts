@@ -1,11 +1,12 @@
 import { EventEmitter } from "events";
 import { isRawFormat, type RawFormat } from "./audio-format";
-import { AssumedRateMeter, RawMeter, type AudioMeter } from "./audio-meter";
+import { AssumedRateMeter, RawMeter, WavMeter, type AudioMeter } from "./audio-meter";
 import type { Clock } from "./clock";
 import type { ControlCommand } from "./control";
 import type { SonioxResult } from "./protocol";
 import { summariseResult, type ResultSummary } from "./results";
 import { SonioxSession, type SessionClose, type SessionState } from "./session";
+import { sniffContainer } from "./sniff";
 import type { StartMessage } from "./start-message";
 import type { AuthMethod, TransportFactory } from "./transport";
 import { UtteranceAssembler, type Utterance } from "./utterance";
@@ -44,8 +45,14 @@ export interface StreamEvents {
   closed: [info: SessionClose];
 }
 
-/** Meter for the declared format: exact for raw audio, a flagged guess for containers. */
-export function defaultMeterFor(start: StartMessage): AudioMeter {
+/** Bytes per ms assumed for compressed audio whose duration cannot be measured (32 kbit/s). */
+const ASSUMED_CONTAINER_BYTES_PER_MS = 4;
+
+/**
+ * Meter for the declared format and the stream's first bytes: exact for raw audio and WAV
+ * (header), a flagged guess for other containers.
+ */
+export function defaultMeterFor(start: StartMessage, head: Uint8Array): AudioMeter {
   if (isRawFormat(start.audio_format)) {
     return new RawMeter({
       format: start.audio_format as RawFormat,
@@ -53,7 +60,9 @@ export function defaultMeterFor(start: StartMessage): AudioMeter {
       channels: start.num_channels ?? 1,
     });
   }
-  return new AssumedRateMeter(4);
+  const container = start.audio_format === "auto" ? sniffContainer(head) : start.audio_format;
+  if (container === "wav") return new WavMeter();
+  return new AssumedRateMeter(ASSUMED_CONTAINER_BYTES_PER_MS);
 }
 
 /**
