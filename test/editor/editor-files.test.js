@@ -203,6 +203,16 @@ for (const type of Object.keys(CONTRACT)) {
       }
     });
 
+    it("validates a property missing from a saved flow as its default, as the runtime will use it", function () {
+      const { definition } = loadEditorFile(type, { configNodes: { cfg: { type: "soniox-config" } } });
+      const node = { type, _: translatorFor(type), config: "cfg" };
+      for (const [prop, spec] of Object.entries(definition.defaults)) {
+        if (spec.validate && prop !== "config") {
+          assert.strictEqual(spec.validate.call(node, undefined, {}), true, `missing ${prop} should be valid`);
+        }
+      }
+    });
+
     it("has a form element for every property, and none that Node-RED would read into an unknown property", function () {
       const { definition, $doc } = loadEditorFile(type);
       const form = cheerio.load($doc(`script[data-template-name="${type}"]`).html());
@@ -333,6 +343,16 @@ describe("soniox-transcribe editor definition", function () {
     assert.deepStrictEqual(definition.defaults.config.type, "soniox-config");
   });
 
+  it("still requires what has no usable default when it is missing", function () {
+    const { definition } = loadEditorFile(T);
+    const node = { type: T, _: translatorFor(T), translation: "one_way" };
+    assert.ok(String(definition.defaults.config.validate.call(node, undefined, {})).startsWith(label(T, "config")));
+    const target = definition.defaults.translationTargetLanguage.validate.call(node, undefined, {});
+    assert.ok(String(target).startsWith(label(T, "translationTargetLanguage")), target);
+    const raw = { type: T, _: translatorFor(T), audioFormat: "pcm_s16le", sampleRate: 5 };
+    assert.strictEqual(typeof definition.defaults.sampleRate.validate.call(raw, 5, {}), "string");
+  });
+
   it("requires a soniox-config node", function () {
     const options = { configNodes: { good: { type: "soniox-config" }, other: { type: "mqtt-broker" } } };
     assertValid(T, "config", ["good"], options);
@@ -356,7 +376,7 @@ describe("soniox-transcribe editor definition", function () {
 
   it("requires a model", function () {
     assertValid(T, "model", ["stt-rt-v5", "stt-rt-v4", "future-model"]);
-    assertInvalid(T, "model", ["", "   ", undefined]);
+    assertInvalid(T, "model", ["", "   ", null]);
   });
 
   it("takes unique two-letter language hints separated by commas", function () {
@@ -368,7 +388,7 @@ describe("soniox-transcribe editor definition", function () {
   it("checks the boolean switches", function () {
     for (const prop of ["languageHintsStrict", "enableSpeakerDiarization", "enableLanguageIdentification", "enableEndpointDetection", "pacing"]) {
       assertValid(T, prop, [true, false]);
-      assertInvalid(T, prop, ["true", 1, undefined]);
+      assertInvalid(T, prop, ["true", 1, null]);
     }
   });
 
