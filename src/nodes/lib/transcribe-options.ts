@@ -95,7 +95,8 @@ export function baseStartMessage(cfg: TranscribeNodeConfig): Record<string, unkn
   if (cfg.languageHintsStrict) start.language_hints_strict = true;
   if (cfg.enableSpeakerDiarization) start.enable_speaker_diarization = true;
   if (cfg.enableLanguageIdentification) start.enable_language_identification = true;
-  if (cfg.enableEndpointDetection) start.enable_endpoint_detection = true;
+  // On by default, like the dialog: a flow saved before the option existed has it undefined.
+  if (cfg.enableEndpointDetection !== false) start.enable_endpoint_detection = true;
   const delay = optionalNumber(cfg.maxEndpointDelayMs);
   if (delay !== undefined) start.max_endpoint_delay_ms = delay;
   const sensitivity = optionalNumber(cfg.endpointSensitivity);
