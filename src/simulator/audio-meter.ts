@@ -1,9 +1,12 @@
 /**
  * Cuts received audio into short pieces of known duration and says whether each is speech.
- * Raw formats are decoded (10 ms windows, RMS gate); containers are not decoded at all, so
- * their bytes count as speech at a fixed fake byte rate.
+ * Raw formats are decoded (10 ms windows, RMS gate). Containers are not decoded, so their bytes
+ * count as speech at a fixed fake byte rate, except a stream that starts with a PCM WAV header:
+ * that one is timed by its header and decoded like raw audio, so a client pacing a WAV file at
+ * real time is seen as real time.
  */
 import { bytesToMs, frameBytes, type RawAudioSpec } from "../core/audio-format";
+import { parseWavHeader } from "../core/wav";
 import { rmsLevel, sampleReader } from "./silence";
 import type { StartConfig } from "./start-validation";
 
@@ -43,10 +46,48 @@ function rawMeter(spec: RawAudioSpec, threshold: number): AudioMeter {
   };
 }
 
-function containerMeter(bytesPerMs: number): AudioMeter {
+function fakeRateMeter(bytesPerMs: number): AudioMeter {
   return {
     msOf: (bytes) => bytes / bytesPerMs,
     measure: (chunk) => [{ ms: chunk.length / bytesPerMs, speech: true }],
+  };
+}
+
+/** A WAV header larger than this is not worth waiting for; the stream is then timed at the fake rate. */
+const MAX_HEADER_BYTES = 64 * 1024;
+const WAV_MAGICS = ["RIFF", "RF64"];
+
+/**
+ * Holds the first bytes until it knows whether the stream is a PCM WAV. Until then no audio time
+ * has passed; header bytes never count as audio.
+ */
+function containerMeter(threshold: number, bytesPerMs: number): AudioMeter {
+  let prefix: Buffer = Buffer.alloc(0);
+  let decided: { meter: AudioMeter; skipBytes: number } | null = null;
+
+  function decide(): AudioPiece[] | null {
+    const magic = prefix.subarray(0, 4).toString("latin1");
+    if (!WAV_MAGICS.some((m) => m.startsWith(magic))) return useFakeRate();
+    const parsed = parseWavHeader(prefix);
+    if (parsed.status === "need-more" && prefix.length < MAX_HEADER_BYTES) return null;
+    if (parsed.status !== "ok") return useFakeRate();
+    const { format, sampleRate, channels, dataOffset } = parsed.info;
+    decided = { meter: rawMeter({ format, sampleRate, channels }, threshold), skipBytes: dataOffset };
+    return decided.meter.measure(prefix.subarray(dataOffset));
+  }
+
+  function useFakeRate(): AudioPiece[] {
+    decided = { meter: fakeRateMeter(bytesPerMs), skipBytes: 0 };
+    return decided.meter.measure(prefix);
+  }
+
+  return {
+    msOf: (bytes) => (decided ? decided.meter.msOf(Math.max(0, bytes - decided.skipBytes)) : 0),
+    measure(chunk) {
+      if (decided) return decided.meter.measure(chunk);
+      prefix = Buffer.concat([prefix, chunk]);
+      return decide() ?? [];
+    },
   };
 }
 
@@ -56,5 +97,5 @@ export function createAudioMeter(
 ): AudioMeter {
   return audio.kind === "raw"
     ? rawMeter(audio.spec, options.silenceThreshold)
-    : containerMeter(options.containerBytesPerMs);
+    : containerMeter(options.silenceThreshold, options.containerBytesPerMs);
 }

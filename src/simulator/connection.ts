@@ -246,6 +246,8 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
     this.audio.push(chunk);
     this.audioBytes += chunk.length;
     this.audioChunks++;
+    // Measure before reading the time: a container meter only knows its rate once it saw the header.
+    const pieces = meter.measure(chunk);
     this.audioMs = meter.msOf(this.audioBytes);
     const lead = this.audioMs - (now - this.firstAudioAt);
     this.maxLeadMs = Math.max(this.maxLeadMs, lead);
@@ -256,7 +258,7 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
     if (pacing.enforce && lead > pacing.maxLeadMs) return this.failWith(400, DOCUMENTED.tooMuchAudio);
     if (pacing.tooSlow?.enforce && -lead > pacing.tooSlow.maxLagMs) return this.failWith(408, DOCUMENTED.inputTooSlow);
 
-    for (const piece of meter.measure(chunk)) recogniser.advance(piece.ms, piece.speech);
+    for (const piece of pieces) recogniser.advance(piece.ms, piece.speech);
     if (recogniser.hasFinalOutput || this.audioMs - this.lastResultAudioMs >= this.options.responseEveryMs) {
       this.sendResult();
     }

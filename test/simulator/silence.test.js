@@ -82,3 +82,42 @@ describe("simulator: PCM energy", function () {
     assert.deepStrictEqual(meter.measure(Buffer.alloc(480)), [{ ms: 120, speech: true }]);
   });
 });
+
+describe("simulator: WAV sent as a container", function () {
+  /** A 44-byte PCM WAV header for s16le mono at `rate`. */
+  function wavHeader(rate, dataBytes) {
+    const h = Buffer.alloc(44);
+    h.write("RIFF", 0, "latin1");
+    h.writeUInt32LE(36 + dataBytes, 4);
+    h.write("WAVEfmt ", 8, "latin1");
+    h.writeUInt32LE(16, 16);
+    h.writeUInt16LE(1, 20);
+    h.writeUInt16LE(1, 22);
+    h.writeUInt32LE(rate, 24);
+    h.writeUInt32LE(rate * 2, 28);
+    h.writeUInt16LE(2, 32);
+    h.writeUInt16LE(16, 34);
+    h.write("data", 36, "latin1");
+    h.writeUInt32LE(dataBytes, 40);
+    return h;
+  }
+  const meterFor = () =>
+    createAudioMeter({ kind: "container", format: "auto" }, { silenceThreshold: 0.01, containerBytesPerMs: 4 });
+
+  it("times a PCM WAV by its header, even when the header arrives in pieces", () => {
+    const data = encode("pcm_s16le", [...sine(160), ...zeros(160)]); // 20 ms at 16 kHz
+    const wav = Buffer.concat([wavHeader(16000, data.length), data]);
+    const meter = meterFor();
+    assert.deepStrictEqual(meter.measure(wav.subarray(0, 20)), [], "nothing is audio before the header is complete");
+    assert.strictEqual(meter.msOf(20), 0);
+    const pieces = meter.measure(wav.subarray(20));
+    assert.deepStrictEqual(pieces.map((p) => [p.ms, p.speech]), [[10, true], [10, false]]);
+    assert.strictEqual(meter.msOf(wav.length), 20);
+  });
+
+  it("falls back to the fake byte rate for anything else", () => {
+    const meter = meterFor();
+    assert.deepStrictEqual(meter.measure(Buffer.from("OggS" + "x".repeat(396))), [{ ms: 100, speech: true }]);
+    assert.strictEqual(meter.msOf(400), 100);
+  });
+});
