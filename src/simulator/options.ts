@@ -78,7 +78,10 @@ export interface SimulatorOptions {
   endpointSilenceMs?: number;
   /** RMS level (0..1 of full scale) below which PCM audio counts as silence (default 0.01, about -40 dBFS). */
   silenceThreshold?: number;
-  /** Fake byte rate of container audio (`auto`, wav, ogg...), which is not decoded (default 4 = 32 kbit/s). */
+  /**
+   * Fake byte rate of container audio (`auto`, ogg, mp3...), which is not decoded (default 4 = 32 kbit/s).
+   * A stream that starts with a PCM WAV header is timed by its header instead.
+   */
   containerBytesPerMs?: number;
   /** On `""`, reveal script words not heard yet so the final text is the whole script (default true). */
   flushScriptOnEnd?: boolean;
