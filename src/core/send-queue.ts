@@ -105,6 +105,7 @@ export class SendQueue {
 
   /** Re-checks the queue, e.g. when the meter learned a better rate. */
   poke(): void {
+    this.clearTimer();
     this.drain();
   }
 
@@ -153,10 +154,13 @@ export class SendQueue {
         item.data = item.data.subarray(slice);
         continue;
       }
+      // Either real time has not caught up yet, or the meter cannot size audio yet (it pokes
+      // the queue when it can): look again when a slice's worth of time has passed.
+      const wait = budgetMs >= this.opts.sliceMs ? this.opts.sliceMs : this.opts.sliceMs - Math.max(0, budgetMs);
       this.timer = this.opts.clock.setTimeout(() => {
         this.timer = null;
         this.drain();
-      }, Math.max(1, Math.ceil(this.opts.sliceMs - Math.max(0, budgetMs))));
+      }, Math.max(1, Math.ceil(wait)));
       return;
     }
     if (this.head > 0) {

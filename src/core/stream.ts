@@ -10,6 +10,8 @@ import { sniffContainer } from "./sniff";
 import type { StartMessage } from "./start-message";
 import type { AuthMethod, TransportFactory } from "./transport";
 import { UtteranceAssembler, type Utterance } from "./utterance";
+import { createDurationProbe } from "./ffmpeg-probe";
+import { ProbeMeter } from "./probe-meter";
 
 export interface StreamOptions {
   key: string;
@@ -27,7 +29,7 @@ export interface StreamOptions {
   /** End the stream gracefully after this long without audio; 0 = never. */
   idleTimeoutMs: number;
   /** Picks how audio time is measured once the first bytes are seen. */
-  meterFor?: (start: StartMessage, head: Uint8Array) => AudioMeter;
+  meterFor?: (start: StartMessage, head: Uint8Array, ctx: MeterContext) => AudioMeter;
 }
 
 export interface StreamResponse extends ResultSummary {
@@ -48,11 +50,20 @@ export interface StreamEvents {
 /** Bytes per ms assumed for compressed audio whose duration cannot be measured (32 kbit/s). */
 const ASSUMED_CONTAINER_BYTES_PER_MS = 4;
 
+export interface MeterContext {
+  pacing: boolean;
+  clock: Clock;
+  /** Asks the pacer to look again (the meter learned something). */
+  repace(): void;
+  warn(message: string): void;
+}
+
 /**
  * Meter for the declared format and the stream's first bytes: exact for raw audio and WAV
- * (header), a flagged guess for other containers.
+ * (header), measured by an ffmpeg decode for other containers when pacing needs it, else a
+ * flagged guess.
  */
-export function defaultMeterFor(start: StartMessage, head: Uint8Array): AudioMeter {
+export function defaultMeterFor(start: StartMessage, head: Uint8Array, ctx: MeterContext): AudioMeter {
   if (isRawFormat(start.audio_format)) {
     return new RawMeter({
       format: start.audio_format as RawFormat,
@@ -62,7 +73,11 @@ export function defaultMeterFor(start: StartMessage, head: Uint8Array): AudioMet
   }
   const container = start.audio_format === "auto" ? sniffContainer(head) : start.audio_format;
   if (container === "wav") return new WavMeter();
-  return new AssumedRateMeter(ASSUMED_CONTAINER_BYTES_PER_MS);
+  const probe = ctx.pacing ? createDurationProbe() : null;
+  if (!probe) return new AssumedRateMeter(ASSUMED_CONTAINER_BYTES_PER_MS);
+  return new ProbeMeter(probe, ctx.clock, ASSUMED_CONTAINER_BYTES_PER_MS, ctx.repace, (err) =>
+    ctx.warn(`Could not measure the duration of this ${container ?? "container"} audio with ffmpeg (${err.message}); pacing is approximate`),
+  );
 }
 
 /**
@@ -115,7 +130,14 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     if (!this.meterChosen && chunk.length > 0 && !this.session.isClosed) {
       this.meterChosen = true;
       const meterFor = this.opts.meterFor ?? defaultMeterFor;
-      this.session.useMeter(meterFor(this.opts.start, chunk));
+      this.session.useMeter(
+        meterFor(this.opts.start, chunk, {
+          pacing: this.opts.pacing,
+          clock: this.opts.clock,
+          repace: () => this.session.repace(),
+          warn: (message) => this.emit("warning", message),
+        }),
+      );
     }
     this.lastAudioAt = this.opts.clock.now();
     return this.session.sendAudio(chunk);
