@@ -333,3 +333,39 @@ describe("PhraseMatcher", function () {
     assert.strictEqual(m.match("lights on").length, 1);
   });
 });
+
+describe("filterOptionsFromSettings (editor values)", function () {
+  const { filterOptionsFromSettings } = require("../../dist/core/filter/config");
+
+  it("turns blanks into defaults and lists into arrays", function () {
+    const o = filterOptionsFromSettings({
+      mode: "phrase",
+      finality: "",
+      speakers: " 1, 2 ,",
+      languages: "",
+      minConfidence: "",
+      captionMaxChars: "",
+      phrases: "lights on\r\nlights off",
+      maxStreams: "5",
+    });
+    assert.strictEqual(o.mode, "phrase");
+    assert.deepStrictEqual(o.selection, {
+      finality: "final",
+      dropMarkers: true,
+      speakers: ["1", "2"],
+      languages: [],
+      minConfidence: 0,
+      translation: "any",
+    });
+    assert.deepStrictEqual(o.phrases, ["lights on", "lights off"]);
+    assert.strictEqual(o.captionMaxChars, 200);
+    assert.strictEqual(o.maxStreams, 5);
+    assert.strictEqual(new TokenFilter(o).streamCount, 0);
+  });
+
+  it("names a setting that is not one the editor offers", function () {
+    assert.throws(() => filterOptionsFromSettings({ finality: "later" }), /Unknown token finality "later"/);
+    assert.throws(() => filterOptionsFromSettings({ translation: "xx" }), /Unknown translation status "xx"/);
+    assert.throws(() => new TokenFilter(filterOptionsFromSettings({ maxStreams: "many" })), /Max streams/);
+  });
+});
