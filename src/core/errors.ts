@@ -1,0 +1,37 @@
+/**
+ * Client-side error codes, used alongside Soniox's HTTP-like numeric codes. Strings never collide
+ * with Soniox's numbers, so a flow can branch on `code` either way.
+ */
+export type ClientErrorCode =
+  | "connect_timeout"
+  | "connection_failed"
+  | "connection_closed"
+  | "finish_timeout"
+  | "invalid_config"
+  | "invalid_state"
+  | "protocol";
+
+export type ErrorCode = number | ClientErrorCode;
+
+/** Soniox codes worth retrying (408, 500, 503; 429 only after a longer wait), per the API's own guidance. */
+export function isRetryableCode(code: ErrorCode): boolean {
+  if (typeof code === "number") return code === 408 || code === 429 || code === 500 || code === 503;
+  return code === "connect_timeout" || code === "connection_failed" || code === "connection_closed";
+}
+
+export class SonioxError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = "SonioxError";
+    this.code = code;
+    this.retryable = isRetryableCode(code);
+  }
+
+  /** The shape put on messages for Catch nodes: plain data, no stack. */
+  toJSON(): { code: ErrorCode; message: string; retryable: boolean } {
+    return { code: this.code, message: this.message, retryable: this.retryable };
+  }
+}

@@ -1,0 +1,123 @@
+import WebSocket from "ws";
+import type { IncomingMessage } from "http";
+
+/** What a session needs from a WebSocket; tests substitute an in-memory fake. */
+export interface Transport {
+  send(data: string | Uint8Array): void;
+  /** Graceful close; the transport reports `close` when done. */
+  close(code?: number): void;
+  /** Immediate teardown with no close handshake. */
+  terminate(): void;
+  readonly bufferedAmount: number;
+}
+
+export interface TransportHandlers {
+  open(): void;
+  message(data: string, isBinary: boolean): void;
+  close(code: number, reason: string): void;
+  /** `status` is the HTTP status when the server refused the upgrade. */
+  error(err: Error, status?: number): void;
+}
+
+export type AuthMethod = "header" | "subprotocol";
+
+export interface ConnectRequest {
+  url: string;
+  apiKey: string;
+  authMethod: AuthMethod;
+  handshakeTimeoutMs: number;
+}
+
+export type TransportFactory = (request: ConnectRequest, handlers: TransportHandlers) => Transport;
+
+const SUBPROTOCOL = "soniox-api-key";
+
+/**
+ * The real transport over `ws`. The key goes in the upgrade request (Authorization header or the
+ * soniox-api-key subprotocol), never in the start message: the start-message field is deprecated
+ * and refused from 2027-01-15.
+ */
+export const wsTransport: TransportFactory = (request, handlers) => {
+  const headers: Record<string, string> = {};
+  let protocols: string[] | undefined;
+  if (request.authMethod === "subprotocol") protocols = [SUBPROTOCOL, request.apiKey];
+  else headers.Authorization = `Bearer ${request.apiKey}`;
+
+  const ws = new WebSocket(request.url, protocols, {
+    headers,
+    handshakeTimeout: request.handshakeTimeoutMs,
+    perMessageDeflate: false,
+  });
+
+  let failed = false;
+  const fail = (err: Error, status?: number) => {
+    if (failed) return;
+    failed = true;
+    handlers.error(err, status);
+  };
+
+  ws.on("open", () => handlers.open());
+  ws.on("message", (data, isBinary) => handlers.message(isBinary ? "" : data.toString(), isBinary));
+  ws.on("close", (code, reason) => handlers.close(code, reason.toString()));
+  ws.on("error", (err) => fail(new Error(describeSocketError(err))));
+  ws.on("unexpected-response", (req, res: IncomingMessage) => {
+    readSmallBody(res, (body) => {
+      const status = res.statusCode ?? 0;
+      const detail = body ? `: ${body}` : "";
+      fail(new Error(`Soniox refused the connection with HTTP ${status} ${res.statusMessage ?? ""}`.trim() + detail), status);
+      req.destroy();
+      ws.terminate();
+    });
+  });
+
+  return {
+    send: (data) => ws.send(data),
+    close: (code) => {
+      if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+      else ws.close(code);
+    },
+    terminate: () => ws.terminate(),
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
+  };
+};
+
+/** Error texts from the socket layer, without anything that could echo request headers. */
+function describeSocketError(err: Error & { code?: string }): string {
+  return err.code ? `${err.message} (${err.code})` : err.message;
+}
+
+/** Soniox explains refusals in a short JSON body; read at most 1 KB of it. */
+function readSmallBody(res: IncomingMessage, done: (body: string) => void): void {
+  let body = "";
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    done(summariseBody(body));
+  };
+  res.setEncoding("utf8");
+  res.on("data", (chunk: string) => {
+    body += chunk;
+    if (body.length >= 1024) {
+      res.destroy();
+      finish();
+    }
+  });
+  res.on("end", finish);
+  res.on("error", finish);
+  res.on("close", finish);
+}
+
+function summariseBody(body: string): string {
+  const text = body.slice(0, 1024).trim();
+  try {
+    const json = JSON.parse(text) as Record<string, unknown>;
+    const message = json.error_message ?? json.message;
+    if (typeof message === "string") return message;
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return text.replace(/\s+/g, " ").slice(0, 200);
+}

@@ -1,0 +1,26 @@
+import { SonioxError } from "../../core/errors";
+
+/**
+ * msg.payload as audio bytes, without copying. Strings are accepted because the exec node turns
+ * chunks whose bytes happen to be valid UTF-8 into strings; converting back restores the bytes.
+ * With a control command present, a non-audio payload (an inject timestamp) is simply ignored.
+ */
+export function toAudioBytes(payload: unknown, hasControl: boolean): Uint8Array | null {
+  if (payload === undefined || payload === null) return null;
+  if (payload instanceof Uint8Array) return payload.length > 0 ? payload : null;
+  if (payload instanceof ArrayBuffer) return payload.byteLength > 0 ? new Uint8Array(payload) : null;
+  if (typeof payload === "string" && !hasControl) return payload.length > 0 ? Buffer.from(payload, "utf8") : null;
+  if (hasControl) return null;
+  throw new SonioxError(
+    "invalid_config",
+    `msg.payload must be audio bytes (Buffer, Uint8Array or ArrayBuffer), got ${describe(payload)}. ` +
+      "Read files as a single Buffer or binary chunks, and set websocket/MQTT nodes to output binary.",
+  );
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "number" && Number.isNaN(value)) return "NaN";
+  if (ArrayBuffer.isView(value)) return value.constructor.name;
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}

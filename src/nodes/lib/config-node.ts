@@ -1,0 +1,17 @@
+import type { Node } from "node-red";
+import type { AuthMethod } from "../../core/transport";
+
+export interface SonioxConfigCredentials {
+  apiKey?: string;
+}
+
+/** What other nodes may use of a soniox-config node; the key itself stays inside apiKey(). */
+export interface SonioxConfigNode extends Node<SonioxConfigCredentials> {
+  region: string;
+  url: string;
+  authMethod: AuthMethod;
+  /** The WebSocket URL, or throws a SonioxError naming what is wrong with the setting. */
+  endpoint(): string;
+  /** The credential, else SONIOX_API_KEY; null when neither is set. */
+  apiKey(): string | null;
+}

@@ -1,0 +1,29 @@
+import type { NodeAPI, NodeConstructor, NodeDef } from "node-red";
+import { resolveEndpoint } from "../core/endpoint";
+import type { AuthMethod } from "../core/transport";
+import type { SonioxConfigCredentials, SonioxConfigNode } from "./lib/config-node";
+
+interface SonioxConfigDef extends NodeDef {
+  region?: string;
+  url?: string;
+  authMethod?: AuthMethod;
+}
+
+export = function register(RED: NodeAPI): void {
+  function SonioxConfig(this: SonioxConfigNode, def: SonioxConfigDef): void {
+    RED.nodes.createNode(this, def);
+    this.region = def.region || "us";
+    this.url = def.url ?? "";
+    this.authMethod = def.authMethod === "subprotocol" ? "subprotocol" : "header";
+    this.endpoint = () => resolveEndpoint(this.region, this.url);
+    this.apiKey = () => {
+      const key = (this.credentials?.apiKey ?? "").trim() || (process.env.SONIOX_API_KEY ?? "").trim();
+      return key === "" ? null : key;
+    };
+  }
+  RED.nodes.registerType<SonioxConfigNode, SonioxConfigDef, unknown, SonioxConfigCredentials>(
+    "soniox-config",
+    SonioxConfig as NodeConstructor<SonioxConfigNode, SonioxConfigDef, SonioxConfigCredentials>,
+    { credentials: { apiKey: { type: "password" } } },
+  );
+};

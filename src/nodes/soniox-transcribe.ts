@@ -1,0 +1,195 @@
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
+import { systemClock } from "../core/clock";
+import { parseControl, type ControlCommand } from "../core/control";
+import { SonioxError } from "../core/errors";
+import type { SessionClose } from "../core/session";
+import { TranscriptionStream, type StreamResponse } from "../core/stream";
+import { validateStartMessage } from "../core/start-message";
+import { wsTransport } from "../core/transport";
+import type { Utterance } from "../core/utterance";
+import { toAudioBytes } from "./lib/audio-payload";
+import { describeStreams } from "./lib/status";
+import { baseStartMessage, streamSettings, streamStartMessage, type TranscribeNodeConfig } from "./lib/transcribe-options";
+import type { SonioxConfigNode } from "./lib/config-node";
+
+interface TranscribeDef extends NodeDef, TranscribeNodeConfig {
+  config: string;
+}
+
+interface Routing {
+  _session?: unknown;
+  _client?: unknown;
+}
+
+interface StreamEntry {
+  stream: TranscriptionStream;
+  routing: Routing;
+  warnedLateOverrides: boolean;
+}
+
+type Msg = NodeMessageInFlow & { control?: unknown; soniox?: unknown; _session?: unknown; _client?: unknown };
+
+/** Commands that must reach the session before the audio that came with them. */
+const BEFORE_AUDIO = new Set(["start", "resume"]);
+
+export = function register(RED: NodeAPI): void {
+  function SonioxTranscribe(this: Node, def: TranscribeDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const configNode = RED.nodes.getNode(def.config) as SonioxConfigNode | null;
+    const streams = new Map<string, StreamEntry>();
+    let lastError: string | null = null;
+
+    let setupError: Error | null = null;
+    let settings: ReturnType<typeof streamSettings> | null = null;
+    let base: Record<string, unknown> = {};
+    try {
+      settings = streamSettings(def);
+      base = baseStartMessage(def);
+      validateStartMessage(base);
+      if (!configNode) throw new SonioxError("invalid_config", "No soniox-config node selected: open the node and choose or add a Soniox account");
+    } catch (err) {
+      setupError = err as Error;
+      node.error(setupError.message);
+      node.status({ fill: "red", shape: "ring", text: "invalid configuration" });
+    }
+
+    const updateStatus = () => {
+      if (setupError) return;
+      const states = Array.from(streams.values(), (e) => e.stream.state);
+      node.status(describeStreams(states, lastError));
+    };
+
+    const routingOf = (msg: Msg): Routing => {
+      const routing: Routing = {};
+      if (msg._session !== undefined) routing._session = msg._session;
+      if (msg._client !== undefined) routing._client = msg._client;
+      return routing;
+    };
+
+    const createStream = (key: string, msg: Msg): StreamEntry => {
+      if (!settings || !configNode) throw setupError ?? new Error("soniox-transcribe is not configured");
+      if (streams.size >= settings.maxStreams) {
+        throw new SonioxError("invalid_state", `Too many streams: ${settings.maxStreams} are open, so "${key}" was not started. Stop unused streams or raise "Max streams".`);
+      }
+      const apiKey = configNode.apiKey();
+      if (!apiKey) {
+        throw new SonioxError("invalid_config", "No Soniox API key: set it in the soniox-config node or in the SONIOX_API_KEY environment variable");
+      }
+      const stream = new TranscriptionStream({
+        key,
+        url: configNode.endpoint(),
+        apiKey,
+        authMethod: configNode.authMethod,
+        start: streamStartMessage(base, msg.soniox),
+        transport: wsTransport,
+        clock: systemClock,
+        keepaliveIntervalMs: settings.keepaliveIntervalMs,
+        connectTimeoutMs: settings.connectTimeoutMs,
+        finishTimeoutMs: settings.finishTimeoutMs,
+        pacing: settings.pacing,
+        maxQueuedBytes: settings.maxQueuedBytes,
+        idleTimeoutMs: settings.idleTimeoutMs,
+      });
+      const entry: StreamEntry = { stream, routing: routingOf(msg), warnedLateOverrides: false };
+      streams.set(key, entry);
+      stream.on("response", (r) => node.send([responseMessage(key, entry, r), null]));
+      stream.on("utterance", (u) => node.send([null, utteranceMessage(key, entry, u)]));
+      stream.on("state", updateStatus);
+      stream.on("warning", (w) => node.warn(`[${key}] ${w}`));
+      stream.on("closed", (info) => onClosed(key, entry, info));
+      lastError = null;
+      return entry;
+    };
+
+    const onClosed = (key: string, entry: StreamEntry, info: SessionClose) => {
+      if (streams.get(key) === entry) streams.delete(key);
+      entry.stream.removeAllListeners();
+      if (info.error) {
+        lastError = String(info.error.code);
+        const errorMsg: NodeMessage & Record<string, unknown> = {
+          topic: key,
+          payload: info.error.toJSON(),
+          soniox: { stream: key, error: info.error.toJSON() },
+          ...entry.routing,
+        };
+        node.error(`[${key}] ${info.error.message}`, errorMsg);
+      }
+      updateStatus();
+    };
+
+    node.on("input", (raw, _send, done) => {
+      const msg = raw as Msg;
+      try {
+        if (setupError) throw setupError;
+        const command: ControlCommand | null = msg.control === undefined ? null : parseControl(msg.control);
+        const audio = toAudioBytes(msg.payload, command !== null);
+        if (!command && !audio) {
+          throw new SonioxError("invalid_config", "msg.payload is empty: send audio bytes or a msg.control command");
+        }
+        const key = streamKey(msg, settings!.streamKeyProperty);
+        let entry = streams.get(key);
+        if (!entry) {
+          const startsStream = audio !== null || command?.type === "start" || command?.type === "pause";
+          if (!startsStream) {
+            if (command?.type === "stop" || command?.type === "cancel") return done();
+            throw new SonioxError("invalid_state", `No open stream "${key}" to ${command?.type}: send audio or a "start" command first`);
+          }
+          entry = createStream(key, msg);
+        } else {
+          Object.assign(entry.routing, routingOf(msg));
+          if (msg.soniox !== undefined && !entry.warnedLateOverrides) {
+            entry.warnedLateOverrides = true;
+            node.warn(`[${key}] msg.soniox is only read on the first message of a stream; stop the stream to change its options`);
+          }
+        }
+        const stream = entry.stream;
+        if (command && BEFORE_AUDIO.has(command.type)) stream.control(command);
+        if (audio && !stream.audio(audio)) {
+          throw new SonioxError("invalid_state", `Stream "${key}" is ${stream.state}: audio was not accepted`);
+        }
+        if (command && !BEFORE_AUDIO.has(command.type)) stream.control(command);
+        done();
+      } catch (err) {
+        done(err as Error);
+      }
+    });
+
+    node.on("close", (_removed: boolean, done: () => void) => {
+      for (const entry of streams.values()) {
+        entry.stream.removeAllListeners();
+        entry.stream.session.cancel();
+      }
+      streams.clear();
+      node.status({});
+      done();
+    });
+
+    function streamKey(msg: Msg, property: string): string {
+      const value = RED.util.getMessageProperty(msg, property);
+      if (value === undefined || value === null || value === "") return "default";
+      return typeof value === "string" ? value : String(value);
+    }
+  }
+
+  function responseMessage(key: string, entry: StreamEntry, response: StreamResponse): NodeMessage {
+    return {
+      topic: key,
+      payload: response,
+      soniox: { stream: key, session: entry.stream.sessionNumber },
+      ...entry.routing,
+    } as NodeMessage;
+  }
+
+  function utteranceMessage(key: string, entry: StreamEntry, utterance: Utterance): NodeMessage {
+    return {
+      topic: key,
+      payload: utterance.text,
+      utterance,
+      soniox: { stream: key, session: entry.stream.sessionNumber },
+      ...entry.routing,
+    } as NodeMessage;
+  }
+
+  RED.nodes.registerType("soniox-transcribe", SonioxTranscribe);
+};

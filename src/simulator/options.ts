@@ -1,0 +1,175 @@
+/**
+ * Options of the Soniox simulator. Everything is optional; `resolveOptions` fills in the
+ * defaults documented on each field. Points the Soniox docs leave UNCONFIRMED are switches here
+ * so tests can exercise both readings.
+ */
+
+export type FaultAction = "error" | "abrupt-close" | "stop-responding";
+
+/** A fault the simulator injects by itself once a connection reaches a chosen point. */
+export interface FaultSpec {
+  /** Connection index (0-based, in accept order) to hit; every connection when omitted. */
+  connection?: number;
+  /** Fire once this much audio (ms, per the declared format) has been received. */
+  afterAudioMs?: number;
+  /** Fire this many wall-clock ms after the connection opened. */
+  afterMs?: number;
+  action: FaultAction;
+  /** Error code for action "error" (default 503). */
+  code?: number;
+  /** Error text for action "error" (default: the documented text for `code`). */
+  message?: string;
+}
+
+export interface AuthOptions {
+  /** Accept `Authorization: Bearer <key>` on the upgrade (default true). */
+  header?: boolean;
+  /** Accept `Sec-WebSocket-Protocol: soniox-api-key, <key>` (default true). */
+  subprotocol?: boolean;
+  /** Accept the deprecated `api_key` field of the start message (default true). */
+  startMessage?: boolean;
+  /** From this date (YYYY-MM-DD, UTC) a key sent only as `api_key` is refused (default "2027-01-15"). */
+  startMessageCutoff?: string;
+  /** Clock for the cutoff check and temporary-key expiry (default `() => new Date()`). */
+  now?: () => Date;
+}
+
+export interface PacingOptions {
+  /** How far (ms) the client may run ahead of real time before 400 "Received too much audio data in total." (default 4000). */
+  maxLeadMs?: number;
+  /** Send that error when exceeded (default true). The lead is recorded either way. */
+  enforce?: boolean;
+  /** Optional lag check, measured on each audio frame: 408 "Input too slow" beyond `maxLagMs`. */
+  tooSlow?: { maxLagMs: number; enforce?: boolean };
+}
+
+export interface SimulatorOptions {
+  /** Long-lived keys the simulator accepts (default ["test-key"]). */
+  apiKeys?: string[];
+  auth?: AuthOptions;
+  /**
+   * How a bad or missing key is refused. "frame" (default): the upgrade succeeds, then an error
+   * frame 401 and a close, which is what Soniox is reported to do. "http": HTTP 401 on the upgrade.
+   */
+  badKeyResponse?: "frame" | "http";
+  /** UNCONFIRMED (3P): refuse a key sent both as header and as protocol with 400 (default false). */
+  rejectHeaderAndSubprotocolTogether?: boolean;
+  /** Open connections allowed at once; the next gets 429 (default unlimited). */
+  maxConcurrentConnections?: number;
+  /** Models the start message may name (default ["stt-rt-v5", "stt-rt-v4"]). */
+  models?: string[];
+  /** Models that accept `translation` (default: all of `models`). */
+  translationModels?: string[];
+  /** Refuse unknown start-message fields with 400 (default false: ignored, as Soniox probably does). */
+  rejectUnknownFields?: boolean;
+  /**
+   * The words the simulated recogniser "hears" (default "Hello from the Soniox simulator. How are
+   * you doing today?"). Markers switch the speaker (`[S2]`) or the spoken language (`[de]`).
+   * A function gets the start message and the connection index.
+   */
+  script?: string | ((start: Record<string, unknown>, connIndex: number) => string);
+  /** Speech audio (ms) it takes to hear one word (default 350). */
+  wordMs?: number;
+  /** A word turns final once received audio passes its end by this many ms (default 600). */
+  finalLagMs?: number;
+  /** A result is sent after every this many ms of received audio (default 120). */
+  responseEveryMs?: number;
+  /** Silence (ms) that triggers `<end>`; default: the start message's max_endpoint_delay_ms, else 500. */
+  endpointSilenceMs?: number;
+  /** RMS level (0..1 of full scale) below which PCM audio counts as silence (default 0.01, about -40 dBFS). */
+  silenceThreshold?: number;
+  /** Fake byte rate of container audio (`auto`, wav, ogg...), which is not decoded (default 4 = 32 kbit/s). */
+  containerBytesPerMs?: number;
+  /** On `""`, reveal script words not heard yet so the final text is the whole script (default true). */
+  flushScriptOnEnd?: boolean;
+  /** UNCONFIRMED: treat an empty binary frame as end of stream (default false: counted, no-op). */
+  emptyBinaryEndsStream?: boolean;
+  /** 408 "Start request timeout" when no start message arrives within this many ms (default 10000). */
+  startTimeoutMs?: number;
+  /** UNCONFIRMED: a keepalive before the start message restarts the start timeout (default true). */
+  keepaliveBeforeStartCounts?: boolean;
+  /** 408 "Timed out while waiting for the first audio chunk" after the start message (default 20000). */
+  firstAudioTimeoutMs?: number;
+  /** UNCONFIRMED: a keepalive restarts the first-audio timeout (default true). */
+  firstAudioKeepaliveCounts?: boolean;
+  /** 408 "Request timeout." when neither audio nor keepalive arrives for this long (default 20000). */
+  keepaliveTimeoutMs?: number;
+  pacing?: PacingOptions;
+  /** 400 "Audio is too long." past this much audio (default 300 minutes). */
+  maxAudioMs?: number;
+  faults?: FaultSpec[];
+}
+
+export interface ResolvedOptions {
+  apiKeys: string[];
+  auth: Required<AuthOptions>;
+  badKeyResponse: "frame" | "http";
+  rejectHeaderAndSubprotocolTogether: boolean;
+  maxConcurrentConnections: number;
+  models: string[];
+  translationModels: string[];
+  rejectUnknownFields: boolean;
+  script: string | ((start: Record<string, unknown>, connIndex: number) => string);
+  wordMs: number;
+  finalLagMs: number;
+  responseEveryMs: number;
+  endpointSilenceMs: number | undefined;
+  silenceThreshold: number;
+  containerBytesPerMs: number;
+  flushScriptOnEnd: boolean;
+  emptyBinaryEndsStream: boolean;
+  startTimeoutMs: number;
+  keepaliveBeforeStartCounts: boolean;
+  firstAudioTimeoutMs: number;
+  firstAudioKeepaliveCounts: boolean;
+  keepaliveTimeoutMs: number;
+  pacing: { maxLeadMs: number; enforce: boolean; tooSlow: { maxLagMs: number; enforce: boolean } | null };
+  maxAudioMs: number;
+  faults: FaultSpec[];
+}
+
+export const DEFAULT_SCRIPT = "Hello from the Soniox simulator. How are you doing today?";
+
+/** Fills in defaults. Called per connection, so changing `simulator.options` affects the next one. */
+export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
+  const models = o.models ?? ["stt-rt-v5", "stt-rt-v4"];
+  return {
+    apiKeys: o.apiKeys ?? ["test-key"],
+    auth: {
+      header: o.auth?.header ?? true,
+      subprotocol: o.auth?.subprotocol ?? true,
+      startMessage: o.auth?.startMessage ?? true,
+      startMessageCutoff: o.auth?.startMessageCutoff ?? "2027-01-15",
+      now: o.auth?.now ?? (() => new Date()),
+    },
+    badKeyResponse: o.badKeyResponse ?? "frame",
+    rejectHeaderAndSubprotocolTogether: o.rejectHeaderAndSubprotocolTogether ?? false,
+    maxConcurrentConnections: o.maxConcurrentConnections ?? Infinity,
+    models,
+    translationModels: o.translationModels ?? models,
+    rejectUnknownFields: o.rejectUnknownFields ?? false,
+    script: o.script ?? DEFAULT_SCRIPT,
+    wordMs: o.wordMs ?? 350,
+    finalLagMs: o.finalLagMs ?? 600,
+    responseEveryMs: o.responseEveryMs ?? 120,
+    endpointSilenceMs: o.endpointSilenceMs,
+    silenceThreshold: o.silenceThreshold ?? 0.01,
+    containerBytesPerMs: o.containerBytesPerMs ?? 4,
+    flushScriptOnEnd: o.flushScriptOnEnd ?? true,
+    emptyBinaryEndsStream: o.emptyBinaryEndsStream ?? false,
+    startTimeoutMs: o.startTimeoutMs ?? 10_000,
+    keepaliveBeforeStartCounts: o.keepaliveBeforeStartCounts ?? true,
+    firstAudioTimeoutMs: o.firstAudioTimeoutMs ?? 20_000,
+    firstAudioKeepaliveCounts: o.firstAudioKeepaliveCounts ?? true,
+    keepaliveTimeoutMs: o.keepaliveTimeoutMs ?? 20_000,
+    pacing: {
+      maxLeadMs: o.pacing?.maxLeadMs ?? 4000,
+      enforce: o.pacing?.enforce ?? true,
+      tooSlow: o.pacing?.tooSlow
+        ? { maxLagMs: o.pacing.tooSlow.maxLagMs, enforce: o.pacing.tooSlow.enforce ?? false }
+        : null,
+    },
+    maxAudioMs: o.maxAudioMs ?? 300 * 60_000,
+    faults: o.faults ?? [],
+  };
+}
