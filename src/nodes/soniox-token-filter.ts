@@ -1,0 +1,86 @@
+/**
+ * soniox-token-filter: Node-RED glue around TokenFilter. Reads the transcribe node's token
+ * messages, keeps per-stream state keyed by msg.topic, and sends plain-string payloads with the
+ * structured detail in other msg properties.
+ */
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
+import type { SonioxToken } from "../core/protocol";
+import { filterOptionsFromSettings, type TokenFilterSettings } from "../core/filter/config";
+import { TokenFilter, type FilterOutput } from "../core/token-filter";
+
+interface TokenFilterNodeDef extends NodeDef, TokenFilterSettings {}
+
+interface ResponseLike {
+  tokens: SonioxToken[];
+  finished?: boolean;
+}
+
+// A parsing boundary: whatever arrives on msg.payload is checked before it is trusted.
+function asResponse(payload: unknown): ResponseLike | null {
+  if (typeof payload !== "object" || payload === null) return null;
+  const tokens = (payload as { tokens?: unknown }).tokens;
+  if (!Array.isArray(tokens)) return null;
+  const ok = tokens.every((t) => typeof t === "object" && t !== null && typeof (t as SonioxToken).text === "string");
+  return ok ? (payload as ResponseLike) : null;
+}
+
+function streamKey(msg: NodeMessage): string {
+  const topic = msg.topic as unknown;
+  if (topic === undefined || topic === null || topic === "") return "default";
+  return String(topic);
+}
+
+/** The outgoing msg: the input's properties (topic, _session, _client, soniox…) plus the result. */
+function toMessage(input: NodeMessageInFlow, out: FilterOutput): NodeMessage {
+  const { port: _port, ...detail } = out;
+  return { ...input, ...detail };
+}
+
+export = function register(RED: NodeAPI): void {
+  function SonioxTokenFilterNode(this: Node, config: TokenFilterNodeDef): void {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    let filter: TokenFilter | null = null;
+    let configError: Error | null = null;
+    try {
+      filter = new TokenFilter(filterOptionsFromSettings(config));
+    } catch (err) {
+      configError = new Error(RED._("soniox-token-filter.errors.config", { error: (err as Error).message }));
+      node.error(configError.message);
+      node.status({ fill: "red", shape: "ring", text: RED._("soniox-token-filter.status.config-error") });
+    }
+    const twoPorts = config.splitTranslation === true;
+    let lastCount = 0;
+
+    node.on("input", (msg, send, done) => {
+      if (filter === null) {
+        done(configError ?? undefined);
+        return;
+      }
+      const response = asResponse(msg.payload);
+      if (response === null) {
+        done(new Error(RED._("soniox-token-filter.errors.not-tokens")));
+        return;
+      }
+      const { outputs, evicted } = filter.push(streamKey(msg), response.tokens, response.finished === true);
+      if (evicted !== null) node.warn(RED._("soniox-token-filter.errors.evicted", { stream: evicted }));
+      // One send per result keeps the order across both ports exactly as the tokens came.
+      for (const out of outputs) {
+        const m = toMessage(msg, out);
+        send(twoPorts ? (out.port === 0 ? [m, null] : [null, m]) : m);
+      }
+      if (filter.streamCount !== lastCount) {
+        lastCount = filter.streamCount;
+        node.status({ fill: "green", shape: "dot", text: RED._("soniox-token-filter.status.streams", { count: lastCount }) });
+      }
+      done();
+    });
+
+    node.on("close", (_removed: boolean, done: () => void) => {
+      filter?.clear();
+      node.status({});
+      done();
+    });
+  }
+  RED.nodes.registerType("soniox-token-filter", SonioxTokenFilterNode);
+};
