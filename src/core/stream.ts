@@ -73,6 +73,12 @@ export function defaultMeterFor(start: StartMessage, head: Uint8Array, ctx: Mete
   }
   const container = start.audio_format === "auto" ? sniffContainer(head) : start.audio_format;
   if (container === "wav") return new WavMeter();
+  if (container === null) {
+    ctx.warn(
+      'Audio format is "auto" but the audio does not start with a known container header (WAV, MP3, OGG, WebM, FLAC, AAC, AIFF, AMR, ASF). ' +
+        "If it is raw PCM, set the audio format, sample rate and channels in the node (or send msg.soniox.audio_format).",
+    );
+  }
   const probe = ctx.pacing ? createDurationProbe() : null;
   if (!probe) return new AssumedRateMeter(ASSUMED_CONTAINER_BYTES_PER_MS);
   return new ProbeMeter(probe, ctx.clock, ASSUMED_CONTAINER_BYTES_PER_MS, ctx.repace, (err) =>

@@ -4,13 +4,10 @@
 const assert = require("assert");
 const { startSimulator } = require("../../dist/simulator");
 const { helper, NODES, configFor, load, collect, waitFor } = require("../support/nodered");
-const controlNode = require("../../dist/nodes/soniox-control.js");
-const filterNode = require("../../dist/nodes/soniox-token-filter.js");
 const { pcm, tone, silence, chunks } = require("../core/vad-generate");
 
 const KEY = "sk-flow-3c2b1a";
 const S16 = { format: "pcm_s16le", sampleRate: 16000, channels: 1 };
-const ALL_NODES = [...NODES, controlNode, filterNode];
 
 function pipeline(sim, controlProps, transcribeProps = {}) {
   return [
@@ -65,7 +62,7 @@ describe("control → transcribe → token-filter (simulator)", function () {
   });
 
   it("inline voice activity finalizes each utterance; the filter turns them into text and a phrase trigger", async function () {
-    await load(ALL_NODES, pipeline(sim, { silenceMs: 400 }), { cfg: { apiKey: KEY } });
+    await load(NODES, pipeline(sim, { silenceMs: 400 }), { cfg: { apiKey: KEY } });
     const utterances = collect("utterances");
     const triggers = collect("triggers");
     const responses = collect("responses");
@@ -106,7 +103,7 @@ describe("control → transcribe → token-filter (simulator)", function () {
 
   it("push-to-talk drives pause and resume of a live stream", async function () {
     // The microphone feeds the transcribe node directly; the control node only turns the button into commands.
-    await load(ALL_NODES, pipeline(sim, { mode: "ptt", minFinalizeInterval: 0 }), { cfg: { apiKey: KEY } });
+    await load(NODES, pipeline(sim, { mode: "ptt", minFinalizeInterval: 0 }), { cfg: { apiKey: KEY } });
     const responses = collect("responses");
     const utterances = collect("utterances");
     const caught = collect("caught");

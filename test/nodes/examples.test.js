@@ -76,3 +76,86 @@ describe("examples/flows.json", function () {
     assert.ok(responses.every((m) => m.topic === "wav-demo"));
   });
 });
+
+describe("examples/flows.json: the control, filter and multi-stream tabs", function () {
+  this.timeout(30000);
+  let sim;
+
+  async function run(script, taps) {
+    sim = await startSimulator({ apiKeys: [KEY], script, wordMs: 150, finalLagMs: 300 });
+    await new Promise((resolve) => helper.startServer(resolve));
+    const flow = prepare(examples(), sim, taps);
+    await load([...NODES, ...CORE], flow, { "ex-soniox-config": { apiKey: KEY } });
+    const tapped = {};
+    for (const [, , id] of taps) {
+      tapped[id] = [];
+      helper.getNode(id).on("input", (m) => tapped[id].push(m));
+    }
+    return tapped;
+  }
+
+  afterEach(async function () {
+    await helper.unload();
+    await new Promise((resolve) => helper.stopServer(resolve));
+    await sim.close();
+  });
+
+  it("push-to-talk: press starts, release finalizes and pauses, stop ends; the utterance comes out", async function () {
+    const t = await run("switch on the fan", [["ex3-ptt-transcribe", 1, "tap-utt"]]);
+    helper.getNode("ex3-ptt-press").receive({});
+    helper.getNode("ex3-ptt-speak").receive({});
+    await waitFor(() => sim.connections[0] && sim.connections[0].audioMs >= 1500, 8000, "speech sent");
+    helper.getNode("ex3-ptt-release").receive({});
+    await waitFor(() => t["tap-utt"].length === 1, 8000, "utterance");
+    assert.strictEqual(t["tap-utt"][0].payload, "switch on the fan");
+    assert.strictEqual(t["tap-utt"][0].topic, "desk");
+    helper.getNode("ex3-ptt-stop").receive({});
+    await waitFor(() => sim.connections[0].finished, 8000, "finished");
+    assert.ok(sim.connections[0].controlMessages.some((c) => c.type === "finalize"));
+  });
+
+  it("finalize on silence: the inline control finalizes after each pause and the filter emits each utterance", async function () {
+    const t = await run("first sentence here second one now", [["ex3-inl-filter", 0, "tap-filter"]]);
+    helper.getNode("ex3-inl-start").receive({});
+    await waitFor(() => t["tap-filter"].length >= 1, 10000, "first utterance");
+    await waitFor(() => sim.connections[0].controlMessages.filter((c) => c.type === "finalize").length >= 1, 8000, "finalize");
+    const fin = sim.connections[0].controlMessages.find((c) => c.type === "finalize");
+    assert.strictEqual(typeof fin.trailing_silence_ms, "number");
+    helper.getNode("ex3-inl-stop").receive({});
+    await waitFor(() => sim.connections[0].finished, 8000, "finished");
+    assert.ok(t["tap-filter"].every((m) => typeof m.payload === "string" && m.payload.length > 0));
+    assert.strictEqual(t["tap-filter"].map((m) => m.payload).join(" ").replace(/\s+/g, " "), "first sentence here second one now");
+  });
+
+  it("voice command to MQTT: the phrase trigger fires and the switch picks ON", async function () {
+    const t = await run("please turn on the kitchen lights", [
+      ["ex3-phr-filter", 0, "tap-trigger"],
+      ["ex3-phr-on", 0, "tap-on"],
+    ]);
+    helper.getNode("ex3-phr-start").receive({});
+    await waitFor(() => t["tap-on"].length === 1, 12000, "ON command");
+    assert.match(JSON.stringify(t["tap-trigger"][0]), /turn on the kitchen lights/i);
+    assert.strictEqual(t["tap-on"][0].payload, "ON");
+  });
+
+  it("live caption: the caption line grows with final text and shows the non-final tail", async function () {
+    const t = await run("welcome to the lecture on speech", [["ex3-cap-filter", 0, "tap-caption"]]);
+    helper.getNode("ex3-cap-start").receive({});
+    await waitFor(() => t["tap-caption"].some((m) => /welcome to the lecture on speech/.test(m.payload)), 12000, "caption");
+    assert.ok(t["tap-caption"].every((m) => typeof m.payload === "string"));
+  });
+
+  it("several streams: one transcribe node keeps camera-1 and camera-2 apart", async function () {
+    const t = await run((start, i) => (i === 0 ? "front door" : "back garden"), [["ex-multi-transcribe", 1, "tap-utt"]]);
+    helper.getNode("ex-multi-cam1").receive({});
+    helper.getNode("ex-multi-cam2").receive({});
+    await waitFor(() => sim.connections.length === 2 && sim.connections.every((c) => c.audioMs >= 2300), 10000, "audio sent");
+    helper.getNode("ex-multi-stop-inject").receive({});
+    await waitFor(() => sim.connections.every((c) => c.finished), 8000, "both finished");
+    await waitFor(() => t["tap-utt"].length === 2, 3000, "two utterances");
+    const byTopic = Object.fromEntries(t["tap-utt"].map((m) => [m.topic, m.payload]));
+    const texts = Object.values(byTopic).sort();
+    assert.deepStrictEqual(Object.keys(byTopic).sort(), ["camera-1", "camera-2"]);
+    assert.deepStrictEqual(texts, ["back garden", "front door"]);
+  });
+});

@@ -242,4 +242,15 @@ describe("soniox-transcribe node (real Node-RED runtime, simulator over real soc
     await waitFor(() => caught.length === 1, 3000, "error");
     assert.match(caught[0].error.message, /unencrypted ws:\/\/ to another machine/);
   });
+
+  it("warns once when audio sent as auto is not a recognisable container", async function () {
+    await load(NODES, transcribeFlow(sim, { audioFormat: "auto", pacing: false }), { cfg: { apiKey: KEY } });
+    const tx = helper.getNode("tx");
+    tx.receive({ topic: "raw", payload: pcm(200) });
+    tx.receive({ topic: "raw", payload: pcm(200) });
+    await waitFor(() => sim.connections[0] && sim.connections[0].audioBytes === pcm(200).length * 2, 3000, "audio");
+    const warnings = tx.warn.args.map((a) => String(a[0])).filter((w) => /does not start with a known container header/.test(w));
+    assert.strictEqual(warnings.length, 1);
+    assert.match(warnings[0], /^\[raw\] .*set the audio format/);
+  });
 });

@@ -4,6 +4,8 @@
 const helper = require("node-red-node-test-helper");
 const configNode = require("../../dist/nodes/soniox-config.js");
 const transcribeNode = require("../../dist/nodes/soniox-transcribe.js");
+const controlNode = require("../../dist/nodes/soniox-control.js");
+const filterNode = require("../../dist/nodes/soniox-token-filter.js");
 
 helper.init(require.resolve("node-red"));
 
@@ -11,7 +13,7 @@ const catchNode = require("@node-red/nodes/core/common/25-catch.js");
 const statusNode = require("@node-red/nodes/core/common/25-status.js");
 const completeNode = require("@node-red/nodes/core/common/24-complete.js");
 
-const NODES = [configNode, transcribeNode, catchNode, statusNode, completeNode];
+const NODES = [configNode, transcribeNode, controlNode, filterNode, catchNode, statusNode, completeNode];
 
 function configFor(sim, extra = {}) {
   return { id: "cfg", type: "soniox-config", name: "sim", region: "custom", url: sim.url, ...extra };
