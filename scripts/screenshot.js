@@ -36,7 +36,7 @@ async function main() {
     const browser = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), "chromium-")), {
       executablePath: "/usr/bin/chromium",
       headless: true,
-      viewport: { width: 1400, height: 800 },
+      viewport: { width: 1600, height: 760 },
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
     const page = browser.pages()[0] || (await browser.newPage());
