@@ -20,6 +20,9 @@ export interface SendQueueOptions {
   onDrop(bytes: number): void;
 }
 
+/** Largest piece of audio sent in one frame when pacing is off. */
+const UNPACED_PIECE_MS = 2000;
+
 export type QueueItem = { kind: "audio"; data: Uint8Array } | { kind: "text"; text: string; onSent?: () => void };
 type Item = QueueItem;
 
@@ -166,6 +169,13 @@ export class SendQueue {
         return;
       }
       if (!this.opts.pacing) {
+        // Unpaced bursts still go in pieces, so socket backpressure can act between them.
+        const piece = this.meter.bytesForMs(this.streamOffset, UNPACED_PIECE_MS);
+        if (piece > 0 && piece < item.data.length) {
+          this.emitAudio(item.data.subarray(0, piece));
+          item.data = item.data.subarray(piece);
+          continue;
+        }
         this.shift();
         this.emitAudio(item.data);
         continue;

@@ -72,6 +72,9 @@ export interface StreamEvents {
   closed: [info: SessionClose];
 }
 
+/** A replacement session counts as working (the attempt count resets) after this long. */
+const HEALTHY_AFTER_MS = 10000;
+
 const DEFAULT_ROTATION: RotationPolicy = { afterMs: 280 * 60 * 1000, graceMs: 10 * 60 * 1000 };
 
 /**
@@ -99,6 +102,7 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
   private lastAudioAt: number;
   private firstChunk: Uint8Array | null = null;
   private lastState: StreamState = "idle";
+  private healthyAt = 0;
 
   constructor(private readonly opts: StreamOptions) {
     super();
@@ -222,7 +226,9 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
   }
 
   private onOpen(session: SonioxSession): void {
-    if (session !== this.current || !this.pendingRestart) return;
+    if (session !== this.current) return;
+    this.healthyAt = this.opts.clock.now() + HEALTHY_AFTER_MS;
+    if (!this.pendingRestart) return;
     const restart = this.pendingRestart;
     this.pendingRestart = null;
     this.emit("restart", restart);
@@ -230,7 +236,8 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
   }
 
   private onResult(session: SonioxSession, result: SonioxResult): void {
-    if (session === this.current) this.attempts = 0;
+    // A replacement that keeps failing soon after it opens must not reset the count forever.
+    if (session === this.current && this.attempts > 0 && this.opts.clock.now() >= this.healthyAt) this.attempts = 0;
     const offset = this.offsets.get(session) ?? 0;
     if (offset > 0) shiftTimeline(result, offset);
     const summary = summariseResult(result);

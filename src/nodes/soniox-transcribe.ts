@@ -38,6 +38,9 @@ export = function register(RED: NodeAPI): void {
     const node = this;
     const configNode = RED.nodes.getNode(def.config) as SonioxConfigNode | null;
     const streams = new Map<string, StreamEntry>();
+    // Streams that failed for good: their audio is dropped (counted) until the flow says start,
+    // rather than opening a new failing connection for every chunk.
+    const failed = new Map<string, { code: string; droppedBytes: number }>();
     let lastError: string | null = null;
 
     let setupError: Error | null = null;
@@ -119,8 +122,18 @@ export = function register(RED: NodeAPI): void {
           ...entry.routing,
         };
         node.error(`[${key}] ${info.error.message}`, errorMsg);
+        failed.set(key, { code: String(info.error.code), droppedBytes: 0 });
       }
       updateStatus();
+    };
+
+    /** Audio for a failed stream: counted and dropped; said once, then once more on "start". */
+    const dropForFailed = (key: string, bytes: number) => {
+      const f = failed.get(key)!;
+      if (f.droppedBytes === 0) {
+        node.warn(`[${key}] stream stopped after error ${f.code}: its audio is dropped (and counted) until a "start" command (msg.control) opens it again`);
+      }
+      f.droppedBytes += bytes;
     };
 
     node.on("input", (raw, _send, done) => {
@@ -134,6 +147,16 @@ export = function register(RED: NodeAPI): void {
         }
         const key = streamKey(msg, settings!.streamKeyProperty);
         let entry = streams.get(key);
+        const tombstone = failed.get(key);
+        if (!entry && tombstone) {
+          if (command?.type === "start" || command?.type === "stop" || command?.type === "cancel") {
+            if (tombstone.droppedBytes > 0) node.warn(`[${key}] ${tombstone.droppedBytes} bytes of audio were dropped while the stream was stopped by error ${tombstone.code}`);
+            failed.delete(key);
+          } else if (audio) {
+            dropForFailed(key, audio.length);
+            return done();
+          }
+        }
         if (!entry) {
           const startsStream = audio !== null || command?.type === "start" || command?.type === "pause";
           if (!startsStream) {
@@ -166,6 +189,7 @@ export = function register(RED: NodeAPI): void {
         entry.stream.cancel();
       }
       streams.clear();
+      failed.clear();
       node.status({});
       done();
     });

@@ -172,6 +172,7 @@ export function streamSettings(cfg: TranscribeNodeConfig): StreamSettings {
     },
     heartbeatIntervalMs: numberSetting(p, "Dead connection check (s)", cfg.heartbeat, 0, 300, false, 10) * 1000,
   };
+  settings.reconnect.rateLimitDelayMs = settings.reconnect.baseDelayMs * 10;
   // The quiet-moment wait must still end before Soniox's hard 300-minute cap.
   settings.rotation.graceMs = Math.max(0, Math.min(settings.rotation.graceMs, 295 * 60000 - settings.rotation.afterMs));
   if (p.length) throw new SonioxError("invalid_config", `Invalid soniox-transcribe settings: ${p.join("; ")}`);
