@@ -135,6 +135,11 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     return this.closedInfo !== null;
   }
 
+  /** A stop was asked for: the stream takes no more audio and finishes what it has. */
+  get isEnding(): boolean {
+    return this.ending;
+  }
+
   audio(chunk: Uint8Array): boolean {
     if (this.closedInfo) return false;
     if (chunk.length > 0) {

@@ -41,6 +41,8 @@ export = function register(RED: NodeAPI): void {
     // Streams that failed for good: their audio is dropped (counted) until the flow says start,
     // rather than opening a new failing connection for every chunk.
     const failed = new Map<string, { code: string; droppedBytes: number }>();
+    // Stopped streams still finishing after the same key started a new one.
+    const finishing = new Set<StreamEntry>();
     let lastError: string | null = null;
 
     let setupError: Error | null = null;
@@ -59,7 +61,7 @@ export = function register(RED: NodeAPI): void {
 
     const updateStatus = () => {
       if (setupError) return;
-      const states = Array.from(streams.values(), (e) => e.stream.state);
+      const states = Array.from([...streams.values(), ...finishing], (e) => e.stream.state);
       node.status(describeStreams(states, lastError));
     };
 
@@ -112,6 +114,7 @@ export = function register(RED: NodeAPI): void {
 
     const onClosed = (key: string, entry: StreamEntry, info: SessionClose) => {
       if (streams.get(key) === entry) streams.delete(key);
+      finishing.delete(entry);
       entry.stream.removeAllListeners();
       if (info.error) {
         lastError = String(info.error.code);
@@ -136,6 +139,42 @@ export = function register(RED: NodeAPI): void {
       f.droppedBytes += bytes;
     };
 
+    /**
+     * The stream a message belongs to, opened when the message starts one; null when the message
+     * needs no stream (stop/cancel of nothing, audio of a stream stopped by an error).
+     */
+    const entryFor = (key: string, msg: Msg, command: ControlCommand | null, audio: Uint8Array | null): StreamEntry | null => {
+      const tombstone = failed.get(key);
+      if (tombstone && !streams.has(key)) {
+        if (command?.type === "start" || command?.type === "stop" || command?.type === "cancel") {
+          if (tombstone.droppedBytes > 0) node.warn(`[${key}] ${tombstone.droppedBytes} bytes of audio were dropped while the stream was stopped by error ${tombstone.code}`);
+          failed.delete(key);
+        } else if (audio) {
+          dropForFailed(key, audio.length);
+          return null;
+        }
+      }
+      let entry = streams.get(key);
+      const opens = audio !== null || command?.type === "start" || command?.type === "pause";
+      if (entry && entry.stream.isEnding && opens) {
+        // Stopped and now talking again: the old stream finishes in the background, a new one starts.
+        streams.delete(key);
+        finishing.add(entry);
+        entry = undefined;
+      }
+      if (entry) {
+        Object.assign(entry.routing, routingOf(msg));
+        if (msg.soniox !== undefined && !entry.warnedLateOverrides) {
+          entry.warnedLateOverrides = true;
+          node.warn(`[${key}] msg.soniox is only read on the first message of a stream; stop the stream to change its options`);
+        }
+        return entry;
+      }
+      if (opens) return createStream(key, msg);
+      if (command?.type === "stop" || command?.type === "cancel") return null;
+      throw new SonioxError("invalid_state", `No open stream "${key}" to ${command?.type}: send audio or a "start" command first`);
+    };
+
     node.on("input", (raw, _send, done) => {
       const msg = raw as Msg;
       try {
@@ -146,31 +185,8 @@ export = function register(RED: NodeAPI): void {
           throw new SonioxError("invalid_config", "msg.payload is empty: send audio bytes or a msg.control command");
         }
         const key = streamKey(msg, settings!.streamKeyProperty);
-        let entry = streams.get(key);
-        const tombstone = failed.get(key);
-        if (!entry && tombstone) {
-          if (command?.type === "start" || command?.type === "stop" || command?.type === "cancel") {
-            if (tombstone.droppedBytes > 0) node.warn(`[${key}] ${tombstone.droppedBytes} bytes of audio were dropped while the stream was stopped by error ${tombstone.code}`);
-            failed.delete(key);
-          } else if (audio) {
-            dropForFailed(key, audio.length);
-            return done();
-          }
-        }
-        if (!entry) {
-          const startsStream = audio !== null || command?.type === "start" || command?.type === "pause";
-          if (!startsStream) {
-            if (command?.type === "stop" || command?.type === "cancel") return done();
-            throw new SonioxError("invalid_state", `No open stream "${key}" to ${command?.type}: send audio or a "start" command first`);
-          }
-          entry = createStream(key, msg);
-        } else {
-          Object.assign(entry.routing, routingOf(msg));
-          if (msg.soniox !== undefined && !entry.warnedLateOverrides) {
-            entry.warnedLateOverrides = true;
-            node.warn(`[${key}] msg.soniox is only read on the first message of a stream; stop the stream to change its options`);
-          }
-        }
+        const entry = entryFor(key, msg, command, audio);
+        if (!entry) return done();
         const stream = entry.stream;
         if (command && BEFORE_AUDIO.has(command.type)) stream.control(command);
         if (audio && !stream.audio(audio)) {
@@ -184,11 +200,12 @@ export = function register(RED: NodeAPI): void {
     });
 
     node.on("close", (_removed: boolean, done: () => void) => {
-      for (const entry of streams.values()) {
+      for (const entry of [...streams.values(), ...finishing]) {
         entry.stream.removeAllListeners();
         entry.stream.cancel();
       }
       streams.clear();
+      finishing.clear();
       failed.clear();
       node.status({});
       done();
