@@ -60,6 +60,34 @@ async function settle(read, ok, ms) {
   return value;
 }
 
+/** Waits (at most `ms`) until the active handle count has not changed for `quietMs`; returns it. */
+async function steadyHandles(quietMs, ms) {
+  const until = Date.now() + ms;
+  let last = handles().count;
+  let since = Date.now();
+  while (Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const now = handles().count;
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) break;
+  }
+  return handles();
+}
+
+/**
+ * node-red-node-test-helper spies (sinon) on Node.prototype.send, status, warn, error and log and
+ * keeps every call with its arguments: that record grows with every message and would read as a
+ * leak of the code under test. Forget it before measuring.
+ */
+function forgetHelperSpyCalls(helper) {
+  if (!helper._sandbox || typeof helper._sandbox.resetHistory !== "function") {
+    throw new Error("node-red-node-test-helper no longer exposes its sinon sandbox (_sandbox): update forgetHelperSpyCalls");
+  }
+  helper._sandbox.resetHistory();
+}
+
 const mb = (bytes) => `${(bytes / 1048576).toFixed(2)} MB`;
 
-module.exports = { gc, settledHeap, handles, childPids, settle, mb };
+module.exports = { forgetHelperSpyCalls, gc, settledHeap, handles, steadyHandles, childPids, settle, mb };
