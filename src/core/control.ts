@@ -1,4 +1,5 @@
 import { SonioxError } from "./errors";
+import { showValue } from "./show-value";
 
 export const CONTROL_TYPES = ["start", "finalize", "keepalive", "pause", "resume", "stop", "cancel"] as const;
 export type ControlType = (typeof CONTROL_TYPES)[number];
@@ -31,31 +32,11 @@ export function parseControl(value: unknown): ControlCommand {
   const silence = obj.trailing_silence_ms;
   if (silence === undefined || silence === null) return { type: "finalize" };
   if (typeof silence !== "number" || !Number.isInteger(silence) || silence < 0 || silence > 60000) {
-    throw new SonioxError("invalid_config", `trailing_silence_ms must be an integer from 0 to 60000 ms (got ${show(silence)})`);
+    throw new SonioxError("invalid_config", `trailing_silence_ms must be an integer from 0 to 60000 ms (got ${showValue(silence)})`);
   }
   return { type: "finalize", trailing_silence_ms: silence };
 }
 
 function controlError(value: unknown): SonioxError {
-  return new SonioxError("invalid_config", `Unknown msg.control ${show(value)}: use one of ${CONTROL_TYPES.join(", ")} (a string or {type: ...})`);
-}
-
-/**
- * A value as a flow author would recognise it: JSON where JSON tells the truth, otherwise a
- * description (JSON.stringify turns NaN into null and fails on circular objects and BigInt).
- */
-function show(value: unknown): string {
-  if (value === undefined) return "undefined";
-  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
-  if (typeof value === "bigint") return `${value}n`;
-  try {
-    const json = JSON.stringify(value);
-    if (json !== undefined) return json.slice(0, 100);
-  } catch {
-    // circular: fall through to a description that still names the type field
-  }
-  if (typeof value === "object" && value !== null && "type" in value) {
-    return `an object with type ${show((value as { type: unknown }).type)}`;
-  }
-  return `a ${typeof value}`;
+  return new SonioxError("invalid_config", `Unknown msg.control ${showValue(value)}: use one of ${CONTROL_TYPES.join(", ")} (a string or {type: ...})`);
 }
