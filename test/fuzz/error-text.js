@@ -9,7 +9,7 @@ const CATEGORIES = [
   ["control unknown", /^Unknown msg\.control .+: use one of start, finalize, keepalive, pause, resume, stop, cancel/s],
   ["control trailing silence", /^trailing_silence_ms must be an integer from 0 to 60000 ms \(got .+\)$/],
   ["msg.soniox type", /^msg\.soniox must be an object of Soniox start options/],
-  ["start options", /^Invalid Soniox options: [a-z_.]+ (must|is required)/],
+  ["start options", /^Invalid Soniox options: [a-z_]+[^;]*\b(must|is required)\b/],
   ["stream refused", /^Too many streams: \d+ are open, so ".*" was not started\. Stop unused streams or raise "Max streams"\.$/s],
   ["no stream", /^No open stream ".*" to \w+: send audio or a "start" command first$/s],
   ["stream not live", /^(Cannot \w+( a command)?: the stream is \w+|Stream ".*" is \w+: audio was not accepted)$/s],

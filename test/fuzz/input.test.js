@@ -8,13 +8,15 @@ const assert = require("assert");
 const { startSimulator } = require("../../dist/simulator");
 const { helper, NODES, transcribeFlow, load, waitFor } = require("../support/nodered");
 const { prng, fuzzSettings } = require("./prng");
-const { anyMessage, refusedMessage, fuzzTopic } = require("./input-generators");
+const { anyMessage, refusedMessage, fuzzTopic, sonioxOverrides } = require("./input-generators");
 const errorText = require("./error-text");
 
 const KEY = "sk-fuzz-0123456789";
 const SCRIPT = "turn on the kitchen lights please";
 const { seed: SEED, cases: CASES } = fuzzSettings(20261124, 3000, 30000);
 const BATCHES = 30;
+const OPTION_CASES = Math.round(CASES / 6);
+const OPTION_GROUP = 10;
 
 /** Speech-like PCM (a loud square wave) or silence, 16 kHz s16le mono. */
 function pcm(ms, loud) {
@@ -27,13 +29,14 @@ function pcm(ms, loud) {
 /** The transcribe flow plus a Complete node on it, so every input's done() is observable. */
 function fuzzFlow(sim) {
   return [
-    ...transcribeFlow(sim),
+    ...transcribeFlow(sim, { maxStreams: 40 }),
     { id: "completer", z: "tab", type: "complete", scope: ["tx"], uncaught: false, wires: [["completed"]] },
     { id: "completed", z: "tab", type: "helper" },
   ];
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("fuzz: soniox-transcribe input (real Node-RED runtime, simulator over real sockets)", function () {
   this.timeout(process.env.FUZZ_LONG === "1" ? 600000 : 45000);
@@ -102,6 +105,17 @@ describe("fuzz: soniox-transcribe input (real Node-RED runtime, simulator over r
       }
       if (goodIndex < goodChunks.length) tx.receive({ topic: "good", payload: goodChunks[goodIndex++] });
       await tick();
+    }
+    // msg.soniox is read when a stream opens, so each of these opens a new stream; it is canceled
+    // once its socket had time to open, so the start message built from the options is sent too.
+    for (let i = 0; i < OPTION_CASES; i += OPTION_GROUP) {
+      const group = [];
+      for (let j = i; j < Math.min(OPTION_CASES, i + OPTION_GROUP); j++) {
+        group.push(`opt-${j}`);
+        send({ topic: `opt-${j}`, payload: pcm(20, true), soniox: sonioxOverrides(r) }, false);
+      }
+      await pause(25);
+      for (const topic of group) send({ topic, control: "cancel" }, false);
     }
     while (goodIndex < goodChunks.length) tx.receive({ topic: "good", payload: goodChunks[goodIndex++] });
     tx.receive({ topic: "good", control: "stop" });
