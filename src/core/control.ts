@@ -1,4 +1,5 @@
 import { SonioxError } from "./errors";
+import { showValue } from "./show-value";
 
 export const CONTROL_TYPES = ["start", "finalize", "keepalive", "pause", "resume", "stop", "cancel"] as const;
 export type ControlType = (typeof CONTROL_TYPES)[number];
@@ -31,17 +32,11 @@ export function parseControl(value: unknown): ControlCommand {
   const silence = obj.trailing_silence_ms;
   if (silence === undefined || silence === null) return { type: "finalize" };
   if (typeof silence !== "number" || !Number.isInteger(silence) || silence < 0 || silence > 60000) {
-    throw new SonioxError("invalid_config", `trailing_silence_ms must be an integer from 0 to 60000 ms (got ${JSON.stringify(silence)})`);
+    throw new SonioxError("invalid_config", `trailing_silence_ms must be an integer from 0 to 60000 ms (got ${showValue(silence)})`);
   }
   return { type: "finalize", trailing_silence_ms: silence };
 }
 
 function controlError(value: unknown): SonioxError {
-  let shown: string;
-  try {
-    shown = JSON.stringify(value)?.slice(0, 100) ?? String(value);
-  } catch {
-    shown = String(value);
-  }
-  return new SonioxError("invalid_config", `Unknown msg.control ${shown}: use one of ${CONTROL_TYPES.join(", ")} (a string or {type: ...})`);
+  return new SonioxError("invalid_config", `Unknown msg.control ${showValue(value)}: use one of ${CONTROL_TYPES.join(", ")} (a string or {type: ...})`);
 }

@@ -1,5 +1,6 @@
 import { isAudioFormat, isRawFormat } from "./audio-format";
 import { SonioxError } from "./errors";
+import { jsonProblem, showValue } from "./show-value";
 
 export interface ContextObject {
   general?: Array<{ key: string; value: string }>;
@@ -41,7 +42,7 @@ function checkInteger(p: Problems, obj: Record<string, unknown>, field: string, 
   const v = obj[field];
   if (v === undefined) return;
   if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    p.push(`${field} must be an integer from ${min} to ${max} (got ${JSON.stringify(v)})`);
+    p.push(`${field} must be an integer from ${min} to ${max} (got ${showValue(v)})`);
   }
 }
 
@@ -49,18 +50,19 @@ function checkNumber(p: Problems, obj: Record<string, unknown>, field: string, m
   const v = obj[field];
   if (v === undefined) return;
   if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max) {
-    p.push(`${field} must be a number from ${min} to ${max} (got ${JSON.stringify(v)})`);
+    p.push(`${field} must be a number from ${min} to ${max} (got ${showValue(v)})`);
   }
 }
 
 function checkBoolean(p: Problems, obj: Record<string, unknown>, field: string): void {
   const v = obj[field];
-  if (v !== undefined && typeof v !== "boolean") p.push(`${field} must be true or false (got ${JSON.stringify(v)})`);
+  if (v !== undefined && typeof v !== "boolean") p.push(`${field} must be true or false (got ${showValue(v)})`);
 }
 
 function checkLanguage(p: Problems, field: string, v: unknown): void {
   if (typeof v !== "string" || !LANGUAGE_CODE.test(v)) {
-    p.push(`${field} must be an ISO 639-1 language code such as "en" (got ${JSON.stringify(v)})`);
+    const got = v === undefined ? "it is missing" : `got ${showValue(v)}`;
+    p.push(`${field} must be an ISO 639-1 language code such as "en" (${got})`);
   }
 }
 
@@ -89,7 +91,7 @@ function checkContext(p: Problems, context: unknown): void {
   if (c.terms !== undefined && !(Array.isArray(c.terms) && c.terms.every((t) => typeof t === "string"))) {
     p.push("context.terms must be a list of strings");
   }
-  if (JSON.stringify(c).length > MAX_CONTEXT_CHARS) {
+  if (jsonProblem(c) === null && JSON.stringify(c).length > MAX_CONTEXT_CHARS) {
     p.push(`context must be at most ${MAX_CONTEXT_CHARS} characters in total`);
   }
 }
@@ -106,9 +108,9 @@ function checkTranslation(p: Problems, translation: unknown): void {
   } else if (t.type === "two_way") {
     checkLanguage(p, "translation.language_a", t.language_a);
     checkLanguage(p, "translation.language_b", t.language_b);
-    if (t.language_a === t.language_b) p.push("translation.language_a and language_b must differ");
+    if (typeof t.language_a === "string" && t.language_a === t.language_b) p.push("translation.language_a and language_b must differ");
   } else {
-    p.push(`translation.type must be "one_way" or "two_way" (got ${JSON.stringify(t.type)})`);
+    p.push(`translation.type must be "one_way" or "two_way" (got ${showValue(t.type)})`);
   }
 }
 
@@ -119,13 +121,16 @@ function checkTranslation(p: Problems, translation: unknown): void {
  */
 export function validateStartMessage(input: Record<string, unknown>): StartMessage {
   const p: Problems = [];
+  // It is sent as JSON when the socket opens; failing there would throw outside any handler.
+  const notJson = jsonProblem(input);
+  if (notJson !== null) p.push(`every option must be plain JSON data (text, numbers, true/false, lists, objects): ${notJson}`);
   if ("api_key" in input) {
     p.push("api_key must not be set in the start message: the key belongs in the config node (it is sent with the connection)");
   }
   if (typeof input.model !== "string" || input.model.trim() === "") p.push("model must be a model name such as stt-rt-v5");
   const format = input.audio_format;
   if (typeof format !== "string" || !isAudioFormat(format)) {
-    p.push(`audio_format must be "auto", a container (wav, mp3, ogg, webm, flac, aac, aiff, amr, asf) or a raw format such as pcm_s16le, mulaw, alaw (got ${JSON.stringify(format)})`);
+    p.push(`audio_format must be "auto", a container (wav, mp3, ogg, webm, flac, aac, aiff, amr, asf) or a raw format such as pcm_s16le, mulaw, alaw (got ${showValue(format)})`);
   } else if (isRawFormat(format)) {
     if (input.sample_rate === undefined) p.push(`sample_rate is required for ${format}`);
     if (input.num_channels === undefined) p.push(`num_channels is required for ${format}`);

@@ -126,6 +126,20 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
     if (!this.silenced) this.ws.close(1000);
   }
 
+  /**
+   * Pushes an arbitrary frame to the client, as is: a string goes as a text frame, a Buffer as a
+   * binary frame. For fuzzing the client's frame handling; the session itself carries on. Returns
+   * false when the socket can no longer send (closed, or silenced by stopResponding).
+   */
+  sendRaw(data: string | Buffer): boolean {
+    if (this.silenced || this.ws.readyState !== WebSocket.OPEN) return false;
+    const binary = typeof data !== "string";
+    this.ws.send(data, { binary });
+    const bytes = binary ? data.length : Buffer.byteLength(data);
+    this.record({ dir: "out", type: binary ? "binary" : "text", at: Date.now(), bytes, text: binary ? undefined : data });
+    return true;
+  }
+
   /** Destroys the TCP socket without a close frame, like a dropped network. */
   abruptClose(): void {
     this.phase = "ended";

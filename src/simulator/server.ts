@@ -104,6 +104,14 @@ export class SonioxSimulator extends EventEmitter {
     this.own(conn).failWith(code, message ?? defaultErrorText(code));
   }
 
+  /**
+   * Sends `data` to the client exactly as given (string: text frame, Buffer: binary frame), outside
+   * the protocol; the connection keeps streaming. Returns false if the socket could not send.
+   */
+  sendRaw(conn: SimConnection, data: string | Buffer): boolean {
+    return this.own(conn).sendRaw(data);
+  }
+
   /** Destroys the connection's TCP socket without a close frame. */
   abruptClose(conn: SimConnection): void {
     this.own(conn).abruptClose();
