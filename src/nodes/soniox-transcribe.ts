@@ -3,7 +3,7 @@ import { systemClock } from "../core/clock";
 import { parseControl, type ControlCommand } from "../core/control";
 import { SonioxError } from "../core/errors";
 import type { SessionClose } from "../core/session";
-import { TranscriptionStream, type StreamResponse } from "../core/stream";
+import { TranscriptionStream, type StreamResponse, type StreamRestart } from "../core/stream";
 import { validateStartMessage } from "../core/start-message";
 import { wsTransport } from "../core/transport";
 import type { Utterance } from "../core/utterance";
@@ -90,11 +90,16 @@ export = function register(RED: NodeAPI): void {
         pacing: settings.pacing,
         maxQueuedBytes: settings.maxQueuedBytes,
         idleTimeoutMs: settings.idleTimeoutMs,
+        reconnect: settings.reconnect,
+        rotation: settings.rotation,
+        heartbeatIntervalMs: settings.heartbeatIntervalMs,
+        heartbeatTimeoutMs: settings.heartbeatIntervalMs,
       });
       const entry: StreamEntry = { stream, routing: routingOf(msg), warnedLateOverrides: false };
       streams.set(key, entry);
       stream.on("response", (r) => node.send([responseMessage(key, entry, r), null]));
       stream.on("utterance", (u) => node.send([null, utteranceMessage(key, entry, u)]));
+      stream.on("restart", (r) => node.send([restartMessage(key, entry, r), null]));
       stream.on("state", updateStatus);
       stream.on("warning", (w) => node.warn(`[${key}] ${w}`));
       stream.on("closed", (info) => onClosed(key, entry, info));
@@ -158,7 +163,7 @@ export = function register(RED: NodeAPI): void {
     node.on("close", (_removed: boolean, done: () => void) => {
       for (const entry of streams.values()) {
         entry.stream.removeAllListeners();
-        entry.stream.session.cancel();
+        entry.stream.cancel();
       }
       streams.clear();
       node.status({});
@@ -179,6 +184,20 @@ export = function register(RED: NodeAPI): void {
       soniox: { stream: key, session: entry.stream.sessionNumber },
       ...entry.routing,
     } as NodeMessage;
+  }
+
+  /** Output 1 marks a new Soniox session: timestamps continue, speaker labels start again. */
+  function restartMessage(key: string, entry: StreamEntry, restart: StreamRestart): NodeMessage {
+    const payload = {
+      tokens: [],
+      final_text: "",
+      non_final_text: "",
+      endpoint: false,
+      finalized: false,
+      finished: false,
+      restart,
+    };
+    return { topic: key, payload, soniox: { stream: key, session: restart.session }, ...entry.routing } as NodeMessage;
   }
 
   function utteranceMessage(key: string, entry: StreamEntry, utterance: Utterance): NodeMessage {
