@@ -144,6 +144,8 @@ interface DataDescription {
 /** What the first bytes are, or null while more are needed. */
 function describeData(head: Uint8Array, complete: boolean): DataDescription | null {
   if (head.length < 12 && !complete) return null;
+  // Needed before any audio (a "start" command opened the stream): nothing to read, the setting stands.
+  if (head.length === 0) return { input: null, wav: null, container: null, source: "setting" };
   if (startsWith(head, "RIFF") || startsWith(head, "RF64") || startsWith(head, "RIFX")) {
     const parsed = parseWavHeader(head);
     if (parsed.status === "ok") {
@@ -174,12 +176,7 @@ function finish(req: FormatRequest, data: DataDescription, warnings: string[]): 
       warnings.push(`This WAV cannot be sent as raw audio (${data.unusableWav}); it is sent whole for Soniox to decode. If Soniox rejects it, turn on "convert to PCM 16 kHz mono".`);
       return resolved({ audio_format: "auto" }, { action: "keep-wav-header" });
     }
-    if (source === "unknown") {
-      warnings.push(
-        'Audio format is "auto" but the audio does not start with a known container header (WAV, MP3, OGG, WebM, FLAC, AAC, AIFF, AMR, ASF). ' +
-          'If it is raw PCM, set the audio format, sample rate and channels in the node (or send msg.soniox.audio_format or sox-style msg.rate/bits/encoding); for M4A/MP4 or other formats turn on "convert to PCM 16 kHz mono".',
-      );
-    }
+    // Headerless data under "auto" is warned about when the stream meters its first audio (meter-for.ts).
     const plan: BytePlan = req.declared.audio_format === "wav" ? { action: "keep-wav-header" } : { action: "send" };
     return resolved({ audio_format: req.declared.audio_format }, plan);
   }

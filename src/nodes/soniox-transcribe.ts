@@ -7,9 +7,21 @@ import { TranscriptionStream, type StreamResponse, type StreamRestart } from "..
 import { validateStartMessage } from "../core/start-message";
 import { wsTransport } from "../core/transport";
 import type { Utterance } from "../core/utterance";
+import { AudioPipeline } from "../core/audio-pipeline";
+import type { FormatResolution, SoxProps } from "../core/format-declaration";
+import { FormatGate } from "../core/format-gate";
+import type { StartMessage } from "../core/start-message";
 import { toAudioBytes } from "./lib/audio-payload";
 import { describeStreams } from "./lib/status";
-import { baseStartMessage, streamSettings, streamStartMessage, type TranscribeNodeConfig } from "./lib/transcribe-options";
+import {
+  audioFieldsOf,
+  baseStartMessage,
+  splitStreamOverrides,
+  streamSettings,
+  streamStartMessage,
+  withAudioFields,
+  type TranscribeNodeConfig,
+} from "./lib/transcribe-options";
 import type { SonioxConfigNode } from "./lib/config-node";
 
 interface TranscribeDef extends NodeDef, TranscribeNodeConfig {
@@ -23,11 +35,25 @@ interface Routing {
 
 interface StreamEntry {
   stream: TranscriptionStream;
+  pipeline: AudioPipeline;
   routing: Routing;
   warnedLateOverrides: boolean;
 }
 
-type Msg = NodeMessageInFlow & { control?: unknown; soniox?: unknown; _session?: unknown; _client?: unknown };
+/** A new stream whose first chunks are held until its audio format is known. */
+interface PendingStream {
+  gate: FormatGate;
+  msg: Msg;
+  props: SoxProps;
+  start: StartMessage;
+}
+
+type Msg = NodeMessageInFlow & SoxProps & { control?: unknown; soniox?: unknown; _session?: unknown; _client?: unknown };
+
+/** The sox-record style audio properties of a message (node-red-contrib-sox-utils names). */
+function soxPropsOf(msg: Msg): SoxProps {
+  return { rate: msg.rate, channels: msg.channels, bits: msg.bits, encoding: msg.encoding, format: msg.format };
+}
 
 /** Commands that must reach the session before the audio that came with them. */
 const BEFORE_AUDIO = new Set(["start", "resume"]);
@@ -38,6 +64,7 @@ export = function register(RED: NodeAPI): void {
     const node = this;
     const configNode = RED.nodes.getNode(def.config) as SonioxConfigNode | null;
     const streams = new Map<string, StreamEntry>();
+    const pending = new Map<string, PendingStream>();
     let lastError: string | null = null;
 
     let setupError: Error | null = null;
@@ -67,8 +94,24 @@ export = function register(RED: NodeAPI): void {
       return routing;
     };
 
-    const createStream = (key: string, msg: Msg): StreamEntry => {
+    /** Reads a new stream's options from its first message; its format is decided from its audio. */
+    const prepareStream = (msg: Msg): PendingStream => {
+      if (!settings) throw setupError ?? new Error("soniox-transcribe is not configured");
+      const overrides = splitStreamOverrides(msg.soniox);
+      const start = streamStartMessage(base, overrides.soniox);
+      const props = soxPropsOf(msg);
+      const gate = new FormatGate({
+        declared: audioFieldsOf(start),
+        sox: props,
+        convertToPcm: overrides.convertToPcm ?? settings.convertToPcm,
+        floatHandling: settings.floatHandling,
+      });
+      return { gate, msg, props, start };
+    };
+
+    const createStream = (key: string, prepared: PendingStream, resolution: FormatResolution): StreamEntry => {
       if (!settings || !configNode) throw setupError ?? new Error("soniox-transcribe is not configured");
+      const msg = prepared.msg;
       if (streams.size >= settings.maxStreams) {
         throw new SonioxError("invalid_state", `Too many streams: ${settings.maxStreams} are open, so "${key}" was not started. Stop unused streams or raise "Max streams".`);
       }
@@ -76,12 +119,23 @@ export = function register(RED: NodeAPI): void {
       if (!apiKey) {
         throw new SonioxError("invalid_config", "No Soniox API key: set it in the soniox-config node or in the SONIOX_API_KEY environment variable");
       }
+      const start = withAudioFields(prepared.start, resolution.audio);
+      let entry: StreamEntry | null = null;
+      // Created before the stream: a missing ffmpeg must refuse the message, not leave a stream behind.
+      const pipeline = new AudioPipeline(resolution, {
+        send: (bytes) => entry !== null && entry.stream.audio(bytes),
+        queuedBytes: () => (entry === null ? 0 : entry.stream.session.queuedBytes),
+        maxQueuedBytes: settings.maxQueuedBytes,
+        warn: (w) => node.warn(`[${key}] ${w}`),
+        fail: (err) => entry !== null && onPipelineFailed(key, entry, err),
+        firstProps: prepared.props,
+      });
       const stream = new TranscriptionStream({
         key,
         url: configNode.endpoint(),
         apiKey,
         authMethod: configNode.authMethod,
-        start: streamStartMessage(base, msg.soniox),
+        start,
         transport: wsTransport,
         clock: systemClock,
         keepaliveIntervalMs: settings.keepaliveIntervalMs,
@@ -95,21 +149,47 @@ export = function register(RED: NodeAPI): void {
         heartbeatIntervalMs: settings.heartbeatIntervalMs,
         heartbeatTimeoutMs: settings.heartbeatIntervalMs,
       });
-      const entry: StreamEntry = { stream, routing: routingOf(msg), warnedLateOverrides: false };
-      streams.set(key, entry);
-      stream.on("response", (r) => node.send([responseMessage(key, entry, r), null]));
-      stream.on("utterance", (u) => node.send([null, utteranceMessage(key, entry, u)]));
-      stream.on("restart", (r) => node.send([restartMessage(key, entry, r), null]));
+      const created: StreamEntry = { stream, pipeline, routing: routingOf(msg), warnedLateOverrides: false };
+      entry = created;
+      streams.set(key, created);
+      for (const w of resolution.warnings) node.warn(`[${key}] ${w}`);
+      stream.on("response", (r) => node.send([responseMessage(key, created, r), null]));
+      stream.on("utterance", (u) => node.send([null, utteranceMessage(key, created, u)]));
+      stream.on("restart", (r) => node.send([restartMessage(key, created, r), null]));
       stream.on("state", updateStatus);
       stream.on("warning", (w) => node.warn(`[${key}] ${w}`));
-      stream.on("closed", (info) => onClosed(key, entry, info));
+      stream.on("closed", (info) => onClosed(key, created, info));
       lastError = null;
-      return entry;
+      for (const chunk of prepared.gate.chunks) pipeline.push(chunk, prepared.props);
+      return created;
+    };
+
+    /** ffmpeg failed: the stream cannot go on, so it ends gracefully with what Soniox already has. */
+    const onPipelineFailed = (key: string, entry: StreamEntry, err: Error) => {
+      const error = err instanceof SonioxError ? err : new SonioxError("invalid_config", err.message);
+      const errorMsg: NodeMessage & Record<string, unknown> = {
+        topic: key,
+        payload: error.toJSON(),
+        soniox: { stream: key, error: error.toJSON() },
+        ...entry.routing,
+      };
+      node.error(`[${key}] ${error.message}`, errorMsg);
+      entry.stream.control({ type: "stop" });
+    };
+
+    /** Stop waits for audio still inside ffmpeg; cancel drops it; other commands go at once. */
+    const applyCommand = (entry: StreamEntry, command: ControlCommand) => {
+      if (command.type === "stop") entry.pipeline.end(() => entry.stream.control(command));
+      else {
+        if (command.type === "cancel") entry.pipeline.destroy();
+        entry.stream.control(command);
+      }
     };
 
     const onClosed = (key: string, entry: StreamEntry, info: SessionClose) => {
       if (streams.get(key) === entry) streams.delete(key);
       entry.stream.removeAllListeners();
+      entry.pipeline.destroy();
       if (info.error) {
         lastError = String(info.error.code);
         const errorMsg: NodeMessage & Record<string, unknown> = {
@@ -134,13 +214,28 @@ export = function register(RED: NodeAPI): void {
         }
         const key = streamKey(msg, settings!.streamKeyProperty);
         let entry = streams.get(key);
+        let audioTaken = false;
         if (!entry) {
-          const startsStream = audio !== null || command?.type === "start" || command?.type === "pause";
-          if (!startsStream) {
-            if (command?.type === "stop" || command?.type === "cancel") return done();
-            throw new SonioxError("invalid_state", `No open stream "${key}" to ${command?.type}: send audio or a "start" command first`);
+          let waiting = pending.get(key);
+          if (!waiting) {
+            const startsStream = audio !== null || command?.type === "start" || command?.type === "pause";
+            if (!startsStream) {
+              if (command?.type === "stop" || command?.type === "cancel") return done();
+              throw new SonioxError("invalid_state", `No open stream "${key}" to ${command?.type}: send audio or a "start" command first`);
+            }
+            waiting = prepareStream(msg);
+          } else if (command?.type === "cancel") {
+            pending.delete(key);
+            return done();
           }
-          entry = createStream(key, msg);
+          const resolution = (audio && waiting.gate.add(audio)) || (command ? waiting.gate.decide() : null);
+          if (!resolution) {
+            pending.set(key, waiting);
+            return done();
+          }
+          pending.delete(key);
+          entry = createStream(key, waiting, resolution);
+          audioTaken = true;
         } else {
           Object.assign(entry.routing, routingOf(msg));
           if (msg.soniox !== undefined && !entry.warnedLateOverrides) {
@@ -150,10 +245,10 @@ export = function register(RED: NodeAPI): void {
         }
         const stream = entry.stream;
         if (command && BEFORE_AUDIO.has(command.type)) stream.control(command);
-        if (audio && !stream.audio(audio)) {
+        if (audio && !audioTaken && !entry.pipeline.push(audio, soxPropsOf(msg))) {
           throw new SonioxError("invalid_state", `Stream "${key}" is ${stream.state}: audio was not accepted`);
         }
-        if (command && !BEFORE_AUDIO.has(command.type)) stream.control(command);
+        if (command && !BEFORE_AUDIO.has(command.type)) applyCommand(entry, command);
         done();
       } catch (err) {
         done(err as Error);
@@ -163,9 +258,11 @@ export = function register(RED: NodeAPI): void {
     node.on("close", (_removed: boolean, done: () => void) => {
       for (const entry of streams.values()) {
         entry.stream.removeAllListeners();
+        entry.pipeline.destroy();
         entry.stream.cancel();
       }
       streams.clear();
+      pending.clear();
       node.status({});
       done();
     });

@@ -47,13 +47,18 @@ describe("format declaration", function () {
       });
     }
 
-    it("raw audio under auto is sent, with one warning that says how to declare it", function () {
+    it("raw audio under auto is sent as is (the stream warns when it meters it)", function () {
       const r = resolved(request(), read("speech-16k-mono.s16le"));
       assert.deepStrictEqual(r.audio, { audio_format: "auto" });
+      assert.deepStrictEqual(r.plan, { action: "send" });
       assert.strictEqual(r.source, "unknown");
-      assert.strictEqual(r.warnings.length, 1);
-      assert.match(r.warnings[0], /does not start with a known container/);
-      assert.match(r.warnings[0], /convert to PCM 16 kHz mono/);
+    });
+
+    it("with no audio yet (a start command opened the stream) the setting stands", function () {
+      const r = resolved(request(), Buffer.alloc(0), true);
+      assert.deepStrictEqual(r.audio, { audio_format: "auto" });
+      assert.deepStrictEqual(r.plan, { action: "send" });
+      assert.deepStrictEqual(r.warnings, []);
     });
 
     it("waits for more bytes while a WAV header straddles chunks, then decides", function () {
