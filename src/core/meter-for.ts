@@ -35,7 +35,8 @@ export function meterFor(start: StartMessage, head: Uint8Array, ctx: MeterContex
   if (container === null) {
     ctx.warn(
       'Audio format is "auto" but the audio does not start with a known container header (WAV, MP3, OGG, WebM, FLAC, AAC, AIFF, AMR, ASF). ' +
-        "If it is raw PCM, set the audio format, sample rate and channels in the node (or send msg.soniox.audio_format).",
+        "If it is raw PCM, set the audio format, sample rate and channels in the node (or send msg.soniox.audio_format, or sox-style msg.rate/bits/encoding); " +
+        'for M4A/MP4 or other formats turn on "convert to PCM 16 kHz mono".',
     );
   }
   const probe = ctx.pacing ? createDurationProbe() : null;

@@ -7,9 +7,21 @@ import { TranscriptionStream, type StreamResponse, type StreamRestart } from "..
 import { validateStartMessage } from "../core/start-message";
 import { wsTransport } from "../core/transport";
 import type { Utterance } from "../core/utterance";
+import { AudioPipeline } from "../core/audio-pipeline";
+import type { FormatResolution, SoxProps } from "../core/format-declaration";
+import { FormatGate } from "../core/format-gate";
+import type { StartMessage } from "../core/start-message";
 import { toAudioBytes } from "./lib/audio-payload";
 import { describeStreams } from "./lib/status";
-import { baseStartMessage, streamSettings, streamStartMessage, type TranscribeNodeConfig } from "./lib/transcribe-options";
+import {
+  audioFieldsOf,
+  baseStartMessage,
+  splitStreamOverrides,
+  streamSettings,
+  streamStartMessage,
+  withAudioFields,
+  type TranscribeNodeConfig,
+} from "./lib/transcribe-options";
 import type { SonioxConfigNode } from "./lib/config-node";
 
 interface TranscribeDef extends NodeDef, TranscribeNodeConfig {
@@ -23,11 +35,25 @@ interface Routing {
 
 interface StreamEntry {
   stream: TranscriptionStream;
+  pipeline: AudioPipeline;
   routing: Routing;
   warnedLateOverrides: boolean;
 }
 
-type Msg = NodeMessageInFlow & { control?: unknown; soniox?: unknown; _session?: unknown; _client?: unknown };
+/** A new stream whose first chunks are held until its audio format is known. */
+interface PendingStream {
+  gate: FormatGate;
+  msg: Msg;
+  props: SoxProps;
+  start: StartMessage;
+}
+
+type Msg = NodeMessageInFlow & SoxProps & { control?: unknown; soniox?: unknown; _session?: unknown; _client?: unknown };
+
+/** The sox-record style audio properties of a message (node-red-contrib-sox-utils names). */
+function soxPropsOf(msg: Msg): SoxProps {
+  return { rate: msg.rate, channels: msg.channels, bits: msg.bits, encoding: msg.encoding, format: msg.format };
+}
 
 /** Commands that must reach the session before the audio that came with them. */
 const BEFORE_AUDIO = new Set(["start", "resume"]);
@@ -43,6 +69,8 @@ export = function register(RED: NodeAPI): void {
     const failed = new Map<string, { code: string; droppedBytes: number }>();
     // Stopped streams still finishing after the same key started a new one.
     const finishing = new Set<StreamEntry>();
+    // New streams waiting for enough audio to know their format.
+    const pending = new Map<string, PendingStream>();
     let lastError: string | null = null;
 
     let setupError: Error | null = null;
@@ -72,8 +100,24 @@ export = function register(RED: NodeAPI): void {
       return routing;
     };
 
-    const createStream = (key: string, msg: Msg): StreamEntry => {
+    /** Reads a new stream's options from its first message; its format is decided from its audio. */
+    const prepareStream = (msg: Msg): PendingStream => {
+      if (!settings) throw setupError ?? new Error("soniox-transcribe is not configured");
+      const overrides = splitStreamOverrides(msg.soniox);
+      const start = streamStartMessage(base, overrides.soniox);
+      const props = soxPropsOf(msg);
+      const gate = new FormatGate({
+        declared: audioFieldsOf(start),
+        sox: props,
+        convertToPcm: overrides.convertToPcm ?? settings.convertToPcm,
+        floatHandling: settings.floatHandling,
+      });
+      return { gate, msg, props, start };
+    };
+
+    const createStream = (key: string, prepared: PendingStream, resolution: FormatResolution): StreamEntry => {
       if (!settings || !configNode) throw setupError ?? new Error("soniox-transcribe is not configured");
+      const msg = prepared.msg;
       if (streams.size >= settings.maxStreams) {
         throw new SonioxError("invalid_state", `Too many streams: ${settings.maxStreams} are open, so "${key}" was not started. Stop unused streams or raise "Max streams".`);
       }
@@ -81,12 +125,23 @@ export = function register(RED: NodeAPI): void {
       if (!apiKey) {
         throw new SonioxError("invalid_config", "No Soniox API key: set it in the soniox-config node or in the SONIOX_API_KEY environment variable");
       }
+      const start = withAudioFields(prepared.start, resolution.audio);
+      let entry: StreamEntry | null = null;
+      // Created before the stream: a missing ffmpeg must refuse the message, not leave a stream behind.
+      const pipeline = new AudioPipeline(resolution, {
+        send: (bytes) => entry !== null && entry.stream.audio(bytes),
+        queuedBytes: () => (entry === null ? 0 : entry.stream.session.queuedBytes),
+        maxQueuedBytes: settings.maxQueuedBytes,
+        warn: (w) => node.warn(`[${key}] ${w}`),
+        fail: (err) => entry !== null && onPipelineFailed(key, entry, err),
+        firstProps: prepared.props,
+      });
       const stream = new TranscriptionStream({
         key,
         url: configNode.endpoint(),
         apiKey,
         authMethod: configNode.authMethod,
-        start: streamStartMessage(base, msg.soniox),
+        start,
         transport: wsTransport,
         clock: systemClock,
         keepaliveIntervalMs: settings.keepaliveIntervalMs,
@@ -100,22 +155,48 @@ export = function register(RED: NodeAPI): void {
         heartbeatIntervalMs: settings.heartbeatIntervalMs,
         heartbeatTimeoutMs: settings.heartbeatIntervalMs,
       });
-      const entry: StreamEntry = { stream, routing: routingOf(msg), warnedLateOverrides: false };
-      streams.set(key, entry);
-      stream.on("response", (r) => node.send([responseMessage(key, entry, r), null]));
-      stream.on("utterance", (u) => node.send([null, utteranceMessage(key, entry, u)]));
-      stream.on("restart", (r) => node.send([restartMessage(key, entry, r), null]));
+      const created: StreamEntry = { stream, pipeline, routing: routingOf(msg), warnedLateOverrides: false };
+      entry = created;
+      streams.set(key, created);
+      for (const w of resolution.warnings) node.warn(`[${key}] ${w}`);
+      stream.on("response", (r) => node.send([responseMessage(key, created, r), null]));
+      stream.on("utterance", (u) => node.send([null, utteranceMessage(key, created, u)]));
+      stream.on("restart", (r) => node.send([restartMessage(key, created, r), null]));
       stream.on("state", updateStatus);
       stream.on("warning", (w) => node.warn(`[${key}] ${w}`));
-      stream.on("closed", (info) => onClosed(key, entry, info));
+      stream.on("closed", (info) => onClosed(key, created, info));
       lastError = null;
-      return entry;
+      for (const chunk of prepared.gate.chunks) pipeline.push(chunk, prepared.props);
+      return created;
+    };
+
+    /** ffmpeg failed: the stream cannot go on, so it ends gracefully with what Soniox already has. */
+    const onPipelineFailed = (key: string, entry: StreamEntry, err: Error) => {
+      const error = err instanceof SonioxError ? err : new SonioxError("invalid_config", err.message);
+      const errorMsg: NodeMessage & Record<string, unknown> = {
+        topic: key,
+        payload: error.toJSON(),
+        soniox: { stream: key, error: error.toJSON() },
+        ...entry.routing,
+      };
+      node.error(`[${key}] ${error.message}`, errorMsg);
+      entry.stream.control({ type: "stop" });
+    };
+
+    /** Stop waits for audio still inside ffmpeg; cancel drops it; other commands go at once. */
+    const applyCommand = (entry: StreamEntry, command: ControlCommand) => {
+      if (command.type === "stop") entry.pipeline.end(() => entry.stream.control(command));
+      else {
+        if (command.type === "cancel") entry.pipeline.destroy();
+        entry.stream.control(command);
+      }
     };
 
     const onClosed = (key: string, entry: StreamEntry, info: SessionClose) => {
       if (streams.get(key) === entry) streams.delete(key);
       finishing.delete(entry);
       entry.stream.removeAllListeners();
+      entry.pipeline.destroy();
       if (info.error) {
         lastError = String(info.error.code);
         const errorMsg: NodeMessage & Record<string, unknown> = {
@@ -140,10 +221,17 @@ export = function register(RED: NodeAPI): void {
     };
 
     /**
-     * The stream a message belongs to, opened when the message starts one; null when the message
-     * needs no stream (stop/cancel of nothing, audio of a stream stopped by an error).
+     * The stream a message belongs to, opened when the message starts one (once its format is
+     * known: `audioTaken` says the message's audio went in with the opening); null when the
+     * message needs nothing more (stop/cancel of nothing, audio of a stream stopped by an error,
+     * audio held until the format is known).
      */
-    const entryFor = (key: string, msg: Msg, command: ControlCommand | null, audio: Uint8Array | null): StreamEntry | null => {
+    const entryFor = (
+      key: string,
+      msg: Msg,
+      command: ControlCommand | null,
+      audio: Uint8Array | null,
+    ): { entry: StreamEntry; audioTaken: boolean } | null => {
       const tombstone = failed.get(key);
       if (tombstone && !streams.has(key)) {
         if (command?.type === "start" || command?.type === "stop" || command?.type === "cancel") {
@@ -168,11 +256,26 @@ export = function register(RED: NodeAPI): void {
           entry.warnedLateOverrides = true;
           node.warn(`[${key}] msg.soniox is only read on the first message of a stream; stop the stream to change its options`);
         }
-        return entry;
+        return { entry, audioTaken: false };
       }
-      if (opens) return createStream(key, msg);
-      if (command?.type === "stop" || command?.type === "cancel") return null;
-      throw new SonioxError("invalid_state", `No open stream "${key}" to ${command?.type}: send audio or a "start" command first`);
+      let waiting = pending.get(key);
+      if (!waiting) {
+        if (!opens) {
+          if (command?.type === "stop" || command?.type === "cancel") return null;
+          throw new SonioxError("invalid_state", `No open stream "${key}" to ${command?.type}: send audio or a "start" command first`);
+        }
+        waiting = prepareStream(msg);
+      } else if (command?.type === "cancel") {
+        pending.delete(key);
+        return null;
+      }
+      const resolution = (audio && waiting.gate.add(audio)) || (command ? waiting.gate.decide() : null);
+      if (!resolution) {
+        pending.set(key, waiting);
+        return null;
+      }
+      pending.delete(key);
+      return { entry: createStream(key, waiting, resolution), audioTaken: true };
     };
 
     node.on("input", (raw, _send, done) => {
@@ -185,14 +288,15 @@ export = function register(RED: NodeAPI): void {
           throw new SonioxError("invalid_config", "msg.payload is empty: send audio bytes or a msg.control command");
         }
         const key = streamKey(msg, settings!.streamKeyProperty);
-        const entry = entryFor(key, msg, command, audio);
-        if (!entry) return done();
+        const found = entryFor(key, msg, command, audio);
+        if (!found) return done();
+        const { entry, audioTaken } = found;
         const stream = entry.stream;
         if (command && BEFORE_AUDIO.has(command.type)) stream.control(command);
-        if (audio && !stream.audio(audio)) {
+        if (audio && !audioTaken && !entry.pipeline.push(audio, soxPropsOf(msg))) {
           throw new SonioxError("invalid_state", `Stream "${key}" is ${stream.state}: audio was not accepted`);
         }
-        if (command && !BEFORE_AUDIO.has(command.type)) stream.control(command);
+        if (command && !BEFORE_AUDIO.has(command.type)) applyCommand(entry, command);
         done();
       } catch (err) {
         done(err as Error);
@@ -202,11 +306,13 @@ export = function register(RED: NodeAPI): void {
     node.on("close", (_removed: boolean, done: () => void) => {
       for (const entry of [...streams.values(), ...finishing]) {
         entry.stream.removeAllListeners();
+        entry.pipeline.destroy();
         entry.stream.cancel();
       }
       streams.clear();
       finishing.clear();
       failed.clear();
+      pending.clear();
       node.status({});
       done();
     });

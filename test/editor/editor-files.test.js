@@ -29,6 +29,8 @@ const CONTRACT = {
       audioFormat: "auto",
       sampleRate: 16000,
       numChannels: 1,
+      convertToPcm: false,
+      floatHandling: "send",
       languageHints: "",
       languageHintsStrict: false,
       enableSpeakerDiarization: false,
@@ -391,10 +393,15 @@ describe("soniox-transcribe editor definition", function () {
   });
 
   it("checks the boolean switches", function () {
-    for (const prop of ["languageHintsStrict", "enableSpeakerDiarization", "enableLanguageIdentification", "enableEndpointDetection", "pacing"]) {
+    for (const prop of ["languageHintsStrict", "enableSpeakerDiarization", "enableLanguageIdentification", "enableEndpointDetection", "pacing", "convertToPcm"]) {
       assertValid(T, prop, [true, false]);
       assertInvalid(T, prop, ["true", 1, null]);
     }
+  });
+
+  it("other PCM is sent as it is or converted, nothing else", function () {
+    assertValid(T, "floatHandling", ["send", "convert"]);
+    assertInvalid(T, "floatHandling", ["", "s16le", null], ["send", "convert"]);
   });
 
   it("allows blank endpoint tuning (server default) or a value in Soniox's range", function () {

@@ -1,15 +1,22 @@
 import { SonioxError } from "../../core/errors";
+import { stringPayloadProblem } from "../../core/mismatch";
 
 /**
  * msg.payload as audio bytes, without copying. Strings are accepted because the exec node turns
  * chunks whose bytes happen to be valid UTF-8 into strings; converting back restores the bytes.
+ * Strings that cannot be such audio (base64, lossy-decoded binary, a command word) are refused.
  * With a control command present, a non-audio payload (an inject timestamp) is simply ignored.
  */
 export function toAudioBytes(payload: unknown, hasControl: boolean): Uint8Array | null {
   if (payload === undefined || payload === null) return null;
   if (payload instanceof Uint8Array) return payload.length > 0 ? payload : null;
   if (payload instanceof ArrayBuffer) return payload.byteLength > 0 ? new Uint8Array(payload) : null;
-  if (typeof payload === "string" && !hasControl) return payload.length > 0 ? Buffer.from(payload, "utf8") : null;
+  if (typeof payload === "string" && !hasControl) {
+    if (payload.length === 0) return null;
+    const problem = stringPayloadProblem(payload);
+    if (problem) throw new SonioxError("invalid_config", problem);
+    return Buffer.from(payload, "utf8");
+  }
   if (hasControl) return null;
   throw new SonioxError(
     "invalid_config",

@@ -1,5 +1,6 @@
 import { isRawFormat } from "../../core/audio-format";
 import { SonioxError } from "../../core/errors";
+import type { AudioFields, FloatHandling } from "../../core/format-declaration";
 import { DEFAULT_RECONNECT, type ReconnectPolicy } from "../../core/reconnect-policy";
 import { validateStartMessage, type ContextObject, type StartMessage } from "../../core/start-message";
 import type { RotationPolicy } from "../../core/stream";
@@ -40,6 +41,8 @@ export interface TranscribeNodeConfig {
   reconnectDelay?: number | string;
   rotateAfter?: number | string;
   heartbeat?: number | string;
+  convertToPcm?: boolean;
+  floatHandling?: string;
 }
 
 export interface StreamSettings {
@@ -54,6 +57,9 @@ export interface StreamSettings {
   reconnect: ReconnectPolicy;
   rotation: RotationPolicy;
   heartbeatIntervalMs: number;
+  /** Transcode every stream to pcm_s16le 16 kHz mono with ffmpeg (msg.soniox.convert_to_pcm per stream). */
+  convertToPcm: boolean;
+  floatHandling: FloatHandling;
 }
 
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === "string" && v.trim() === "");
@@ -171,10 +177,48 @@ export function streamSettings(cfg: TranscribeNodeConfig): StreamSettings {
       graceMs: 10 * 60000,
     },
     heartbeatIntervalMs: numberSetting(p, "Dead connection check (s)", cfg.heartbeat, 0, 300, false, 10) * 1000,
+    convertToPcm: cfg.convertToPcm === true,
+    floatHandling: cfg.floatHandling === "convert" ? "convert" : "send",
   };
   settings.reconnect.rateLimitDelayMs = settings.reconnect.baseDelayMs * 10;
+  if (cfg.floatHandling !== undefined && cfg.floatHandling !== "" && cfg.floatHandling !== "send" && cfg.floatHandling !== "convert") {
+    p.push(`Other PCM must be "send" (as the matching pcm_* format) or "convert" (to 16-bit mono) (got ${JSON.stringify(cfg.floatHandling)})`);
+  }
   // The quiet-moment wait must still end before Soniox's hard 300-minute cap.
   settings.rotation.graceMs = Math.max(0, Math.min(settings.rotation.graceMs, 295 * 60000 - settings.rotation.afterMs));
   if (p.length) throw new SonioxError("invalid_config", `Invalid soniox-transcribe settings: ${p.join("; ")}`);
   return settings;
+}
+
+/** msg.soniox keys that are this node's per-stream options, not Soniox start-message fields. */
+export interface StreamOverrides {
+  /** msg.soniox without our own keys: what merges into the start message. */
+  soniox: unknown;
+  convertToPcm: boolean | undefined;
+}
+
+/** Takes `convert_to_pcm` out of msg.soniox (Soniox would not know it) and checks it. */
+export function splitStreamOverrides(overrides: unknown): StreamOverrides {
+  if (overrides === null || typeof overrides !== "object" || Array.isArray(overrides) || !("convert_to_pcm" in overrides)) {
+    return { soniox: overrides, convertToPcm: undefined };
+  }
+  const { convert_to_pcm: convert, ...soniox } = overrides as Record<string, unknown>;
+  if (typeof convert !== "boolean") {
+    throw new SonioxError("invalid_config", `msg.soniox.convert_to_pcm must be true or false (got ${JSON.stringify(convert)})`);
+  }
+  return { soniox, convertToPcm: convert };
+}
+
+/** The audio fields of a start message. */
+export function audioFieldsOf(start: StartMessage): AudioFields {
+  const fields: AudioFields = { audio_format: start.audio_format };
+  if (start.sample_rate !== undefined) fields.sample_rate = start.sample_rate;
+  if (start.num_channels !== undefined) fields.num_channels = start.num_channels;
+  return fields;
+}
+
+/** The start message with its audio fields replaced by those the stream's format resolution chose. */
+export function withAudioFields(start: StartMessage, audio: AudioFields): StartMessage {
+  const { sample_rate: _rate, num_channels: _channels, ...rest } = start;
+  return validateStartMessage({ ...rest, ...audio });
 }

@@ -1,0 +1,216 @@
+/**
+ * Per-stream checks that the audio is what it was declared to be. Wrong declarations are the usual
+ * reason speech nodes "hear nothing": a WAV header sent as samples, 8-bit or float data declared
+ * as 16-bit, a source that switched format mid-stream. Each kind of problem is reported once per
+ * stream, with what was declared and what the data shows, so a long stream does not flood the log.
+ */
+import { bytesPerSample, frameBytes, type RawAudioSpec } from "./audio-format";
+import { describeSpec, type SoxProps } from "./format-declaration";
+import { sniffContainer } from "./sniff";
+import { parseWavHeader } from "./wav";
+
+export type MismatchKind = "container-header" | "misaligned" | "float-as-integer" | "integer-as-float" | "format-changed";
+
+export interface MismatchReport {
+  kind: MismatchKind;
+  message: string;
+}
+
+export interface MismatchOptions {
+  /** The raw format the bytes are declared as, or null for container audio (then only format changes are checked). */
+  declared: RawAudioSpec | null;
+  /** Where the declaration came from, for messages ("the node's audio setting", "msg.rate/bits/encoding"). */
+  declaredBy: string;
+  /** The sox-style properties of the stream's first message. */
+  firstProps: SoxProps;
+}
+
+/** Containers whose magic cannot occur by chance at the start of a chunk (frame-sync MP3/AAC can). */
+const MAGIC_CONTAINERS = new Set(["wav", "aiff", "ogg", "flac", "amr", "webm", "asf"]);
+/** Consecutive chunks that leave a partial frame before that is called a misalignment. */
+const MISALIGNED_CHUNKS = 4;
+/** Sample-format evidence is gathered from this much audio, then the check stops. */
+const EVIDENCE_BYTES = 16 * 1024;
+/** Non-silent 32-bit words needed before judging int vs float. */
+const MIN_EVIDENCE_WORDS = 256;
+const SOX_KEYS = ["rate", "channels", "bits", "encoding", "format"] as const;
+
+export class MismatchDetector {
+  private readonly reported = new Set<MismatchKind>();
+  private readonly frame: number;
+  private bytes = 0;
+  private misalignedRun = 0;
+  private evidence: Buffer[] = [];
+  private evidenceBytes = 0;
+  private judgedSampleFormat: boolean;
+
+  constructor(private readonly opts: MismatchOptions) {
+    this.frame = opts.declared ? frameBytes(opts.declared) : 1;
+    this.judgedSampleFormat = !opts.declared || !judgeable(opts.declared);
+  }
+
+  /** Checks the next chunk of audio (as sent, headers excluded) and the properties of its message. */
+  check(chunk: Uint8Array, props: SoxProps = {}): MismatchReport[] {
+    const reports: MismatchReport[] = [];
+    const add = (kind: MismatchKind, message: () => string) => {
+      if (this.reported.has(kind)) return;
+      this.reported.add(kind);
+      reports.push({ kind, message: message() });
+    };
+    const changed = changedProps(this.opts.firstProps, props);
+    if (changed) add("format-changed", () => `The audio properties changed mid-stream (${changed}). A stream's format is fixed when it starts, so this audio is misread: stop the stream (msg.control "stop") before changing format, or use a new msg.topic.`);
+
+    const declared = this.opts.declared;
+    if (declared === null || chunk.length === 0) return reports;
+    const header = containerAt(chunk);
+    if (header) add("container-header", () => this.headerMessage(header, chunk));
+
+    this.bytes += chunk.length;
+    this.misalignedRun = this.bytes % this.frame === 0 ? 0 : this.misalignedRun + 1;
+    if (this.misalignedRun >= MISALIGNED_CHUNKS) add("misaligned", () => this.misalignedMessage());
+
+    const verdict = this.judgeSampleFormat(chunk);
+    if (verdict) add(verdict, () => sampleFormatMessage(verdict, declared, this.opts.declaredBy));
+    return reports;
+  }
+
+  /** The stream ended: a partial frame left over means the data does not fit the declared frame size. */
+  end(): MismatchReport[] {
+    if (this.opts.declared === null || this.bytes % this.frame === 0 || this.reported.has("misaligned")) return [];
+    this.reported.add("misaligned");
+    return [{ kind: "misaligned", message: this.misalignedMessage() }];
+  }
+
+  private headerMessage(container: string, chunk: Uint8Array): string {
+    const declared = this.opts.declared!;
+    const at = this.bytes === 0 ? "at the start of the stream" : `after ${this.bytes} bytes`;
+    let says = "";
+    if (container === "wav") {
+      const parsed = parseWavHeader(chunk);
+      if (parsed.status === "ok") says = ` (it says ${describeSpec(parsed.info)})`;
+    }
+    return (
+      `A ${container.toUpperCase()} header${says} arrived ${at}, but the stream is declared as raw ${describeSpec(declared)} by ${this.opts.declaredBy}: ` +
+      "the header is sent as if it were samples" +
+      (container === "wav" ? " and the samples are read as the declared format. " : ", and compressed audio read as PCM is noise. ") +
+      'Set the audio format to "auto" so the header is read, or send raw audio only.'
+    );
+  }
+
+  private misalignedMessage(): string {
+    const declared = this.opts.declared!;
+    const size = bytesPerSample(declared.format) * 8;
+    const what = this.frame === 2 && declared.channels === 1 ? "an odd number of bytes" : `${this.bytes} bytes, not a multiple of its ${this.frame}-byte frame (${size}-bit × ${declared.channels} channel${declared.channels > 1 ? "s" : ""})`;
+    return (
+      `The audio declared as ${describeSpec(declared)} by ${this.opts.declaredBy} came as ${what}, so samples are split. ` +
+      "Check the sample format (bits, mu-law/A-law vs 16-bit) and channels, or whether the source drops bytes."
+    );
+  }
+
+  private judgeSampleFormat(chunk: Uint8Array): "float-as-integer" | "integer-as-float" | null {
+    if (this.judgedSampleFormat) return null;
+    this.evidence.push(Buffer.from(chunk.subarray(0, EVIDENCE_BYTES - this.evidenceBytes)));
+    this.evidenceBytes += this.evidence[this.evidence.length - 1].length;
+    const words = floatWords(Buffer.concat(this.evidence));
+    const full = this.evidenceBytes >= EVIDENCE_BYTES;
+    if (words.nonZero < MIN_EVIDENCE_WORDS && !full) return null;
+    this.judgedSampleFormat = true;
+    this.evidence = [];
+    if (words.nonZero < MIN_EVIDENCE_WORDS) return null; // silence says nothing
+    const floatLike = words.plausible / words.nonZero;
+    const declaredFloat = this.opts.declared!.format === "pcm_f32le";
+    if (!declaredFloat && floatLike >= 0.95) return "float-as-integer";
+    if (declaredFloat && floatLike < 0.5) return "integer-as-float";
+    return null;
+  }
+}
+
+/**
+ * Only little-endian 16-bit integer and 32-bit float are judged: they are what browsers and
+ * capture tools produce, and the heuristic is about 32-bit little-endian words.
+ */
+function judgeable(spec: RawAudioSpec): boolean {
+  return spec.format === "pcm_s16le" || spec.format === "pcm_f32le";
+}
+
+/**
+ * Reads the bytes as little-endian float32. Real float audio is nearly all in [-1, 1]; 16-bit
+ * integer samples read that way are mostly denormal-tiny, huge or NaN, because the high byte of
+ * every second sample lands in the float's exponent.
+ */
+function floatWords(buf: Buffer): { nonZero: number; plausible: number } {
+  let nonZero = 0;
+  let plausible = 0;
+  for (let at = 0; at + 4 <= buf.length; at += 4) {
+    const f = buf.readFloatLE(at);
+    if (f === 0) continue;
+    nonZero++;
+    const magnitude = Math.abs(f);
+    if (magnitude >= 1e-30 && magnitude <= 4) plausible++;
+  }
+  return { nonZero, plausible };
+}
+
+function sampleFormatMessage(kind: "float-as-integer" | "integer-as-float", declared: RawAudioSpec, by: string): string {
+  if (kind === "float-as-integer") {
+    return (
+      `The audio is declared as ${describeSpec(declared)} by ${by}, but it looks like 32-bit float samples (as a browser's Web Audio produces), which Soniox would hear as noise. ` +
+      'Set the audio format to pcm_f32le with the right sample rate (browsers mostly use 48000 Hz), or send msg.encoding "floating-point" and msg.bits 32.'
+    );
+  }
+  return (
+    `The audio is declared as ${describeSpec(declared)} by ${by}, but it does not look like float samples (most values are outside -1…1): ` +
+    "it is probably 16-bit integer PCM (pcm_s16le). Check the audio format setting."
+  );
+}
+
+/** A container whose magic starts the chunk, or null. */
+function containerAt(chunk: Uint8Array): string | null {
+  const found = sniffContainer(chunk);
+  if (found === null) return null;
+  if (MAGIC_CONTAINERS.has(found)) return found;
+  // "ID3" is text magic; a bare MPEG/ADTS frame sync is common inside raw audio.
+  return chunk[0] === 0x49 && chunk[1] === 0x44 && chunk[2] === 0x33 ? found : null;
+}
+
+/** "msg.rate 16000 → 44100, ..." for every sox property that differs from the first message, or null. */
+function changedProps(first: SoxProps, now: SoxProps): string | null {
+  const changes: string[] = [];
+  for (const key of SOX_KEYS) {
+    const value = now[key];
+    if (value === undefined || String(value) === String(first[key])) continue;
+    changes.push(`msg.${key} ${first[key] === undefined ? "(none)" : JSON.stringify(first[key])} → ${JSON.stringify(value)}`);
+  }
+  return changes.length ? changes.join(", ") : null;
+}
+
+/** Control command names, which sometimes end up in msg.payload instead of msg.control. */
+const COMMAND_WORDS = new Set(["start", "stop", "finalize", "keepalive", "pause", "resume", "cancel", "end", "abort"]);
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const MIN_BASE64_CHARS = 16;
+
+/**
+ * Why a string payload cannot be audio, or null when it may be: the exec node emits raw bytes as a
+ * string when they happen to be valid UTF-8, and Buffer.from(s, "utf8") restores them exactly.
+ * Strings from elsewhere are text (base64, a data: URL, a command) or binary that a node decoded
+ * as text, which lost bytes for good.
+ */
+export function stringPayloadProblem(payload: string): string | null {
+  if (payload.includes("\ufffd")) {
+    return (
+      "msg.payload is a string with U+FFFD replacement characters: binary audio was decoded as text upstream and bytes were lost. " +
+      'Make the source output binary (file in: "a single Buffer object" or binary chunks; websocket/MQTT/HTTP: binary or Buffer).'
+    );
+  }
+  const compact = payload.replace(/\s+/g, "");
+  if (/^data:[^,]*;base64,/i.test(compact)) {
+    return 'msg.payload is a data: URL (base64 text), not audio bytes: strip the "data:...;base64," prefix and decode the rest, e.g. Buffer.from(text, "base64") in a function node.';
+  }
+  if (compact.length >= MIN_BASE64_CHARS && compact.length % 4 === 0 && BASE64.test(compact) && !/^[A-Za-z]+$/.test(compact)) {
+    return 'msg.payload looks like base64 text, not audio bytes: decode it first, e.g. msg.payload = Buffer.from(msg.payload, "base64") in a function node.';
+  }
+  if (COMMAND_WORDS.has(compact.toLowerCase())) {
+    return `msg.payload is the text "${payload.trim()}", not audio: to send a command, put it in msg.control (e.g. msg.control = "${compact.toLowerCase()}").`;
+  }
+  return null;
+}
