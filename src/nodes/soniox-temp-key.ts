@@ -65,11 +65,11 @@ export = function register(RED: NodeAPI): void {
       let apiUrl: string;
       let apiKey: string | null;
       try {
-        if (!config) throw new SonioxError("invalid_config", RED._("soniox-temp-key.errors.no-config"));
+        if (!config) throw new SonioxError("invalid_config", "No soniox-config node is selected: edit the soniox temp key node and choose one");
         request = requestFor(msg);
         apiUrl = config.apiUrl();
         apiKey = config.apiKey();
-        if (apiKey === null) throw new SonioxError("invalid_config", RED._("soniox-temp-key.errors.no-key"));
+        if (apiKey === null) throw new SonioxError("invalid_config", "No Soniox API key: set it in the soniox-config node or in the SONIOX_API_KEY environment variable");
       } catch (err) {
         return fail(msg, asError(err), done);
       }
