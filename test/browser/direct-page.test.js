@@ -74,6 +74,33 @@ describe("browser: direct-stream page with a temporary key", function () {
     await page.close();
   });
 
+  it("sends a key without a colon in the WebSocket protocols list and leaves it out of the start message", async function () {
+    clockOffsetMs = 0;
+    const tokenKey = "snx_temp_TOKENSAFE42";
+    stack.sim.options = { ...stack.sim.options, apiKeys: [KEY, tokenKey] };
+    try {
+      const page = await browser.context.newPage();
+      // Node-RED's answer is replaced by a key of the form Soniox may hand out in future (protocol notes §1.3).
+      await page.route("**/soniox/direct/key", (route) =>
+        route.fulfill({ json: { api_key: tokenKey, expires_at: new Date(Date.now() + 60000).toISOString(), websocket_url: stack.sim.url } }),
+      );
+      await page.goto(`${stack.red.url}/soniox/direct`);
+      const opened = stack.sim.connections.length;
+      await page.click("#start");
+      await page.waitForFunction(() => document.body.dataset.state === "streaming", null, { timeout: 10000 });
+      await waitFor(() => stack.sim.connections[opened] && stack.sim.connections[opened].audioMs > 0, 10000, "audio at the simulator");
+      const conn = stack.sim.connections[opened];
+      assert.strictEqual(conn.authMethod, "subprotocol");
+      assert.ok(!("api_key" in conn.startMessage), "no key in the start message");
+      assert.strictEqual(await page.isHidden("#notice"), true, "no colon notice");
+      await page.click("#stop");
+      await page.waitForFunction(() => document.body.dataset.state === "finished", null, { timeout: 10000 });
+      await page.close();
+    } finally {
+      stack.sim.options = { ...stack.sim.options, apiKeys: [KEY] };
+    }
+  });
+
   it("after the 2027-01-15 cutoff shows Soniox's refusal of the start-message key instead of failing silently", async function () {
     clockOffsetMs = Math.max(0, CUTOFF_MS + DAY_MS - Date.now());
     const page = await openPage();
