@@ -4,11 +4,9 @@
 // (a local test double), and it says which on start-up.
 "use strict";
 const fs = require("fs");
-const os = require("os");
 const path = require("path");
-const { spawn } = require("child_process");
+const { ROOT, prepareUserDir, spawnNodeRed } = require("./lib/node-red");
 
-const root = path.resolve(__dirname, "..");
 const port = Number(process.env.NR_PORT || 1880);
 const host = process.env.NR_HOST || "127.0.0.1";
 const realKey = (process.env.SONIOX_API_KEY || "").trim();
@@ -16,15 +14,14 @@ const simPort = Number(process.env.SONIOX_SIM_PORT || 8765);
 const SIM_KEY = "simulator-key";
 
 async function main() {
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "node-red-soniox-"));
-  const env = { ...process.env, SONIOX_EXAMPLE_WAV: path.join(root, "examples", "audio", "hello.wav") };
+  const env = { ...process.env, SONIOX_EXAMPLE_WAV: path.join(ROOT, "examples", "audio", "hello.wav") };
   let simulator = null;
   let configPatch;
   if (realKey) {
     configPatch = { region: process.env.SONIOX_REGION || "us" };
     banner(`Using the REAL Soniox service (SONIOX_API_KEY is set, region ${configPatch.region}). Streams are billed.`);
   } else {
-    const { startSimulator } = require(path.join(root, "dist", "simulator"));
+    const { startSimulator } = require(path.join(ROOT, "dist", "simulator"));
     simulator = await startSimulator({ port: simPort, host: "127.0.0.1", apiKeys: [SIM_KEY] });
     env.SONIOX_API_KEY = SIM_KEY;
     configPatch = { region: "custom", url: simulator.url };
@@ -35,34 +32,9 @@ async function main() {
     );
   }
 
-  const flows = JSON.parse(fs.readFileSync(path.join(root, "examples", "flows.json"), "utf8"));
-  for (const n of flows) if (n.type === "soniox-config") Object.assign(n, configPatch);
-  fs.writeFileSync(path.join(userDir, "flows.json"), JSON.stringify(flows, null, 2));
-  fs.writeFileSync(
-    path.join(userDir, "settings.js"),
-    `module.exports = ${JSON.stringify(
-      {
-        uiHost: host,
-        uiPort: port,
-        userDir,
-        flowFile: "flows.json",
-        credentialSecret: false,
-        nodesDir: [root],
-        telemetry: { enabled: false, updateNotification: false },
-        diagnostics: { enabled: false, ui: false },
-        externalModules: { autoInstall: false, palette: { allowInstall: false } },
-        editorTheme: { tours: false, projects: { enabled: false } },
-        logging: { console: { level: "info", metrics: false, audit: false } },
-      },
-      null,
-      2,
-    )};\n`,
-  );
-
-  const red = spawn(process.execPath, [require.resolve("node-red/red.js"), "-u", userDir, "-s", path.join(userDir, "settings.js")], {
-    env,
-    stdio: "inherit",
-  });
+  const flows = JSON.parse(fs.readFileSync(path.join(ROOT, "examples", "flows.json"), "utf8"));
+  const userDir = prepareUserDir({ flows, configPatch, host, port });
+  const red = spawnNodeRed(userDir, { env, stdio: "inherit" });
   console.log(`Node-RED starting on http://${host}:${port} (user dir ${userDir})`);
 
   let stopping = false;

@@ -1,11 +1,13 @@
 import type { NodeAPI, NodeConstructor, NodeDef } from "node-red";
 import { resolveEndpoint } from "../core/endpoint";
+import { resolveApiUrl } from "../core/rest-base";
 import type { AuthMethod } from "../core/transport";
 import type { SonioxConfigCredentials, SonioxConfigNode } from "./lib/config-node";
 
 interface SonioxConfigDef extends NodeDef {
   region?: string;
   url?: string;
+  restUrl?: string;
   authMethod?: AuthMethod;
 }
 
@@ -14,8 +16,10 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     this.region = def.region || "us";
     this.url = def.url ?? "";
+    this.restUrl = def.restUrl ?? "";
     this.authMethod = def.authMethod === "subprotocol" ? "subprotocol" : "header";
     this.endpoint = () => resolveEndpoint(this.region, this.url);
+    this.apiUrl = () => resolveApiUrl(this.region, this.url, this.restUrl);
     this.apiKey = () => {
       const key = (this.credentials?.apiKey ?? "").trim() || (process.env.SONIOX_API_KEY ?? "").trim();
       return key === "" ? null : key;

@@ -18,7 +18,19 @@ const localesDir = path.join(nodesDir, "locales");
 const CONTRACT = {
   "soniox-config": {
     prefix: "node-config-input",
-    defaults: { name: "", region: "us", url: "", authMethod: "header" },
+    defaults: { name: "", region: "us", url: "", restUrl: "", authMethod: "header" },
+  },
+  "soniox-temp-key": {
+    prefix: "node-input",
+    defaults: {
+      name: "",
+      config: "",
+      usageType: "transcribe_websocket",
+      expiresIn: 60,
+      singleUse: true,
+      maxSessionDuration: "",
+      clientReferenceId: "",
+    },
   },
   "soniox-transcribe": {
     prefix: "node-input",
@@ -331,6 +343,63 @@ describe("soniox-config editor definition", function () {
     assertValid("soniox-config", "url", ["", "not a url"], { node: { region: "us" } });
     assertInvalid("soniox-config", "url", ["not a url"], [], { node: { region: "us" }, dialog: { region: "custom" } });
     assertValid("soniox-config", "url", ["not a url"], { node: { region: "custom" }, dialog: { region: "eu" } });
+  });
+});
+
+describe("soniox-config REST URL", function () {
+  it("accepts an empty REST URL (derived from the custom URL), https://, or http:// to a loopback host", function () {
+    const custom = { node: { region: "custom" } };
+    assertValid("soniox-config", "restUrl", ["", "https://api.soniox.com", "https://proxy.example/soniox", "http://127.0.0.1:8765", "http://localhost:1"], custom);
+    assertInvalid("soniox-config", "restUrl", ["http://api.example.com"], ["https://", "127.0.0.1"], custom);
+    assertInvalid("soniox-config", "restUrl", ["wss://api.soniox.com", "api.soniox.com"], ["https://"], custom);
+  });
+
+  it("ignores the REST URL unless the region is custom, reading the region from an open dialog first", function () {
+    assertValid("soniox-config", "restUrl", ["not a url"], { node: { region: "eu" } });
+    assertInvalid("soniox-config", "restUrl", ["not a url"], [], { node: { region: "us" }, dialog: { region: "custom" } });
+  });
+});
+
+describe("soniox-temp-key editor definition", function () {
+  const T = "soniox-temp-key";
+
+  it("is a soniox-category node with one input and one output, the soniox icon and a config node", function () {
+    const { definition } = loadEditorFile(T);
+    assert.strictEqual(definition.category, "soniox");
+    assert.strictEqual(definition.inputs, 1);
+    assert.strictEqual(definition.outputs, 1);
+    assert.strictEqual(definition.icon, "soniox.svg");
+    assert.strictEqual(definition.defaults.config.type, "soniox-config");
+    assert.strictEqual(definition.label.call(makeNode(T, {})), "soniox temp key");
+    assert.strictEqual(definition.label.call(makeNode(T, { name: "browser key" })), "browser key");
+    assert.ok(!("apiKey" in definition.defaults) && !definition.credentials, "the node holds no key of its own");
+  });
+
+  it("requires a soniox-config node", function () {
+    const options = { configNodes: { good: { type: "soniox-config" }, other: { type: "mqtt-broker" } } };
+    assertValid(T, "config", ["good"], options);
+    assertInvalid(T, "config", ["", "other", "gone"], ["soniox-config"], options);
+  });
+
+  it("bounds expiry to 1-3600 s and the stream length to 1-18000 s (blank: no limit), as Soniox does", function () {
+    assertValid(T, "expiresIn", [1, "60", 3600]);
+    assertInvalid(T, "expiresIn", [0, 3601, "", "1.5", "soon"], [1, 3600]);
+    assertValid(T, "maxSessionDuration", ["", 1, "18000"]);
+    assertInvalid(T, "maxSessionDuration", [0, 18001, "2.5"], [1, 18000]);
+  });
+
+  it("takes the two usage types, a boolean single use and a client reference of at most 256 characters", function () {
+    assertValid(T, "usageType", ["transcribe_websocket", "tts_rt"]);
+    assertInvalid(T, "usageType", ["stt", ""], ["transcribe_websocket, tts_rt"]);
+    assertValid(T, "singleUse", [true, false]);
+    assertInvalid(T, "singleUse", ["true", 1]);
+    assertValid(T, "clientReferenceId", ["", "x".repeat(256)]);
+    assertInvalid(T, "clientReferenceId", ["x".repeat(257)], [256, 257]);
+  });
+
+  it("documents the colon problem of temp: keys in browsers and the 2027 cutoff", function () {
+    const help = readDist("locales", "en-US", `${T}.html`);
+    for (const fragment of ["soniox-api-key", "colon", "api_key", "2027", "httpNodeAuth"]) assert.ok(help.includes(fragment), fragment);
   });
 });
 

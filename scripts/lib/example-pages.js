@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+"use strict";
+// The browser pages of the example flows are edited as real files in examples/pages and served
+// by template nodes in examples/flows.json (so an imported example needs no files). This copies
+// each page into its template node: `node scripts/lib/example-pages.js [flows.json ...]`.
+const fs = require("fs");
+const path = require("path");
+
+const PAGES_DIR = path.resolve(__dirname, "..", "..", "examples", "pages");
+
+/** Template node id → page file in examples/pages. */
+const PAGES = {
+  "ex6-proxy-page": "proxy-caption.html",
+  "ex6-direct-page": "direct-stream.html",
+};
+
+function pageText(file) {
+  return fs.readFileSync(path.join(PAGES_DIR, file), "utf8");
+}
+
+/** Puts every page into its template node; returns how many nodes were updated. */
+function embedPages(flows) {
+  let updated = 0;
+  for (const node of flows) {
+    if (node.type === "template" && PAGES[node.id]) {
+      node.template = pageText(PAGES[node.id]);
+      updated++;
+    }
+  }
+  return updated;
+}
+
+if (require.main === module) {
+  const files = process.argv.slice(2);
+  if (files.length === 0) files.push(path.resolve(__dirname, "..", "..", "examples", "flows.json"));
+  for (const file of files) {
+    const flows = JSON.parse(fs.readFileSync(file, "utf8"));
+    const updated = embedPages(flows);
+    // Non-ASCII as \u escapes, the way examples/flows.json is already written, so diffs stay small.
+    const text = JSON.stringify(flows, null, 2).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    fs.writeFileSync(file, `${text}\n`);
+    console.log(`${file}: ${updated} page(s) embedded`);
+  }
+}
+
+module.exports = { PAGES, pageText, embedPages };

@@ -1,0 +1,101 @@
+"use strict";
+// Starts a real Node-RED process (node-red/red.js, not the test helper) with this package loaded
+// from its root, given flows, a patch for every soniox-config node, optional credentials and env.
+// Shared by `npm start`, the screenshot script and the browser tests.
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { spawn } = require("child_process");
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const RUNNING = /Server now running at (https?:\/\/\S+?)\/?\s*$/m;
+
+/**
+ * Writes a fresh user directory: flows.json (soniox-config nodes patched), flows_cred.json in
+ * plain text when credentials are given (credentialSecret is false, so Node-RED reads them as
+ * they are) and settings.js. Returns its path.
+ */
+function prepareUserDir({ flows, configPatch = {}, credentials = null, host = "127.0.0.1", port = 1880 }) {
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "node-red-soniox-"));
+  const patched = flows.map((n) => (n.type === "soniox-config" ? { ...n, ...configPatch } : n));
+  fs.writeFileSync(path.join(userDir, "flows.json"), JSON.stringify(patched, null, 2));
+  if (credentials) fs.writeFileSync(path.join(userDir, "flows_cred.json"), JSON.stringify(credentials, null, 2));
+  fs.writeFileSync(
+    path.join(userDir, "settings.js"),
+    `module.exports = ${JSON.stringify(
+      {
+        uiHost: host,
+        uiPort: port,
+        userDir,
+        flowFile: "flows.json",
+        credentialSecret: false,
+        nodesDir: [ROOT],
+        telemetry: { enabled: false, updateNotification: false },
+        diagnostics: { enabled: false, ui: false },
+        externalModules: { autoInstall: false, palette: { allowInstall: false } },
+        editorTheme: { tours: false, projects: { enabled: false } },
+        logging: { console: { level: "info", metrics: false, audit: false } },
+      },
+      null,
+      2,
+    )};\n`,
+  );
+  return userDir;
+}
+
+/** Runs red.js directly (not through npx), so the child we hold is the server itself. */
+function spawnNodeRed(userDir, { env = process.env, stdio = "inherit" } = {}) {
+  return spawn(process.execPath, [require.resolve("node-red/red.js"), "-u", userDir, "-s", path.join(userDir, "settings.js")], { env, stdio });
+}
+
+/**
+ * Starts Node-RED on `port` (0: a free one, read back from its log) and resolves once it serves
+ * HTTP. Resolves to {url, userDir, child, output(), stop()}; stop() ends it (SIGTERM, then
+ * SIGKILL after 5 s) and removes the user directory. Rejects with the log's tail if Node-RED
+ * exits or is not up within `timeoutMs`.
+ */
+function startNodeRed({ flows, configPatch, credentials, env = process.env, port = 0, host = "127.0.0.1", timeoutMs = 30000 }) {
+  const userDir = prepareUserDir({ flows, configPatch, credentials, host, port });
+  const child = spawnNodeRed(userDir, { env, stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  const onData = (chunk) => {
+    log += chunk;
+    if (log.length > 200000) log = log.slice(-100000);
+  };
+  child.stdout.setEncoding("utf8").on("data", onData);
+  child.stderr.setEncoding("utf8").on("data", onData);
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal)));
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    fs.rmSync(userDir, { recursive: true, force: true });
+  };
+
+  return new Promise((resolve, reject) => {
+    const fail = async (why) => {
+      clearInterval(poll);
+      clearTimeout(deadline);
+      await stop();
+      reject(new Error(`Node-RED did not start: ${why}\n--- Node-RED log (tail) ---\n${log.slice(-4000)}`));
+    };
+    const poll = setInterval(async () => {
+      const match = RUNNING.exec(log);
+      if (!match) return;
+      clearInterval(poll);
+      clearTimeout(deadline);
+      const url = match[1].replace(/\/$/, "");
+      resolve({ url, userDir, child, output: () => log, stop });
+    }, 50);
+    const deadline = setTimeout(() => fail(`no "Server now running" line within ${timeoutMs} ms`), timeoutMs);
+    exited.then((code) => {
+      if (!RUNNING.test(log)) fail(`it exited (${code})`);
+    });
+  });
+}
+
+module.exports = { ROOT, prepareUserDir, spawnNodeRed, startNodeRed };

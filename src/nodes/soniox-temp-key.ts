@@ -1,0 +1,114 @@
+/**
+ * soniox-temp-key: mints a short-lived Soniox API key for a browser (the "direct stream" pattern),
+ * with the long-lived key of the soniox-config node, which never leaves Node-RED. Typically wired
+ * `http in` → soniox-temp-key → `http response`.
+ */
+import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
+import { SonioxError } from "../core/errors";
+import { checkTempKeyRequest, mintTemporaryKey, type TempKeyRequest } from "../core/temp-key";
+import type { SonioxConfigNode } from "./lib/config-node";
+
+interface TempKeyDef extends NodeDef {
+  config?: string;
+  usageType?: string;
+  expiresIn?: number | string;
+  singleUse?: boolean;
+  maxSessionDuration?: number | string;
+  clientReferenceId?: string;
+}
+
+type Msg = NodeMessageInFlow & { soniox?: unknown };
+
+/** The node's settings in Soniox's names, so msg.soniox can override them field by field. */
+function settingsOf(def: TempKeyDef): Record<string, unknown> {
+  return {
+    usage_type: def.usageType || "transcribe_websocket",
+    expires_in_seconds: def.expiresIn === undefined || def.expiresIn === "" ? 60 : def.expiresIn,
+    single_use: def.singleUse ?? true,
+    max_session_duration_seconds: def.maxSessionDuration,
+    client_reference_id: def.clientReferenceId,
+  };
+}
+
+function asError(err: unknown): SonioxError {
+  return err instanceof SonioxError ? err : new SonioxError("protocol", (err as Error).message ?? String(err));
+}
+
+export = function register(RED: NodeAPI): void {
+  function SonioxTempKey(this: Node, def: TempKeyDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const config = RED.nodes.getNode(def.config ?? "") as SonioxConfigNode | null;
+    const base = settingsOf(def);
+    let closed = false;
+    let defaultsError: SonioxError | null = null;
+    try {
+      checkTempKeyRequest(base);
+    } catch (err) {
+      defaultsError = asError(err);
+      node.error(RED._("soniox-temp-key.errors.settings", { error: defaultsError.message }));
+      node.status({ fill: "red", shape: "ring", text: RED._("soniox-temp-key.status.config-error") });
+    }
+
+    /** The request for one message: the node's settings with msg.soniox's fields on top. */
+    const requestFor = (msg: Msg): TempKeyRequest => {
+      if (defaultsError) throw defaultsError;
+      const overrides = msg.soniox;
+      if (overrides !== undefined && (typeof overrides !== "object" || overrides === null || Array.isArray(overrides))) {
+        throw new SonioxError("invalid_config", "msg.soniox must be an object of temporary key fields such as {client_reference_id: \"user-42\"}");
+      }
+      return checkTempKeyRequest({ ...base, ...(overrides as Record<string, unknown> | undefined) });
+    };
+
+    node.on("input", (msg: Msg, send, done) => {
+      let request: TempKeyRequest;
+      let apiUrl: string;
+      let apiKey: string | null;
+      try {
+        if (!config) throw new SonioxError("invalid_config", "No soniox-config node is selected: edit the soniox temp key node and choose one");
+        request = requestFor(msg);
+        apiUrl = config.apiUrl();
+        apiKey = config.apiKey();
+        if (apiKey === null) throw new SonioxError("invalid_config", "No Soniox API key: set it in the soniox-config node or in the SONIOX_API_KEY environment variable");
+      } catch (err) {
+        return fail(msg, asError(err), done);
+      }
+      // The WebSocket URL goes with the key so the page connects to the region the key belongs to.
+      const websocketUrl = request.usage_type === "transcribe_websocket" ? endpointOf(config) : null;
+      node.status({ fill: "yellow", shape: "ring", text: RED._("soniox-temp-key.status.minting") });
+      mintTemporaryKey({ apiUrl, apiKey, request })
+        .then((key) => {
+          if (closed) return done();
+          msg.payload = websocketUrl === null ? { ...key } : { ...key, websocket_url: websocketUrl };
+          const until = new Date(key.expires_at);
+          const text = Number.isNaN(until.getTime()) ? key.expires_at : until.toISOString().slice(11, 19);
+          node.status({ fill: "green", shape: "dot", text: RED._("soniox-temp-key.status.minted", { until: text }) });
+          send(msg);
+          done();
+        })
+        .catch((err: unknown) => (closed ? done() : fail(msg, asError(err), done)));
+    });
+
+    function endpointOf(cfg: SonioxConfigNode): string | null {
+      try {
+        return cfg.endpoint();
+      } catch {
+        return null;
+      }
+    }
+
+    function fail(msg: Msg, error: SonioxError, done: (err?: Error) => void): void {
+      (msg as Record<string, unknown>).soniox = { error: error.toJSON() };
+      node.status({ fill: "red", shape: "ring", text: RED._("soniox-temp-key.status.error", { code: String(error.code) }) });
+      done(error);
+    }
+
+    node.on("close", (removed: boolean, done: () => void) => {
+      closed = true;
+      node.status({});
+      done();
+    });
+  }
+
+  RED.nodes.registerType("soniox-temp-key", SonioxTempKey);
+};

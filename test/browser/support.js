@@ -1,0 +1,107 @@
+"use strict";
+// Shared set-up of the real-browser tests: the simulator in this process (so tests can read
+// sim.connections), a real Node-RED child process running examples/flows.json against it, and
+// Debian's headless Chromium. Everything is skipped, with the reason printed, when Chromium is missing.
+const fs = require("fs");
+const path = require("path");
+const { startSimulator } = require("../../dist/simulator");
+const { startNodeRed } = require("../../scripts/lib/node-red");
+const { chromiumUnavailable, launchChromium } = require("../../scripts/lib/chromium");
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const ARTIFACTS = path.join(ROOT, "test-artifacts");
+const FAKE_MIC_WAV = path.join(ROOT, "test", "fixtures", "audio", "speech-16k-mono.wav");
+const TRANSCRIPT = fs.readFileSync(path.join(ROOT, "test", "fixtures", "audio", "transcript.txt"), "utf8").trim();
+const KEY = "browser-test-long-lived-key";
+
+/** Call from a before() hook: skips the suite with a printed reason when Chromium cannot run. */
+function skipWithoutChromium(context) {
+  const reason = chromiumUnavailable();
+  if (reason) {
+    console.log(`    (browser tests skipped: ${reason})`);
+    context.skip();
+  }
+}
+
+function examples() {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, "examples", "flows.json"), "utf8"));
+}
+
+/**
+ * Simulator + Node-RED with the example flows pointed at it. The config node's key is a stored
+ * credential (not the environment), so the editor tests can check it never comes back.
+ */
+async function startStack(simOptions = {}) {
+  const sim = await startSimulator({ apiKeys: [KEY], script: TRANSCRIPT, wordMs: 150, finalLagMs: 300, ...simOptions });
+  const env = { ...process.env };
+  delete env.SONIOX_API_KEY;
+  let red;
+  try {
+    red = await startNodeRed({
+      flows: examples(),
+      configPatch: { region: "custom", url: sim.url },
+      credentials: { "ex-soniox-config": { apiKey: KEY } },
+      env,
+    });
+  } catch (err) {
+    await sim.close();
+    throw err;
+  }
+  return {
+    sim,
+    red,
+    async stop() {
+      await red.stop();
+      await sim.close();
+    },
+  };
+}
+
+/** Chromium with the fixture WAV as its microphone. */
+function browserWithMicrophone(micPrompt = "accept") {
+  return launchChromium({ viewport: { width: 900, height: 560 }, fakeMicrophone: FAKE_MIC_WAV, micPrompt });
+}
+
+function artifact(name) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  return path.join(ARTIFACTS, name);
+}
+
+function waitFor(predicate, timeoutMs, what) {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const check = () => {
+      let value;
+      try {
+        value = predicate();
+      } catch (err) {
+        return reject(err);
+      }
+      if (value) return resolve(value);
+      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      setTimeout(check, 25);
+    };
+    check();
+  });
+}
+
+/**
+ * Records, inside the page, whether the caption ever showed final and non-final text at the same
+ * time, so a short-lived non-final tail is not missed between two polls.
+ */
+async function watchCaption(page) {
+  await page.evaluate(() => {
+    const seen = { final: false, nonFinal: false, both: false };
+    window.__caption = seen;
+    const check = () => {
+      const f = document.getElementById("final").textContent.trim() !== "";
+      const n = document.getElementById("non-final").textContent.trim() !== "";
+      seen.final = seen.final || f;
+      seen.nonFinal = seen.nonFinal || n;
+      seen.both = seen.both || (f && n);
+    };
+    new MutationObserver(check).observe(document.getElementById("caption"), { subtree: true, childList: true, characterData: true });
+  });
+}
+
+module.exports = { KEY, TRANSCRIPT, skipWithoutChromium, startStack, browserWithMicrophone, artifact, waitFor, watchCaption };
