@@ -14,7 +14,10 @@ const simPort = Number(process.env.SONIOX_SIM_PORT || 8765);
 const SIM_KEY = "simulator-key";
 
 async function main() {
-  const env = { ...process.env, SONIOX_EXAMPLE_WAV: path.join(ROOT, "examples", "audio", "hello.wav") };
+  // The WAV example reads the sample speech the tests use; the simulator "hears" its words.
+  const sample = path.join(ROOT, "test", "fixtures", "audio", "speech-16k-mono.wav");
+  const sampleWords = fs.readFileSync(path.join(ROOT, "test", "fixtures", "audio", "transcript.txt"), "utf8").trim();
+  const env = { ...process.env, SONIOX_EXAMPLE_WAV: sample };
   let simulator = null;
   let configPatch;
   if (realKey) {
@@ -22,7 +25,7 @@ async function main() {
     banner(`Using the REAL Soniox service (SONIOX_API_KEY is set, region ${configPatch.region}). Streams are billed.`);
   } else {
     const { startSimulator } = require(path.join(ROOT, "dist", "simulator"));
-    simulator = await startSimulator({ port: simPort, host: "127.0.0.1", apiKeys: [SIM_KEY] });
+    simulator = await startSimulator({ port: simPort, host: "127.0.0.1", apiKeys: [SIM_KEY], script: sampleWords });
     env.SONIOX_API_KEY = SIM_KEY;
     configPatch = { region: "custom", url: simulator.url };
     banner(

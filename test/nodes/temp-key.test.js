@@ -3,7 +3,6 @@
 const assert = require("assert");
 const WebSocket = require("ws");
 const { startSimulator } = require("../../dist/simulator");
-const tempKeyNode = require("../../dist/nodes/soniox-temp-key.js");
 const { helper, NODES, load, collect, waitFor } = require("../support/nodered");
 
 const KEY = "long-lived-node-key";
@@ -52,7 +51,7 @@ describe("soniox-temp-key node", function () {
   });
 
   it("mints a single-use key that opens one stream, and sends the region's WebSocket URL with it", async function () {
-    await load([...NODES, tempKeyNode], flow(sim), { cfg: { apiKey: KEY } });
+    await load(NODES, flow(sim), { cfg: { apiKey: KEY } });
     const out = collect("out");
     helper.getNode("mint").receive({ payload: "GET /key", req: {} });
     await waitFor(() => out.length === 1, 5000, "a key");
@@ -70,7 +69,7 @@ describe("soniox-temp-key node", function () {
   });
 
   it("takes msg.soniox overrides in Soniox's names", async function () {
-    await load([...NODES, tempKeyNode], flow(sim, { clientReferenceId: "node-default" }), { cfg: { apiKey: KEY } });
+    await load(NODES, flow(sim, { clientReferenceId: "node-default" }), { cfg: { apiKey: KEY } });
     const out = collect("out");
     helper.getNode("mint").receive({ soniox: { client_reference_id: "user-42", single_use: false, expires_in_seconds: 5, max_session_duration_seconds: 30 } });
     await waitFor(() => out.length === 1, 5000, "a key");
@@ -82,7 +81,7 @@ describe("soniox-temp-key node", function () {
   });
 
   it("sends bad overrides to Catch with msg.soniox.error naming the field, without calling Soniox", async function () {
-    await load([...NODES, tempKeyNode], flow(sim), { cfg: { apiKey: KEY } });
+    await load(NODES, flow(sim), { cfg: { apiKey: KEY } });
     const caught = collect("caught");
     helper.getNode("mint").receive({ soniox: { expires_in_seconds: 7200 } });
     await waitFor(() => caught.length === 1, 5000, "an error");
@@ -92,7 +91,7 @@ describe("soniox-temp-key node", function () {
   });
 
   it("reports Soniox's 401 to Catch and in the log without the key, and a missing key before any request", async function () {
-    await load([...NODES, tempKeyNode], flow(sim), { cfg: { apiKey: "not-a-known-key" } });
+    await load(NODES, flow(sim), { cfg: { apiKey: "not-a-known-key" } });
     const caught = collect("caught");
     helper.getNode("mint").receive({});
     await waitFor(() => caught.length === 1, 5000, "an error");
@@ -105,7 +104,7 @@ describe("soniox-temp-key node", function () {
     const saved = process.env.SONIOX_API_KEY;
     delete process.env.SONIOX_API_KEY;
     try {
-      await load([...NODES, tempKeyNode], flow(sim), {});
+      await load(NODES, flow(sim), {});
       const again = collect("caught");
       helper.getNode("mint").receive({});
       await waitFor(() => again.length === 1, 5000, "an error");
@@ -116,7 +115,7 @@ describe("soniox-temp-key node", function () {
   });
 
   it("refuses invalid node settings at start with a status and names the field on each message", async function () {
-    await load([...NODES, tempKeyNode], flow(sim, { maxSessionDuration: 99999 }), { cfg: { apiKey: KEY } });
+    await load(NODES, flow(sim, { maxSessionDuration: 99999 }), { cfg: { apiKey: KEY } });
     const caught = collect("caught");
     helper.getNode("mint").receive({});
     await waitFor(() => caught.length === 1, 5000, "an error");

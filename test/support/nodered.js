@@ -6,14 +6,37 @@ const configNode = require("../../dist/nodes/soniox-config.js");
 const transcribeNode = require("../../dist/nodes/soniox-transcribe.js");
 const controlNode = require("../../dist/nodes/soniox-control.js");
 const filterNode = require("../../dist/nodes/soniox-token-filter.js");
+const tempKeyNode = require("../../dist/nodes/soniox-temp-key.js");
 
 helper.init(require.resolve("node-red"));
 
 const catchNode = require("@node-red/nodes/core/common/25-catch.js");
 const statusNode = require("@node-red/nodes/core/common/25-status.js");
 const completeNode = require("@node-red/nodes/core/common/24-complete.js");
+const HELPER_LOADED = new Set([catchNode, statusNode, completeNode]);
+const ONCE = Symbol("loaded once per runtime");
 
-const NODES = [configNode, transcribeNode, controlNode, filterNode, catchNode, statusNode, completeNode];
+/**
+ * The helper itself loads the catch/status/complete modules, once per node of that type in the
+ * flow, so a flow with two catch nodes registers "catch" twice and load() never calls back. Each
+ * module is made to load once per runtime instance (again after every helper.init, which resets
+ * the table), and they are left out of the node list handed to the helper.
+ */
+function loadCoreModulesOnce() {
+  for (const [type, register] of Object.entries(helper._nodeModules)) {
+    if (register[ONCE]) continue;
+    let loadedInto = null;
+    const once = (red) => {
+      if (loadedInto === red) return undefined;
+      loadedInto = red;
+      return register(red);
+    };
+    once[ONCE] = true;
+    helper._nodeModules[type] = once;
+  }
+}
+
+const NODES = [configNode, transcribeNode, controlNode, filterNode, tempKeyNode, catchNode, statusNode, completeNode];
 
 function configFor(sim, extra = {}) {
   return { id: "cfg", type: "soniox-config", name: "sim", region: "custom", url: sim.url, ...extra };
@@ -52,7 +75,24 @@ function transcribeFlow(sim, props = {}, cfgProps = {}) {
 }
 
 function load(nodes, flow, credentials) {
-  return new Promise((resolve) => helper.load(nodes, flow, credentials, resolve));
+  loadCoreModulesOnce();
+  const own = nodes.filter((n) => !HELPER_LOADED.has(n));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const recent = helper.log().args.slice(-5).map((a) => JSON.stringify(a[0]).slice(0, 300));
+      reject(new Error(`helper.load did not finish; last log entries:\n${recent.join("\n")}`));
+    }, 8000);
+    Promise.resolve(
+      helper.load(own, flow, credentials, (err) => {
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
+      }),
+    ).catch((err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
 }
 
 /** Collects messages arriving at a helper node. */
