@@ -11,13 +11,20 @@ export interface SendQueueOptions {
   sliceMs: number;
   /** Bound on audio bytes waiting (before connect and while pacing). */
   maxQueuedBytes: number;
-  sendAudio(chunk: Uint8Array, ms: number): void;
+  /** `startMs` is where the chunk begins on this queue's audio timeline. */
+  sendAudio(chunk: Uint8Array, ms: number, startMs: number, streamOffset: number): void;
   sendText(text: string): void;
+  /** False while the socket has too much unsent data: audio then waits (bounded) instead of piling up in memory twice. */
+  canSend(): boolean;
   /** Called when the bound forces old audio out; `bytes` is the amount dropped this time. */
   onDrop(bytes: number): void;
 }
 
-type Item = { kind: "audio"; data: Uint8Array } | { kind: "text"; text: string; onSent?: () => void };
+/** Largest piece of audio sent in one frame when pacing is off. */
+const UNPACED_PIECE_MS = 2000;
+
+export type QueueItem = { kind: "audio"; data: Uint8Array } | { kind: "text"; text: string; onSent?: () => void };
+type Item = QueueItem;
 
 /**
  * The one ordered path to the socket. Audio, finalize, keepalive and end-of-stream go through it
@@ -34,6 +41,7 @@ export class SendQueue {
   private sentMs = 0;
   private streamOffset = 0;
   private queued = 0;
+  private credit = 0;
 
   constructor(private readonly opts: SendQueueOptions, private meter: AudioMeter) {}
 
@@ -54,7 +62,7 @@ export class SendQueue {
     if (this.closed || chunk.length === 0) return;
     this.meter.observe(chunk);
     const now = this.opts.clock.now();
-    if (this.anchor === null) this.anchor = now;
+    if (this.anchor === null) this.anchor = now - this.credit;
     else if (this.queued === 0 && now - this.anchor > this.sentMs) {
       // The source fell behind real time (a pause, a slow producer): credit does not pile up,
       // or the next burst would go out all at once.
@@ -103,6 +111,23 @@ export class SendQueue {
     return this.anchor !== null;
   }
 
+  /**
+   * Counts `ms` of audio as already due before the first byte is queued: audio replayed after a
+   * reconnect is behind real time and may catch up instead of adding a permanent delay.
+   */
+  backdate(ms: number): void {
+    if (this.anchor === null) this.credit = ms;
+  }
+
+  /** Everything not yet sent, in order (what a replacement session must send instead). */
+  takeUnsent(): QueueItem[] {
+    const rest = this.items.slice(this.head).filter((i) => i.kind === "text" || i.data.length > 0);
+    this.items.length = 0;
+    this.head = 0;
+    this.queued = 0;
+    return rest;
+  }
+
   /** Re-checks the queue, e.g. when the meter learned a better rate. */
   poke(): void {
     this.clearTimer();
@@ -136,7 +161,21 @@ export class SendQueue {
         this.shift();
         continue;
       }
+      if (!this.opts.canSend()) {
+        this.timer = this.opts.clock.setTimeout(() => {
+          this.timer = null;
+          this.drain();
+        }, this.opts.sliceMs);
+        return;
+      }
       if (!this.opts.pacing) {
+        // Unpaced bursts still go in pieces, so socket backpressure can act between them.
+        const piece = this.meter.bytesForMs(this.streamOffset, UNPACED_PIECE_MS);
+        if (piece > 0 && piece < item.data.length) {
+          this.emitAudio(item.data.subarray(0, piece));
+          item.data = item.data.subarray(piece);
+          continue;
+        }
         this.shift();
         this.emitAudio(item.data);
         continue;
@@ -179,11 +218,18 @@ export class SendQueue {
   }
 
   private emitAudio(chunk: Uint8Array): void {
-    const ms = this.meter.msForRange(this.streamOffset, chunk.length);
+    const offset = this.streamOffset;
+    const startMs = this.sentMs;
+    const ms = this.meter.msForRange(offset, chunk.length);
     this.streamOffset += chunk.length;
     this.sentMs += ms;
     this.queued -= chunk.length;
-    this.opts.sendAudio(chunk, ms);
+    this.opts.sendAudio(chunk, ms, startMs, offset);
+  }
+
+  /** Bytes from stream offset `offset` that hold `ms` of audio, by this queue's meter. */
+  bytesForMs(offset: number, ms: number): number {
+    return this.meter.bytesForMs(offset, ms);
   }
 
   private clearTimer(): void {

@@ -9,7 +9,8 @@ import {
   parseServerFrame,
   type SonioxResult,
 } from "./protocol";
-import { SendQueue } from "./send-queue";
+import { ReplayLog } from "./replay-log";
+import { SendQueue, type QueueItem } from "./send-queue";
 import type { StartMessage } from "./start-message";
 import type { AuthMethod, Transport, TransportFactory } from "./transport";
 
@@ -47,6 +48,27 @@ export interface SessionOptions {
   maxQueuedBytes?: number;
   /** Measures audio time for pacing; raw formats know it, containers need a decoder or a guess. */
   meter?: AudioMeter;
+  /** WebSocket ping cadence and how long to wait for the pong before calling the connection dead. */
+  heartbeatIntervalMs?: number;
+  heartbeatTimeoutMs?: number;
+  /** Socket send buffer above which audio waits in the (bounded) queue instead. */
+  highWaterBytes?: number;
+  /** Bound on sent-but-not-final audio kept for replay after a failure. */
+  maxReplayBytes?: number;
+  /** Queue audio without connecting until start() is called (a replacement waiting out its backoff). */
+  deferStart?: boolean;
+}
+
+/** What a replacement session needs from a dead one so that no audio is lost. */
+export interface Handover {
+  /** Audio Soniox had not finalized, from `fromMs` on (cut on a frame boundary where the format allows). */
+  replay: Uint8Array[];
+  /** Where the replay starts on the dead session's audio timeline (its final_audio_proc_ms). */
+  fromMs: number;
+  /** True when the replay starts at the very first byte of the stream (so it carries any header). */
+  fromStart: boolean;
+  /** Audio and commands that were never sent, in order (keepalives left out). */
+  unsent: QueueItem[];
 }
 
 export interface SessionStats {
@@ -59,6 +81,8 @@ export interface SessionStats {
   pausedBytes: number;
   keepalivesSent: number;
   responses: number;
+  /** Times audio had to wait because the socket could not keep up. */
+  backpressureWaits: number;
 }
 
 export interface SessionEvents {
@@ -91,7 +115,6 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   private closedInfo: SessionClose | null = null;
   private warnedApproximate = false;
   private warnedDrop = false;
-  private queueOpen = false;
   readonly stats: SessionStats = {
     audioBytesIn: 0,
     audioBytesSent: 0,
@@ -100,7 +123,13 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     pausedBytes: 0,
     keepalivesSent: 0,
     responses: 0,
+    backpressureWaits: 0,
   };
+  private paused = false;
+  private started = false;
+  private finalMs = 0;
+  private readonly replayLog: ReplayLog;
+  private warnedBackpressure = false;
 
   constructor(private readonly opts: SessionOptions) {
     super();
@@ -113,16 +142,30 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
         leadMs: opts.paceLeadMs ?? 500,
         sliceMs: opts.paceSliceMs ?? 120,
         maxQueuedBytes: opts.maxQueuedBytes ?? 16 * 1024 * 1024,
-        sendAudio: (chunk, ms) => this.sendAudioFrame(chunk, ms),
+        sendAudio: (chunk, ms, startMs, offset) => this.sendAudioFrame(chunk, ms, startMs, offset),
         sendText: (text) => this.transport?.send(text),
+        canSend: () => this.socketHasRoom(),
         onDrop: (bytes) => this.noteDrop(bytes),
       },
       opts.meter ?? new AssumedRateMeter(PLACEHOLDER_BYTES_PER_MS),
     );
+    this.replayLog = new ReplayLog(opts.maxReplayBytes ?? 8 * 1024 * 1024);
   }
 
   get state(): SessionState {
+    if (this.paused && (this.stateValue === "connecting" || this.stateValue === "streaming" || this.stateValue === "idle")) {
+      return "paused";
+    }
     return this.stateValue;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Audio Soniox has made final so far, on this session's timeline. */
+  get finalAudioMs(): number {
+    return this.finalMs;
   }
 
   get isClosed(): boolean {
@@ -144,8 +187,9 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   }
 
   start(): void {
-    if (this.stateValue !== "idle") return;
-    this.setState("connecting");
+    if (this.started || this.isClosed) return;
+    this.started = true;
+    if (this.stateValue === "idle") this.setState("connecting");
     this.connectTimer = this.clock.setTimeout(() => {
       this.connectTimer = null;
       this.fail(new SonioxError("connect_timeout", `Could not connect to Soniox within ${this.connectTimeoutMs()} ms`));
@@ -157,6 +201,8 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
           apiKey: this.opts.apiKey,
           authMethod: this.opts.authMethod ?? "header",
           handshakeTimeoutMs: this.connectTimeoutMs(),
+          heartbeatIntervalMs: this.opts.heartbeatIntervalMs ?? 10000,
+          heartbeatTimeoutMs: this.opts.heartbeatTimeoutMs ?? 10000,
         },
         {
           open: () => this.onOpen(),
@@ -173,19 +219,12 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   /** Queues audio; starts the session if it is idle. Returns false if the audio was not taken. */
   sendAudio(chunk: Uint8Array): boolean {
     if (chunk.length === 0) return true;
-    switch (this.stateValue) {
-      case "idle":
-        this.start();
-        break;
-      case "paused":
-        this.stats.pausedBytes += chunk.length;
-        return true;
-      case "connecting":
-      case "streaming":
-        break;
-      default:
-        return false;
+    if (this.stateValue !== "idle" && this.stateValue !== "connecting" && this.stateValue !== "streaming") return false;
+    if (this.paused) {
+      this.stats.pausedBytes += chunk.length;
+      return true;
     }
+    if (this.stateValue === "idle" && !this.opts.deferStart) this.start();
     if (this.isClosed) return false;
     this.stats.audioBytesIn += chunk.length;
     this.queue.pushAudio(chunk);
@@ -197,34 +236,51 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     this.queue.pushText(finalizeFrame(trailingSilenceMs));
   }
 
+  /** Queues a control frame as-is (moved over from a failed session). */
+  sendText(text: string): void {
+    this.requireLive("send a command");
+    this.queue.pushText(text);
+  }
+
   keepalive(): void {
     this.requireLive("keepalive");
     this.queue.pushText(KEEPALIVE_FRAME, () => this.noteKeepalive());
   }
 
-  /** Finalizes what was said, then drops incoming audio while keepalives hold the stream open. */
+  /**
+   * Finalizes what was said, then drops incoming audio while keepalives hold the stream open.
+   * A session not started yet is simply marked paused (it opens when started, then waits).
+   */
   pause(): void {
-    if (this.stateValue === "paused") return;
+    if (this.paused) return;
     this.requireLive("pause");
-    if (this.stateValue === "idle") this.start();
-    this.queue.pushText(finalizeFrame());
-    this.setState("paused");
+    const before = this.state;
+    if (this.stateValue !== "idle") this.queue.pushText(finalizeFrame());
+    this.paused = true;
+    this.emit("state", this.state, before);
   }
 
   resume(): void {
-    if (this.stateValue !== "paused") return;
-    this.setState(this.transport && this.queueOpen ? "streaming" : "connecting");
+    if (!this.paused || this.isClosed) return;
+    const before = this.state;
+    this.paused = false;
+    this.emit("state", this.state, before);
   }
 
   /** Graceful end: queued audio goes out, then end-of-stream, then wait for `finished`. */
   end(): void {
     switch (this.stateValue) {
       case "idle":
-        this.finish({ reason: "finished" });
+        if (!this.queue.hasAudio && this.queue.pending === 0) {
+          this.finish({ reason: "finished" });
+          return;
+        }
+        if (!this.opts.deferStart) this.start();
+        this.setState("finishing");
+        this.queue.pushText(END_OF_STREAM_FRAME, () => this.armFinishTimer());
         return;
       case "connecting":
       case "streaming":
-      case "paused":
         this.setState("finishing");
         this.queue.pushText(END_OF_STREAM_FRAME, () => this.armFinishTimer());
         return;
@@ -238,6 +294,32 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     if (this.isClosed) return;
     this.finish({ reason: "canceled" });
   }
+
+  /**
+   * After this session failed: the audio a replacement must send again, and what never went out.
+   * `cutAt` says how many bytes into a chunk the replay may start (raw audio can be cut on a
+   * frame; compressed audio restarts at a chunk and is re-synced by the caller).
+   */
+  handover(): Handover {
+    const logged = this.replayLog.from(this.finalMs);
+    const replay: Uint8Array[] = [];
+    let fromStart = false;
+    logged.forEach((c, i) => {
+      if (i > 0) return replay.push(c.data);
+      const skip = c.startMs < this.finalMs ? this.queue.bytesForMs(c.offset, this.finalMs - c.startMs) : 0;
+      fromStart = c.offset === 0 && skip === 0;
+      replay.push(c.data.subarray(Math.min(skip, c.data.length)));
+    });
+    const unsent = this.unsentItems.filter((i) => !(i.kind === "text" && i.text === KEEPALIVE_FRAME));
+    return { replay: replay.filter((r) => r.length > 0), fromMs: this.finalMs, fromStart, unsent };
+  }
+
+  /** Counts `ms` of queued audio as already due (see SendQueue.backdate). */
+  backdate(ms: number): void {
+    this.queue.backdate(ms);
+  }
+
+  private unsentItems: QueueItem[] = [];
 
   private connectTimeoutMs(): number {
     return this.opts.connectTimeoutMs ?? 10000;
@@ -256,7 +338,6 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     this.lastActivityAt = this.clock.now();
     if (this.stateValue === "connecting") this.setState("streaming");
     this.emit("open");
-    this.queueOpen = true;
     this.queue.open();
     this.scheduleKeepalive();
   }
@@ -277,6 +358,11 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
       return;
     }
     this.stats.responses++;
+    const final = frame.result.final_audio_proc_ms;
+    if (final !== undefined && final > this.finalMs) {
+      this.finalMs = final;
+      this.replayLog.confirm(final);
+    }
     this.emit("result", frame.result);
     if (frame.result.finished) this.finish({ reason: "finished" });
   }
@@ -292,8 +378,20 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     this.fail(new SonioxError(status ?? "connection_failed", err.message));
   }
 
-  private sendAudioFrame(chunk: Uint8Array, ms: number): void {
+  private socketHasRoom(): boolean {
+    const buffered = this.transport?.bufferedAmount ?? 0;
+    if (buffered <= (this.opts.highWaterBytes ?? 1024 * 1024)) return true;
+    this.stats.backpressureWaits++;
+    if (!this.warnedBackpressure) {
+      this.warnedBackpressure = true;
+      this.emit("warning", `The connection to Soniox cannot keep up (${buffered} bytes waiting in the socket); audio is held in the bounded queue`);
+    }
+    return false;
+  }
+
+  private sendAudioFrame(chunk: Uint8Array, ms: number, startMs: number, offset: number): void {
     this.transport?.send(chunk);
+    this.replayLog.record(chunk, offset, startMs, ms);
     this.stats.audioBytesSent += chunk.length;
     this.stats.audioMsSent += ms;
     this.lastActivityAt = this.clock.now();
@@ -352,6 +450,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     this.clearTimer("connectTimer");
     this.clearTimer("keepaliveTimer");
     this.clearTimer("finishTimer");
+    if (info.reason === "failed") this.unsentItems = this.queue.takeUnsent();
     this.queue.close();
     const transport = this.transport;
     this.transport = null;
@@ -370,9 +469,9 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   }
 
   private setState(state: SessionState): void {
-    const previous = this.stateValue;
-    if (previous === state) return;
+    const previous = this.state;
+    if (this.stateValue === state) return;
     this.stateValue = state;
-    this.emit("state", state, previous);
+    this.emit("state", this.state, previous);
   }
 }

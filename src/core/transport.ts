@@ -26,6 +26,10 @@ export interface ConnectRequest {
   apiKey: string;
   authMethod: AuthMethod;
   handshakeTimeoutMs: number;
+  /** Ping this often; 0 disables the heartbeat. */
+  heartbeatIntervalMs: number;
+  /** A connection whose pong is this late is dead (a half-open socket fires no event by itself). */
+  heartbeatTimeoutMs: number;
 }
 
 export type TransportFactory = (request: ConnectRequest, handlers: TransportHandlers) => Transport;
@@ -56,9 +60,19 @@ export const wsTransport: TransportFactory = (request, handlers) => {
     handlers.error(err, status);
   };
 
-  ws.on("open", () => handlers.open());
+  const heartbeat = startHeartbeat(ws, request, (message) => {
+    fail(new Error(message));
+    ws.terminate();
+  });
+  ws.on("open", () => {
+    heartbeat.start();
+    handlers.open();
+  });
   ws.on("message", (data, isBinary) => handlers.message(isBinary ? "" : data.toString(), isBinary));
-  ws.on("close", (code, reason) => handlers.close(code, reason.toString()));
+  ws.on("close", (code, reason) => {
+    heartbeat.stop();
+    handlers.close(code, reason.toString());
+  });
   ws.on("error", (err) => fail(new Error(describeSocketError(err))));
   ws.on("unexpected-response", (req, res: IncomingMessage) => {
     readSmallBody(res, (body) => {
@@ -76,12 +90,57 @@ export const wsTransport: TransportFactory = (request, handlers) => {
       if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
       else ws.close(code);
     },
-    terminate: () => ws.terminate(),
+    terminate: () => {
+      heartbeat.stop();
+      ws.terminate();
+    },
     get bufferedAmount() {
       return ws.bufferedAmount;
     },
   };
 };
+
+/**
+ * Pings on a fixed cadence and calls the connection dead when a pong is overdue: without it a
+ * connection whose peer vanished (NAT timeout, pulled cable) looks open forever. One timer per
+ * connection, not per message.
+ */
+function startHeartbeat(ws: WebSocket, request: ConnectRequest, onDead: (message: string) => void): { start(): void; stop(): void } {
+  let timer: NodeJS.Timeout | null = null;
+  let awaiting = false;
+  const interval = request.heartbeatIntervalMs;
+  const timeout = request.heartbeatTimeoutMs;
+  const schedule = (ms: number) => {
+    stop();
+    timer = setTimeout(tick, ms);
+  };
+  const tick = () => {
+    timer = null;
+    if (awaiting) {
+      onDead(`Connection to Soniox lost: no answer to a ping for ${timeout} ms`);
+      return;
+    }
+    if (ws.readyState !== WebSocket.OPEN) return;
+    awaiting = true;
+    ws.ping();
+    schedule(timeout);
+  };
+  const stop = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+  };
+  ws.on("pong", () => {
+    if (!awaiting) return;
+    awaiting = false;
+    schedule(interval);
+  });
+  return {
+    start: () => {
+      if (interval > 0 && timeout > 0) schedule(interval);
+    },
+    stop,
+  };
+}
 
 /** Error texts from the socket layer, without anything that could echo request headers. */
 function describeSocketError(err: Error & { code?: string }): string {

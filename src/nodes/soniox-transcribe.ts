@@ -3,7 +3,7 @@ import { systemClock } from "../core/clock";
 import { parseControl, type ControlCommand } from "../core/control";
 import { SonioxError } from "../core/errors";
 import type { SessionClose } from "../core/session";
-import { TranscriptionStream, type StreamResponse } from "../core/stream";
+import { TranscriptionStream, type StreamResponse, type StreamRestart } from "../core/stream";
 import { validateStartMessage } from "../core/start-message";
 import { wsTransport } from "../core/transport";
 import type { Utterance } from "../core/utterance";
@@ -38,6 +38,11 @@ export = function register(RED: NodeAPI): void {
     const node = this;
     const configNode = RED.nodes.getNode(def.config) as SonioxConfigNode | null;
     const streams = new Map<string, StreamEntry>();
+    // Streams that failed for good: their audio is dropped (counted) until the flow says start,
+    // rather than opening a new failing connection for every chunk.
+    const failed = new Map<string, { code: string; droppedBytes: number }>();
+    // Stopped streams still finishing after the same key started a new one.
+    const finishing = new Set<StreamEntry>();
     let lastError: string | null = null;
 
     let setupError: Error | null = null;
@@ -56,7 +61,7 @@ export = function register(RED: NodeAPI): void {
 
     const updateStatus = () => {
       if (setupError) return;
-      const states = Array.from(streams.values(), (e) => e.stream.state);
+      const states = Array.from([...streams.values(), ...finishing], (e) => e.stream.state);
       node.status(describeStreams(states, lastError));
     };
 
@@ -90,11 +95,16 @@ export = function register(RED: NodeAPI): void {
         pacing: settings.pacing,
         maxQueuedBytes: settings.maxQueuedBytes,
         idleTimeoutMs: settings.idleTimeoutMs,
+        reconnect: settings.reconnect,
+        rotation: settings.rotation,
+        heartbeatIntervalMs: settings.heartbeatIntervalMs,
+        heartbeatTimeoutMs: settings.heartbeatIntervalMs,
       });
       const entry: StreamEntry = { stream, routing: routingOf(msg), warnedLateOverrides: false };
       streams.set(key, entry);
       stream.on("response", (r) => node.send([responseMessage(key, entry, r), null]));
       stream.on("utterance", (u) => node.send([null, utteranceMessage(key, entry, u)]));
+      stream.on("restart", (r) => node.send([restartMessage(key, entry, r), null]));
       stream.on("state", updateStatus);
       stream.on("warning", (w) => node.warn(`[${key}] ${w}`));
       stream.on("closed", (info) => onClosed(key, entry, info));
@@ -104,6 +114,7 @@ export = function register(RED: NodeAPI): void {
 
     const onClosed = (key: string, entry: StreamEntry, info: SessionClose) => {
       if (streams.get(key) === entry) streams.delete(key);
+      finishing.delete(entry);
       entry.stream.removeAllListeners();
       if (info.error) {
         lastError = String(info.error.code);
@@ -114,8 +125,54 @@ export = function register(RED: NodeAPI): void {
           ...entry.routing,
         };
         node.error(`[${key}] ${info.error.message}`, errorMsg);
+        failed.set(key, { code: String(info.error.code), droppedBytes: 0 });
       }
       updateStatus();
+    };
+
+    /** Audio for a failed stream: counted and dropped; said once, then once more on "start". */
+    const dropForFailed = (key: string, bytes: number) => {
+      const f = failed.get(key)!;
+      if (f.droppedBytes === 0) {
+        node.warn(`[${key}] stream stopped after error ${f.code}: its audio is dropped (and counted) until a "start" command (msg.control) opens it again`);
+      }
+      f.droppedBytes += bytes;
+    };
+
+    /**
+     * The stream a message belongs to, opened when the message starts one; null when the message
+     * needs no stream (stop/cancel of nothing, audio of a stream stopped by an error).
+     */
+    const entryFor = (key: string, msg: Msg, command: ControlCommand | null, audio: Uint8Array | null): StreamEntry | null => {
+      const tombstone = failed.get(key);
+      if (tombstone && !streams.has(key)) {
+        if (command?.type === "start" || command?.type === "stop" || command?.type === "cancel") {
+          if (tombstone.droppedBytes > 0) node.warn(`[${key}] ${tombstone.droppedBytes} bytes of audio were dropped while the stream was stopped by error ${tombstone.code}`);
+          failed.delete(key);
+        } else if (audio) {
+          dropForFailed(key, audio.length);
+          return null;
+        }
+      }
+      let entry = streams.get(key);
+      const opens = audio !== null || command?.type === "start" || command?.type === "pause";
+      if (entry && entry.stream.isEnding && opens) {
+        // Stopped and now talking again: the old stream finishes in the background, a new one starts.
+        streams.delete(key);
+        finishing.add(entry);
+        entry = undefined;
+      }
+      if (entry) {
+        Object.assign(entry.routing, routingOf(msg));
+        if (msg.soniox !== undefined && !entry.warnedLateOverrides) {
+          entry.warnedLateOverrides = true;
+          node.warn(`[${key}] msg.soniox is only read on the first message of a stream; stop the stream to change its options`);
+        }
+        return entry;
+      }
+      if (opens) return createStream(key, msg);
+      if (command?.type === "stop" || command?.type === "cancel") return null;
+      throw new SonioxError("invalid_state", `No open stream "${key}" to ${command?.type}: send audio or a "start" command first`);
     };
 
     node.on("input", (raw, _send, done) => {
@@ -128,21 +185,8 @@ export = function register(RED: NodeAPI): void {
           throw new SonioxError("invalid_config", "msg.payload is empty: send audio bytes or a msg.control command");
         }
         const key = streamKey(msg, settings!.streamKeyProperty);
-        let entry = streams.get(key);
-        if (!entry) {
-          const startsStream = audio !== null || command?.type === "start" || command?.type === "pause";
-          if (!startsStream) {
-            if (command?.type === "stop" || command?.type === "cancel") return done();
-            throw new SonioxError("invalid_state", `No open stream "${key}" to ${command?.type}: send audio or a "start" command first`);
-          }
-          entry = createStream(key, msg);
-        } else {
-          Object.assign(entry.routing, routingOf(msg));
-          if (msg.soniox !== undefined && !entry.warnedLateOverrides) {
-            entry.warnedLateOverrides = true;
-            node.warn(`[${key}] msg.soniox is only read on the first message of a stream; stop the stream to change its options`);
-          }
-        }
+        const entry = entryFor(key, msg, command, audio);
+        if (!entry) return done();
         const stream = entry.stream;
         if (command && BEFORE_AUDIO.has(command.type)) stream.control(command);
         if (audio && !stream.audio(audio)) {
@@ -156,11 +200,13 @@ export = function register(RED: NodeAPI): void {
     });
 
     node.on("close", (_removed: boolean, done: () => void) => {
-      for (const entry of streams.values()) {
+      for (const entry of [...streams.values(), ...finishing]) {
         entry.stream.removeAllListeners();
-        entry.stream.session.cancel();
+        entry.stream.cancel();
       }
       streams.clear();
+      finishing.clear();
+      failed.clear();
       node.status({});
       done();
     });
@@ -179,6 +225,20 @@ export = function register(RED: NodeAPI): void {
       soniox: { stream: key, session: entry.stream.sessionNumber },
       ...entry.routing,
     } as NodeMessage;
+  }
+
+  /** Output 1 marks a new Soniox session: timestamps continue, speaker labels start again. */
+  function restartMessage(key: string, entry: StreamEntry, restart: StreamRestart): NodeMessage {
+    const payload = {
+      tokens: [],
+      final_text: "",
+      non_final_text: "",
+      endpoint: false,
+      finalized: false,
+      finished: false,
+      restart,
+    };
+    return { topic: key, payload, soniox: { stream: key, session: restart.session }, ...entry.routing } as NodeMessage;
   }
 
   function utteranceMessage(key: string, entry: StreamEntry, utterance: Utterance): NodeMessage {

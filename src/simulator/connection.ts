@@ -154,6 +154,14 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
     this.ws.pause();
   }
 
+  /** A slow server: stops reading the socket for `ms` (TCP backpressure reaches the client). */
+  pauseReading(ms: number): void {
+    this.ws.pause();
+    this.timers.set("resume-reading", ms, () => {
+      if (!this.silenced) this.ws.resume();
+    });
+  }
+
   /** Stops timers and drops the socket; used when the whole simulator closes. */
   terminate(): void {
     this.timers.clearAll();

@@ -114,6 +114,11 @@ export class SonioxSimulator extends EventEmitter {
     this.own(conn).stopResponding();
   }
 
+  /** Stops reading the connection's socket for `ms`, like a server that cannot keep up. */
+  pauseReading(conn: SimConnection, ms: number): void {
+    this.own(conn).pauseReading(ms);
+  }
+
   /** Terminates every socket, clears every timer and stops listening. */
   close(): Promise<void> {
     this.closing = true;

@@ -54,6 +54,11 @@ const CONTRACT = {
       maxQueueMb: 16,
       connectTimeout: 10,
       finishTimeout: 10,
+      reconnect: true,
+      reconnectAttempts: 5,
+      reconnectDelay: 1,
+      rotateAfter: 280,
+      heartbeat: 10,
       outputs: 2,
     },
   },
@@ -456,6 +461,10 @@ describe("soniox-transcribe editor definition", function () {
       ["maxQueueMb", [1, "1024"], [0, 1025, "lots"], [1, 1024]],
       ["connectTimeout", [1, "120"], [0, 121], [1, 120]],
       ["finishTimeout", [1, "300"], [0.5, 301], [1, 300]],
+      ["reconnectAttempts", [1, "100"], [0, 101, "2.5"], [1, 100]],
+      ["reconnectDelay", [0, "60", 0.05], [-1, 61], [0, 60]],
+      ["rotateAfter", [0, "295", 0.01], [-1, 296], [0, 295]],
+      ["heartbeat", [0, "300", 0.3], [-1, 301], [0, 300]],
     ];
     for (const [prop, valid, invalid, mentions] of cases) {
       assertValid(T, prop, valid);

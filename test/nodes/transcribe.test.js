@@ -253,4 +253,18 @@ describe("soniox-transcribe node (real Node-RED runtime, simulator over real soc
     assert.strictEqual(warnings.length, 1);
     assert.match(warnings[0], /^\[raw\] .*set the audio format/);
   });
+
+  it("starts a new stream when audio follows a stop before the old stream has finished", async function () {
+    await load(NODES, transcribeFlow(sim), { cfg: { apiKey: KEY } });
+    const responses = collect("responses");
+    const caught = collect("caught");
+    const tx = helper.getNode("tx");
+    tx.receive({ topic: "door", payload: pcm(600), control: "stop" });
+    tx.receive({ topic: "door", payload: pcm(300) });
+    tx.receive({ topic: "door", control: "stop" });
+    await waitFor(() => responses.filter((m) => m.payload.finished).length === 2, 8000, "both finished");
+    assert.deepStrictEqual(caught, []);
+    assert.strictEqual(sim.connections.length, 2);
+    assert.deepStrictEqual(sim.connections.map((c) => c.audioBytes), [pcm(600).length, pcm(300).length]);
+  });
 });

@@ -1,6 +1,8 @@
 import { isRawFormat } from "../../core/audio-format";
 import { SonioxError } from "../../core/errors";
+import { DEFAULT_RECONNECT, type ReconnectPolicy } from "../../core/reconnect-policy";
 import { validateStartMessage, type ContextObject, type StartMessage } from "../../core/start-message";
+import type { RotationPolicy } from "../../core/stream";
 
 /** The soniox-transcribe node's properties as the editor stores them (strings for blank-able numbers). */
 export interface TranscribeNodeConfig {
@@ -33,6 +35,11 @@ export interface TranscribeNodeConfig {
   maxQueueMb?: number | string;
   connectTimeout?: number | string;
   finishTimeout?: number | string;
+  reconnect?: boolean;
+  reconnectAttempts?: number | string;
+  reconnectDelay?: number | string;
+  rotateAfter?: number | string;
+  heartbeat?: number | string;
 }
 
 export interface StreamSettings {
@@ -44,6 +51,9 @@ export interface StreamSettings {
   maxQueuedBytes: number;
   connectTimeoutMs: number;
   finishTimeoutMs: number;
+  reconnect: ReconnectPolicy;
+  rotation: RotationPolicy;
+  heartbeatIntervalMs: number;
 }
 
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === "string" && v.trim() === "");
@@ -150,7 +160,21 @@ export function streamSettings(cfg: TranscribeNodeConfig): StreamSettings {
     maxQueuedBytes: numberSetting(p, "Max queued audio (MB)", cfg.maxQueueMb, 1, 1024, false, 16) * 1024 * 1024,
     connectTimeoutMs: numberSetting(p, "Connect timeout (s)", cfg.connectTimeout, 1, 120, false, 10) * 1000,
     finishTimeoutMs: numberSetting(p, "Finish timeout (s)", cfg.finishTimeout, 1, 300, false, 10) * 1000,
+    reconnect: {
+      ...DEFAULT_RECONNECT,
+      enabled: cfg.reconnect !== false,
+      maxAttempts: numberSetting(p, "Reconnect attempts", cfg.reconnectAttempts, 1, 100, true, DEFAULT_RECONNECT.maxAttempts),
+      baseDelayMs: numberSetting(p, "Reconnect delay (s)", cfg.reconnectDelay, 0, 60, false, 1) * 1000,
+    },
+    rotation: {
+      afterMs: numberSetting(p, "Rotate session after (min)", cfg.rotateAfter, 0, 295, false, 280) * 60000,
+      graceMs: 10 * 60000,
+    },
+    heartbeatIntervalMs: numberSetting(p, "Dead connection check (s)", cfg.heartbeat, 0, 300, false, 10) * 1000,
   };
+  settings.reconnect.rateLimitDelayMs = settings.reconnect.baseDelayMs * 10;
+  // The quiet-moment wait must still end before Soniox's hard 300-minute cap.
+  settings.rotation.graceMs = Math.max(0, Math.min(settings.rotation.graceMs, 295 * 60000 - settings.rotation.afterMs));
   if (p.length) throw new SonioxError("invalid_config", `Invalid soniox-transcribe settings: ${p.join("; ")}`);
   return settings;
 }
