@@ -25,13 +25,14 @@ function tone() {
   return buf;
 }
 
-// Shared, never written: every contender sends the same bytes, and nothing on the way mutates
-// them (ws masks into its own frame buffer).
 const SPEECH = tone();
 const SILENCE = Buffer.alloc(CHUNK_BYTES);
 
-/** The chunk with sequence number `seq` of any stream. */
-const chunkAt = (seq) => (seq % CYCLE_CHUNKS < SPEECH_CHUNKS ? SPEECH : SILENCE);
+/**
+ * The chunk with sequence number `seq` of any stream, in a buffer of its own as a device read or
+ * a file read would give: whatever a client keeps of the audio shows up in its memory.
+ */
+const chunkAt = (seq) => Buffer.from(seq % CYCLE_CHUNKS < SPEECH_CHUNKS ? SPEECH : SILENCE);
 
 /** A script long enough that `seconds` of this audio never runs out of words (350 ms each). */
 function scriptFor(seconds) {

@@ -7,6 +7,8 @@ const { fork } = require("child_process");
 function start(script, config, execArgv = []) {
   const child = fork(script, [JSON.stringify(config)], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   child.exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  // A send racing the child's own exit fails with EPIPE; the exit is what matters, not the send.
+  child.on("error", () => {});
   return child;
 }
 
@@ -34,7 +36,7 @@ function next(child, type, timeoutMs, what) {
 /** Stops a child we started: politely over IPC if it listens, then by its pid. */
 async function stop(child, graceMs = 3000) {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  if (child.connected) child.send({ type: "stop" });
+  if (child.connected) child.send({ type: "stop" }, () => {});
   const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
   await child.exited;
   clearTimeout(timer);

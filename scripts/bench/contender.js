@@ -8,6 +8,8 @@ const { RealTimeLoad } = require("./load");
 const { CHUNK_MS, chunkAt } = require("./audio");
 
 const cfg = JSON.parse(process.argv[2]);
+// Never outlive the bench: if it goes away, so do we.
+process.on("disconnect", () => process.exit(2));
 const WARMUP_MS = 3000;
 
 const send = (msg) => new Promise((resolve) => process.send(msg, resolve));

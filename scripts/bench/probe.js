@@ -33,7 +33,7 @@ class Probe {
 
   markCpu(name) {
     const u = process.cpuUsage();
-    this.cpuMarks[name] = { at: hrMs(), cpuMs: (u.user + u.system) / 1000 };
+    this.cpuMarks[name] = { at: hrMs(), cpuMs: (u.user + u.system) / 1000, sysMs: u.system / 1000 };
   }
 
   /** Memory after a full collection (the child runs with --expose-gc). */

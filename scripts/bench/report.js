@@ -36,8 +36,11 @@ function loadRow({ contender, streams, seconds, maxLagLimitMs, result, sim }) {
     windowSeconds: windowMs / 1000,
     cpuSecondsPerStreamMinute: cpuS / (streams * (windowMs / 60000)),
     processCpuCores: cpuS / (windowMs / 1000),
+    /** Share of that CPU spent in the kernel (socket writes and reads, mostly). */
+    systemCpuShare: (e.sysMs - w.sysMs) / 1000 / cpuS,
     rssPerSessionKB: (open.rss - base.rss) / streams / 1024,
     heapPerSessionKB: (open.heapUsed - base.heapUsed) / streams / 1024,
+    arrayBuffersPerSessionKB: (open.arrayBuffers - base.arrayBuffers) / streams / 1024,
     rssBaseMB: base.rss / 1048576,
     peakRssMB: result.peakRss / 1048576,
     latencyMs: latencySummary(result.latencies),

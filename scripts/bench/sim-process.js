@@ -8,6 +8,8 @@ const { hrMs } = require("./clock");
 const { scriptFor } = require("./audio");
 
 const cfg = JSON.parse(process.argv[2]);
+// Never outlive the bench: if it goes away, so do we.
+process.on("disconnect", () => process.exit(2));
 const { startSimulator } = require(path.join(__dirname, "..", "..", "dist", "simulator"));
 
 function cpuMs() {

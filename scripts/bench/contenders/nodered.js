@@ -36,9 +36,9 @@ function flowFor(cfg) {
       wires: [["tf"], []],
     },
     { id: "tf", z: "tab", type: "soniox-token-filter", mode: "text", maxStreams: Math.max(100, cfg.streams ?? 0, 2 * (cfg.samples ?? 0)), wires: [["text-sink"]] },
-    // Ids differ from names: Node-RED reads a property equal to a node id as a config reference.
+    // Ids differ from names and types: Node-RED reads a property equal to a node id as a config reference.
     { id: "text-sink", z: "tab", type: "bench-sink", name: "sink", wires: [] },
-    { id: "catch", z: "tab", type: "catch", scope: null, uncaught: false, wires: [["error-sink"]] },
+    { id: "error-catch", z: "tab", type: "catch", scope: null, uncaught: false, wires: [["error-sink"]] },
     { id: "error-sink", z: "tab", type: "bench-sink", name: "errors", wires: [] },
     { id: "tx-status", z: "tab", type: "status", scope: ["tx"], wires: [["status-sink"]] },
     { id: "status-sink", z: "tab", type: "bench-sink", name: "status", wires: [] },
