@@ -18,13 +18,14 @@ const ROOT = path.resolve(__dirname, "..");
 const API_KEY = "bench-key";
 const ALL_CONTENDERS = ["floor", "sdk", "nodered"];
 const USAGE = `Usage: npm run bench -- [--streams 1,10,100,200] [--seconds 20] [--contenders ${ALL_CONTENDERS.join(",")}]
-                      [--connect-samples 10] [--max-lag-ms 500] [--cpu-prof nodered] [--out bench-results]
+                      [--connect-samples 10] [--max-lag-ms 500] [--cpu-prof nodered] [--nodered-flags=--flag] [--out bench-results]
   --streams          stream counts to run (each: a fresh simulator and contender process)
   --seconds          audio seconds per stream per run (the first 3 s are warm-up, not measured)
   --contenders       floor (bare ws), sdk (@soniox/node), nodered (embedded Node-RED runtime)
   --connect-samples  streams per contender for the first-audio → socket test (0 skips it)
   --max-lag-ms       a stream "kept real time" if it never fell further behind than this
   --cpu-prof         contenders to run under --cpu-prof (profiles go to <out>/profiles)
+  --nodered-flags    extra node flags for the Node-RED process, e.g. --nodered-flags=--max-semi-space-size=32
 Env: BENCH_STREAMS, BENCH_SECONDS override the defaults.`;
 
 function options() {
@@ -36,6 +37,7 @@ function options() {
       "connect-samples": { type: "string", default: "10" },
       "max-lag-ms": { type: "string", default: "500" },
       "cpu-prof": { type: "string", default: "" },
+      "nodered-flags": { type: "string", default: "" },
       out: { type: "string", default: path.join(ROOT, "bench-results") },
       help: { type: "boolean", short: "h" },
     },
@@ -61,6 +63,7 @@ function options() {
     connectSamples: Number(values["connect-samples"]),
     maxLagMs: Number(values["max-lag-ms"]),
     cpuProf: list(values["cpu-prof"]),
+    noderedFlags: values["nodered-flags"].split(" ").filter(Boolean),
     out: path.resolve(values.out),
   };
 }
@@ -69,6 +72,7 @@ function options() {
 function execArgvFor(contender, opts) {
   const args = ["--expose-gc"];
   if (contender === "sdk" && typeof WebSocket === "undefined") args.push("--experimental-websocket", "--no-warnings");
+  if (contender === "nodered") args.push(...opts.noderedFlags);
   if (opts.cpuProf.includes(contender)) args.push("--cpu-prof", `--cpu-prof-dir=${path.join(opts.out, "profiles")}`);
   return args;
 }
