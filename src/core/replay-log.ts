@@ -11,6 +11,8 @@ export interface LoggedChunk {
   endMs: number;
 }
 
+const FORGOTTEN: LoggedChunk = { data: new Uint8Array(0), offset: 0, startMs: 0, endMs: 0 };
+
 export class ReplayLog {
   private chunks: LoggedChunk[] = [];
   private head = 0;
@@ -41,7 +43,10 @@ export class ReplayLog {
   }
 
   private forget(counted = true): void {
-    const c = this.chunks[this.head++];
+    const c = this.chunks[this.head];
+    // Drop the audio now rather than at the next compaction: at one chunk per 120 ms a session
+    // would otherwise keep up to 256 chunks (about 30 s of audio) it will never replay.
+    this.chunks[this.head++] = FORGOTTEN;
     this.bytes -= c.data.length;
     if (counted) this.droppedBytes += c.data.length;
   }

@@ -13,6 +13,7 @@ import { FormatGate } from "../core/format-gate";
 import type { StartMessage } from "../core/start-message";
 import { toAudioBytes } from "./lib/audio-payload";
 import { describeStreams } from "./lib/status";
+import { throttle } from "./lib/throttle";
 import {
   audioFieldsOf,
   baseStartMessage,
@@ -55,6 +56,10 @@ function soxPropsOf(msg: Msg): SoxProps {
   return { rate: msg.rate, channels: msg.channels, bits: msg.bits, encoding: msg.encoding, format: msg.format };
 }
 
+/** Node status changes at most this often (first and last change always shown). */
+const STATUS_INTERVAL_MS = 250;
+const PLAIN_PROPERTY = /^[A-Za-z_$][\w$]*$/;
+
 /** Commands that must reach the session before the audio that came with them. */
 const BEFORE_AUDIO = new Set(["start", "resume"]);
 
@@ -86,12 +91,13 @@ export = function register(RED: NodeAPI): void {
       node.error(setupError.message);
       node.status({ fill: "red", shape: "ring", text: "invalid configuration" });
     }
+    const plainKey = settings !== null && PLAIN_PROPERTY.test(settings.streamKeyProperty);
 
-    const updateStatus = () => {
+    const updateStatus = throttle(() => {
       if (setupError) return;
       const states = Array.from([...streams.values(), ...finishing], (e) => e.stream.state);
       node.status(describeStreams(states, lastError));
-    };
+    }, STATUS_INTERVAL_MS);
 
     const routingOf = (msg: Msg): Routing => {
       const routing: Routing = {};
@@ -251,7 +257,7 @@ export = function register(RED: NodeAPI): void {
         entry = undefined;
       }
       if (entry) {
-        Object.assign(entry.routing, routingOf(msg));
+        if (msg._session !== undefined || msg._client !== undefined) Object.assign(entry.routing, routingOf(msg));
         if (msg.soniox !== undefined && !entry.warnedLateOverrides) {
           entry.warnedLateOverrides = true;
           node.warn(`[${key}] msg.soniox is only read on the first message of a stream; stop the stream to change its options`);
@@ -313,12 +319,14 @@ export = function register(RED: NodeAPI): void {
       finishing.clear();
       failed.clear();
       pending.clear();
+      updateStatus.cancel();
       node.status({});
       done();
     });
 
     function streamKey(msg: Msg, property: string): string {
-      const value = RED.util.getMessageProperty(msg, property);
+      // Per audio chunk: a plain name is read directly instead of parsing the expression each time.
+      const value = plainKey ? (msg as Record<string, unknown>)[property] : RED.util.getMessageProperty(msg, property);
       if (value === undefined || value === null || value === "") return "default";
       return typeof value === "string" ? value : String(value);
     }

@@ -41,11 +41,22 @@ export interface SimConnection extends EventEmitter {
   readonly sentMessages: Array<Record<string, unknown>>;
   /** Largest (audio ms received − wall ms since the first audio byte): how far the client ran ahead of real time. */
   readonly maxLeadMs: number;
+  /**
+   * Largest (wall ms since the first audio byte − audio ms received before a frame): how late a
+   * frame came compared with a sender that keeps real time from its first frame on.
+   */
+  readonly maxLagMs: number;
+  /** `clock` reading (options.clock) when the first audio frame arrived; null before. */
+  readonly firstAudioAt: number | null;
+  /** `clock` reading when the latest audio frame arrived; null before the first. */
+  readonly lastAudioAt: number | null;
+  /** Result and error frames sent (counted even when frames are not recorded). */
+  readonly messagesSent: number;
   readonly finished: boolean;
   readonly closed: boolean;
   readonly closeCode: number | null;
   readonly error: { error_code: number; error_message: string } | null;
-  /** All binary audio received, concatenated. */
+  /** All binary audio received, concatenated (empty with `recordFrames: false`, as are frames and sentMessages). */
   receivedAudio(): Buffer;
 }
 
@@ -72,6 +83,10 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
   readonly frames: FrameRecord[] = [];
   readonly sentMessages: Array<Record<string, unknown>> = [];
   maxLeadMs = 0;
+  maxLagMs = 0;
+  firstAudioAt: number | null = null;
+  lastAudioAt: number | null = null;
+  messagesSent = 0;
   finished = false;
   closed = false;
   closeCode: number | null = null;
@@ -85,7 +100,6 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
   private silenced = false;
   private recogniser: Recogniser | null = null;
   private meter: AudioMeter | null = null;
-  private firstAudioAt: number | null = null;
   private lastResultAudioMs = 0;
 
   constructor(
@@ -181,22 +195,29 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
   }
 
   private record(frame: FrameRecord): void {
+    if (!this.options.recordFrames) return;
     this.frames.push(frame);
     this.emit("frame", frame);
   }
 
   private send(message: Record<string, unknown>): void {
     if (this.silenced || this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.options.stampSentTime) stampTokens(message, this.options.clock());
     const text = JSON.stringify(message);
     this.ws.send(text);
-    this.record({ dir: "out", type: "text", at: Date.now(), bytes: Buffer.byteLength(text), text });
-    this.sentMessages.push(message);
+    this.messagesSent++;
+    if (this.options.recordFrames) {
+      this.record({ dir: "out", type: "text", at: Date.now(), bytes: Buffer.byteLength(text), text });
+      this.sentMessages.push(message);
+    }
     this.emit("message", message);
   }
 
   private onFrame(data: Buffer, isBinary: boolean): void {
     const text = isBinary ? undefined : data.toString("utf8");
-    this.record({ dir: "in", type: isBinary ? "binary" : "text", at: Date.now(), bytes: data.length, text });
+    if (this.options.recordFrames) {
+      this.record({ dir: "in", type: isBinary ? "binary" : "text", at: Date.now(), bytes: data.length, text });
+    }
     if (this.silenced || this.phase === "ended") return;
     if (this.phase === "awaiting_start") return this.onStartFrame(data, text);
     if (text === undefined) return data.length === 0 ? this.onEmptyBinary() : this.onAudio(data);
@@ -263,9 +284,11 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
     const recogniser = this.recogniser;
     const meter = this.meter;
     if (!recogniser || !meter) return;
-    const now = Date.now();
+    const now = this.options.clock();
     this.firstAudioAt ??= now;
-    this.audio.push(chunk);
+    this.lastAudioAt = now;
+    this.maxLagMs = Math.max(this.maxLagMs, now - this.firstAudioAt - this.audioMs);
+    if (this.options.recordFrames) this.audio.push(chunk);
     this.audioBytes += chunk.length;
     this.audioChunks++;
     // Measure before reading the time: a container meter only knows its rate once it saw the header.
@@ -342,6 +365,13 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
     this.timers.clearAll();
     this.emit("close", code);
   }
+}
+
+/** Bench stamp: every token carries the send time, so whichever tokens a client keeps can be timed. */
+function stampTokens(message: Record<string, unknown>, sentAt: number): void {
+  const tokens = message.tokens;
+  if (!Array.isArray(tokens)) return;
+  for (const token of tokens as Array<Record<string, unknown>>) token.bench_sent_ms = sentAt;
 }
 
 function toBuffer(data: WebSocket.RawData): Buffer {

@@ -101,6 +101,22 @@ export interface SimulatorOptions {
   /** 400 "Audio is too long." past this much audio (default 300 minutes). */
   maxAudioMs?: number;
   faults?: FaultSpec[];
+  /**
+   * Clock (ms) for audio timing: lead, lag and first-audio time (default `Date.now()`). Benchmarks
+   * pass a monotonic clock shared with other processes, such as `process.hrtime` in ms.
+   */
+  clock?: () => number;
+  /**
+   * Bench only: stamp every token of a result with `bench_sent_ms`, the `clock` reading just before
+   * the result is sent, so a client can measure its own added latency (default false). Not Soniox.
+   */
+  stampSentTime?: boolean;
+  /**
+   * Keep every frame, sent message and audio byte for tests to inspect, and emit "frame" events
+   * (default true). Benchmarks at hundreds of streams turn it off: the log would grow by every
+   * audio byte and cost more than the protocol being measured.
+   */
+  recordFrames?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -129,6 +145,9 @@ export interface ResolvedOptions {
   pacing: { maxLeadMs: number; enforce: boolean; tooSlow: { maxLagMs: number; enforce: boolean } | null };
   maxAudioMs: number;
   faults: FaultSpec[];
+  clock: () => number;
+  stampSentTime: boolean;
+  recordFrames: boolean;
 }
 
 export const DEFAULT_SCRIPT = "Hello from the Soniox simulator. How are you doing today?";
@@ -188,5 +207,8 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     },
     maxAudioMs: o.maxAudioMs ?? 300 * 60_000,
     faults: o.faults ?? [],
+    clock: o.clock ?? (() => Date.now()),
+    stampSentTime: o.stampSentTime ?? false,
+    recordFrames: o.recordFrames ?? true,
   };
 }

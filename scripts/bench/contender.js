@@ -1,0 +1,121 @@
+"use strict";
+// The body of every contender process: set up the contender (bare ws, the official SDK, or
+// Node-RED), drive the load or the connect-time test, measure, report to the parent over IPC.
+// Usage (by bench.js only): node --expose-gc contender.js '<json config>'
+const { hrMs, sleep } = require("./clock");
+const { Probe } = require("./probe");
+const { RealTimeLoad } = require("./load");
+const { CHUNK_MS, chunkAt } = require("./audio");
+
+const cfg = JSON.parse(process.argv[2]);
+// Never outlive the bench: if it goes away, so do we.
+process.on("disconnect", () => process.exit(2));
+const WARMUP_MS = 3000;
+
+const send = (msg) => new Promise((resolve) => process.send(msg, resolve));
+const keyOf = (i) => `s${i}`;
+
+async function runLoad(contender, probe) {
+  const streams = cfg.streams;
+  const chunks = Math.round((cfg.seconds * 1000) / CHUNK_MS);
+  probe.markMemory("base");
+  probe.markCpu("start");
+  const rssSamples = [];
+  const sampler = setInterval(() => rssSamples.push(process.memoryUsage.rss()), 1000);
+  let windowOpen = false;
+  const finished = new Promise((resolve) => {
+    const load = new RealTimeLoad({
+      streams,
+      chunks,
+      onChunk: (i, chunk, seq) => contender.audio(keyOf(i), chunk, seq === 0),
+      onDone: resolve,
+    });
+    load.start();
+    setTimeout(() => {
+      windowOpen = true;
+      probe.recording = true;
+      probe.markCpu("window");
+      process.send({ type: "mark", name: "window" });
+    }, Math.min(WARMUP_MS, (cfg.seconds * 1000) / 3));
+    contender.generator = load;
+  });
+  await finished;
+  probe.recording = false;
+  probe.markCpu("end");
+  process.send({ type: "mark", name: "end" });
+  clearInterval(sampler);
+  const lateSamples = contender.generator.lateSamples.sort((a, b) => a - b);
+  probe.markMemory("open"); // every stream still open: memory per open session
+  const ended = await contender.endAll(keyList(streams), 15000);
+  return {
+    windowOpen,
+    generator: {
+      maxLateMs: contender.generator.maxLateMs,
+      p99LateMs: lateSamples[Math.floor(lateSamples.length * 0.99)] ?? 0,
+    },
+    peakRss: Math.max(0, ...rssSamples),
+    ended,
+  };
+}
+
+/**
+ * First audio message → first audio byte on the socket, one stream at a time so nothing else
+ * competes: cold (the audio opens the stream) and pre-connected (opened first, audio later).
+ */
+async function runConnect(contender) {
+  const firstSend = {};
+  const count = cfg.samples;
+  for (let i = 0; i < count; i++) {
+    const key = `cold${i}`;
+    firstSend[key] = { mode: "cold", at: hrMs() };
+    contender.audio(key, chunkAt(0), true);
+    await sleep(150);
+  }
+  const warm = Array.from({ length: count }, (_, i) => `warm${i}`);
+  for (const key of warm) await contender.preconnect(key);
+  await sleep(300);
+  for (const key of warm) {
+    firstSend[key] = { mode: "pre-connected", at: hrMs() };
+    contender.audio(key, chunkAt(0), true);
+    await sleep(50);
+  }
+  await sleep(300);
+  const ended = await contender.endAll([...Array.from({ length: count }, (_, i) => `cold${i}`), ...warm], 10000);
+  return { firstSend, ended };
+}
+
+function keyList(n) {
+  return Array.from({ length: n }, (_, i) => keyOf(i));
+}
+
+async function main() {
+  const probe = new Probe();
+  const create = require(`./contenders/${cfg.contender}`);
+  const contender = await create(cfg, probe);
+  // One throwaway stream first, so modules loaded on first use (undici for the SDK, the transport
+  // for all) are in the baseline and memory per session is the cost of one more session.
+  contender.audio("warmup", chunkAt(0), true);
+  await sleep(300);
+  await contender.endAll(["warmup"], 5000);
+  await sleep(500);
+  await send({ type: "ready" });
+  const result = cfg.mode === "connect" ? await runConnect(contender) : await runLoad(contender, probe);
+  await send({
+    type: "result",
+    result: {
+      ...result,
+      cpuMarks: probe.cpuMarks,
+      memMarks: probe.memMarks,
+      latencies: probe.latencies,
+      sinkMessages: probe.sinkMessages,
+      errors: contender.errors ?? [],
+    },
+  });
+  await contender.close();
+  process.exit(0);
+}
+
+main().catch(async (err) => {
+  await send({ type: "failed", error: err && err.stack ? err.stack : String(err) });
+  process.exit(1);
+});

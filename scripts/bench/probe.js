@@ -1,0 +1,50 @@
+"use strict";
+// What a contender process measures about itself: CPU (user+sys) over a window, memory with the
+// garbage collected, and the latency of each response from the simulator's send stamp to the sink.
+const { hrMs } = require("./clock");
+
+const MARKERS = new Set(["<end>", "<fin>"]);
+
+class Probe {
+  constructor() {
+    this.latencies = [];
+    this.recording = false;
+    this.responses = 0;
+    this.sinkMessages = 0;
+    this.cpuMarks = {};
+    this.memMarks = {};
+  }
+
+  /**
+   * A response or flow message reached the contender's sink carrying these tokens. Only those with
+   * text count for latency, since those are the ones a Node-RED text sink receives.
+   */
+  sink(tokens) {
+    const now = hrMs();
+    this.sinkMessages++;
+    if (!this.recording || !Array.isArray(tokens)) return;
+    for (const t of tokens) {
+      if (typeof t.bench_sent_ms === "number" && !MARKERS.has(t.text)) {
+        this.latencies.push(now - t.bench_sent_ms);
+        return;
+      }
+    }
+  }
+
+  markCpu(name) {
+    const u = process.cpuUsage();
+    this.cpuMarks[name] = { at: hrMs(), cpuMs: (u.user + u.system) / 1000, sysMs: u.system / 1000 };
+  }
+
+  /** Memory after a full collection (the child runs with --expose-gc). */
+  markMemory(name) {
+    if (global.gc) {
+      global.gc();
+      global.gc();
+    }
+    const m = process.memoryUsage();
+    this.memMarks[name] = { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+  }
+}
+
+module.exports = { Probe };

@@ -1,0 +1,111 @@
+"use strict";
+// Turns raw measurements into the figures the bench prints and saves.
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+}
+
+function latencySummary(latencies) {
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    samples: sorted.length,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    max: sorted.length ? sorted[sorted.length - 1] : null,
+  };
+}
+
+/** The figures of one contender at one stream count. */
+function loadRow({ contender, streams, seconds, maxLagLimitMs, result, sim }) {
+  const w = result.cpuMarks.window;
+  const e = result.cpuMarks.end;
+  const windowMs = e.at - w.at;
+  const cpuS = (e.cpuMs - w.cpuMs) / 1000;
+  const base = result.memMarks.base;
+  const open = result.memMarks.open;
+  const expectedMs = Math.round((seconds * 1000) / 120) * 120;
+  const conns = sim.connections.filter((c) => typeof c.ref === "string" && c.ref.startsWith("s"));
+  const kept = conns.filter((c) => c.audioMs >= expectedMs && c.maxLagMs <= maxLagLimitMs).length;
+  const simW = sim.marks.window;
+  const simE = sim.marks.end;
+  return {
+    contender,
+    streams,
+    seconds,
+    windowSeconds: windowMs / 1000,
+    cpuSecondsPerStreamMinute: cpuS / (streams * (windowMs / 60000)),
+    processCpuCores: cpuS / (windowMs / 1000),
+    /** Share of that CPU spent in the kernel (socket writes and reads, mostly). */
+    systemCpuShare: (e.sysMs - w.sysMs) / 1000 / cpuS,
+    rssPerSessionKB: (open.rss - base.rss) / streams / 1024,
+    heapPerSessionKB: (open.heapUsed - base.heapUsed) / streams / 1024,
+    arrayBuffersPerSessionKB: (open.arrayBuffers - base.arrayBuffers) / streams / 1024,
+    rssBaseMB: base.rss / 1048576,
+    peakRssMB: result.peakRss / 1048576,
+    latencyMs: latencySummary(result.latencies),
+    audioLag: {
+      maxMs: conns.length ? Math.max(...conns.map((c) => c.maxLagMs)) : null,
+      generatorMaxLateMs: result.generator.maxLateMs,
+      generatorP99LateMs: result.generator.p99LateMs,
+    },
+    streamsKeptRealTime: kept,
+    streamsSeen: conns.length,
+    streamsFinished: conns.filter((c) => c.finished).length,
+    simulatorErrors: conns.filter((c) => c.error).map((c) => `${c.ref}: ${c.error.error_code} ${c.error.error_message}`).slice(0, 10),
+    contenderErrors: result.errors.slice(0, 10),
+    simulatorCpuCores: simW && simE ? (simE.cpuMs - simW.cpuMs) / (simE.at - simW.at) : null,
+    responsesAtSink: result.sinkMessages,
+  };
+}
+
+/** Cold vs pre-connected: first audio message → first audio byte at the simulator. */
+function connectRow({ contender, result, sim }) {
+  const byMode = {};
+  for (const c of sim.connections) {
+    const sent = c.ref && result.firstSend[c.ref];
+    if (!sent || c.firstAudioAt === null) continue;
+    (byMode[sent.mode] ??= []).push(c.firstAudioAt - sent.at);
+  }
+  const out = { contender };
+  for (const [mode, values] of Object.entries(byMode)) out[mode] = latencySummary(values);
+  return out;
+}
+
+const f = (v, digits = 2) => (v === null || v === undefined || Number.isNaN(v) ? "-" : v.toFixed(digits));
+
+function printLoadTable(rows) {
+  const header = ["contender", "N", "CPU s/stream-min", "x floor", "RSS KB/sess", "heap KB/sess", "lat p50/p99/max ms", "lag max ms", "kept RT", "sim CPU"];
+  const lines = rows.map((r) => [
+    r.contender,
+    String(r.streams),
+    f(r.cpuSecondsPerStreamMinute, 3),
+    f(r.ratioToFloor),
+    f(r.rssPerSessionKB, 0),
+    f(r.heapPerSessionKB, 0),
+    `${f(r.latencyMs.p50)}/${f(r.latencyMs.p99)}/${f(r.latencyMs.max, 1)}`,
+    f(r.audioLag.maxMs, 0),
+    `${r.streamsKeptRealTime}/${r.streams}`,
+    r.simulatorCpuCores === null ? "-" : `${Math.round(r.simulatorCpuCores * 100)}%`,
+  ]);
+  return table(header, lines);
+}
+
+function printConnectTable(rows) {
+  const header = ["contender", "cold p50/max ms", "pre-connected p50/max ms"];
+  const lines = rows.map((r) => [
+    r.contender,
+    r.cold ? `${f(r.cold.p50)}/${f(r.cold.max)}` : "-",
+    r["pre-connected"] ? `${f(r["pre-connected"].p50)}/${f(r["pre-connected"].max)}` : "-",
+  ]);
+  return table(header, lines);
+}
+
+/** A Markdown table, readable in a terminal and pasteable into the README. */
+function table(header, lines) {
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const row = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+  return [row(header), `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`, ...lines.map(row)].join("\n");
+}
+
+module.exports = { loadRow, connectRow, printLoadTable, printConnectTable, latencySummary };
