@@ -397,7 +397,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     this.lastActivityAt = this.clock.now();
     if (!this.warnedApproximate && this.queueMeterApproximate()) {
       this.warnedApproximate = true;
-      this.emit("warning", "Pacing is approximate: the duration of this container audio cannot be measured here (install ffmpeg for exact pacing)");
+      this.emit("warning", "Pacing is approximate: the duration of this compressed audio is not known (yet); it is measured with ffmpeg when installed, and \"convert to PCM\" paces exactly");
     }
   }
 
