@@ -9,11 +9,11 @@
 const fs = require("fs");
 const path = require("path");
 const { execFileSync, spawn } = require("child_process");
-const { resolveFormat } = require("../dist/core/format-declaration");
-const { AudioPipeline } = require("../dist/core/audio-pipeline");
-const { TranscriptionStream } = require("../dist/core/stream");
+const { resolveFormat } = require("../dist/core/audio/format-declaration");
+const { AudioPipeline } = require("../dist/core/audio/audio-pipeline");
+const { TranscriptionStream } = require("../dist/core/session/stream");
 const { systemClock } = require("../dist/core/clock");
-const { wsTransport } = require("../dist/core/transport");
+const { wsTransport } = require("../dist/core/session/transport");
 
 const SECONDS = Number(process.argv[2] || 20);
 const CHUNK_MS = 120;
@@ -62,7 +62,7 @@ async function runCase(sim, name, bytes, request) {
     fail: (err) => console.error(`  failed: ${err.message}`),
     firstProps: {},
     createTranscoder: (options) => {
-      const t = require("../dist/core/transcoder").createTranscoder(options);
+      const t = require("../dist/core/audio/transcoder").createTranscoder(options);
       ffmpegPid = t.pid;
       return t;
     },

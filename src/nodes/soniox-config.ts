@@ -1,7 +1,7 @@
 import type { NodeAPI, NodeConstructor, NodeDef } from "node-red";
-import { resolveEndpoint } from "../core/endpoint";
-import { resolveApiUrl } from "../core/rest-base";
-import type { AuthMethod } from "../core/transport";
+import { resolveEndpoint } from "../core/session";
+import { resolveApiUrl } from "../core/keys";
+import type { AuthMethod } from "../core/session";
 import type { SonioxConfigCredentials, SonioxConfigNode } from "./lib/config-node";
 
 interface SonioxConfigDef extends NodeDef {

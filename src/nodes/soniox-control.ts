@@ -6,9 +6,9 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { systemClock } from "../core/clock";
 import { parseControl, type ControlCommand, type ControlType } from "../core/control";
-import { FinalizeLimiter, parsePushToTalk, QuietTimer, toWire } from "../core/control-commands";
-import { controlSettings, type ControlNodeConfig, type ControlSettings } from "../core/control-settings";
-import { InlineStream } from "../core/inline-control";
+import { FinalizeLimiter, parsePushToTalk, QuietTimer, toWire } from "../core/control";
+import { controlSettings, type ControlNodeConfig, type ControlSettings } from "../core/control";
+import { InlineStream } from "../core/control";
 
 interface ControlDef extends NodeDef, ControlNodeConfig {}
 

@@ -5,7 +5,7 @@
  */
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
 import { SonioxError } from "../core/errors";
-import { checkTempKeyRequest, mintTemporaryKey, type TempKeyRequest } from "../core/temp-key";
+import { checkTempKeyRequest, mintTemporaryKey, type TempKeyRequest } from "../core/keys";
 import type { SonioxConfigNode } from "./lib/config-node";
 
 interface TempKeyDef extends NodeDef {

@@ -4,9 +4,9 @@
  * structured detail in other msg properties.
  */
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
-import type { SonioxToken } from "../core/protocol";
-import { filterOptionsFromSettings, type TokenFilterSettings } from "../core/filter/config";
-import { TokenFilter, type FilterOutput } from "../core/token-filter";
+import type { SonioxToken } from "../core/session";
+import { filterOptionsFromSettings, type TokenFilterSettings } from "../core/filter";
+import { TokenFilter, type FilterOutput } from "../core/filter";
 
 interface TokenFilterNodeDef extends NodeDef, TokenFilterSettings {}
 

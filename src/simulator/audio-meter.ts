@@ -5,8 +5,8 @@
  * that one is timed by its header and decoded like raw audio, so a client pacing a WAV file at
  * real time is seen as real time.
  */
-import { bytesToMs, frameBytes, type RawAudioSpec } from "../core/audio-format";
-import { parseWavHeader } from "../core/wav";
+import { bytesToMs, frameBytes, type RawAudioSpec } from "../core/audio";
+import { parseWavHeader } from "../core/audio";
 import { rmsLevel, sampleReader } from "./silence";
 import type { StartConfig } from "./start-validation";
 

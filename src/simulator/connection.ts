@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from "node:events";
 import WebSocket from "ws";
-import { FIN_TOKEN } from "../core/protocol";
+import { FIN_TOKEN } from "../core/session";
 import { createAudioMeter, type AudioMeter } from "./audio-meter";
 import { authenticateStartMessage, type AuthMethod, type UpgradeAuth } from "./auth";
 import { DOCUMENTED, INVENTED, defaultErrorText } from "./messages";

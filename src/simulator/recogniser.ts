@@ -8,7 +8,7 @@
  * end of stream) → sent once as final, never again. Once the script runs out, further speech
  * reveals nothing (and so ends no further utterance).
  */
-import { END_TOKEN, FIN_TOKEN, type SonioxResult, type SonioxToken } from "../core/protocol";
+import { END_TOKEN, FIN_TOKEN, type SonioxResult, type SonioxToken } from "../core/session";
 import type { ScriptWord } from "./script";
 import { prefixToken, translationToken, wordTokens, type TimedWord, type TokenFields } from "./token-builder";
 

@@ -3,7 +3,7 @@
  * audio the client actually sent (a tone followed by zeros gives an `<end>`). It is an energy
  * gate, not a voice detector: any loud enough signal counts as speech.
  */
-import { bytesPerSample, type RawFormat } from "../core/audio-format";
+import { bytesPerSample, type RawFormat } from "../core/audio";
 
 /** Reads sample i (0-based, counting every channel) of `buf` as a float in -1..1. */
 type SampleReader = (buf: Buffer, i: number) => number;

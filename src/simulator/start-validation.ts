@@ -2,7 +2,7 @@
  * Checks a parsed start message the way Soniox does (protocol notes §3 and §6) and turns it into
  * the settings the simulator needs. Documented cases use Soniox's exact texts.
  */
-import { isAudioFormat, isRawFormat, type RawAudioSpec } from "../core/audio-format";
+import { isAudioFormat, isRawFormat, type RawAudioSpec } from "../core/audio";
 import { DOCUMENTED, INVENTED, SUPPORTED_LANGUAGES, invalidAudioFormatText, unknownFieldText } from "./messages";
 
 export type TranslationConfig =

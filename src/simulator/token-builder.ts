@@ -4,7 +4,7 @@
  * speaker / language / translation fields. Fake translations are the source words upper-cased,
  * so a test can predict them exactly ("how are you" → "HOW ARE YOU").
  */
-import type { SonioxToken, TranslationStatus } from "../core/protocol";
+import type { SonioxToken, TranslationStatus } from "../core/session";
 import type { ScriptWord } from "./script";
 import type { TranslationConfig } from "./start-validation";
 

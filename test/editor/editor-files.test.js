@@ -9,7 +9,7 @@ const path = require("path");
 const vm = require("vm");
 const cheerio = require("cheerio");
 const { i18n } = require("@node-red/util");
-const { RAW_FORMATS } = require("../../dist/core/audio-format");
+const { RAW_FORMATS } = require("../../dist/core/audio/audio-format");
 const pkg = require("../../package.json");
 
 const nodesDir = path.resolve(__dirname, "../../dist/nodes");

@@ -3,8 +3,8 @@
 // msg.soniox. One of them (a circular or BigInt start option) used to throw from the socket's open
 // handler, outside any try/catch, and so took Node-RED down.
 const assert = require("assert");
-const { parseControl } = require("../../dist/core/control");
-const { validateStartMessage } = require("../../dist/core/start-message");
+const { parseControl } = require("../../dist/core/control/parse");
+const { validateStartMessage } = require("../../dist/core/session/start-message");
 const { startSimulator } = require("../../dist/simulator");
 const { helper, NODES, transcribeFlow, load, waitFor } = require("../support/nodered");
 

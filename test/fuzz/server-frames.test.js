@@ -4,9 +4,10 @@
 // tolerate must leave the transcript exactly as the real results make it; error frames must end
 // the stream with a clear SonioxError; nothing may throw, and no timer may outlive the stream.
 const assert = require("assert");
-const { TranscriptionStream } = require("../../dist/core/stream");
+const { TranscriptionStream } = require("../../dist/core/session/stream");
 const { SonioxError } = require("../../dist/core/errors");
-const { DEFAULT_RECONNECT } = require("../../dist/core/reconnect-policy");
+const { UtteranceAssembler } = require("../../dist/core/filter/utterance");
+const { DEFAULT_RECONNECT } = require("../../dist/core/session/reconnect-policy");
 const { fakeClock, fakeTransportFactory } = require("../support/fake-transport");
 const { prng, fuzzSettings } = require("./prng");
 const { tolerableFrame, fatalFrame } = require("./frame-generators");
@@ -35,8 +36,11 @@ function newStream() {
     reconnect: { ...DEFAULT_RECONNECT, enabled: false },
   });
   const seen = { responses: [], utterances: [], warnings: [], closed: [] };
-  stream.on("response", (r) => seen.responses.push(r));
-  stream.on("utterance", (u) => seen.utterances.push(u));
+  const assembler = new UtteranceAssembler();
+  stream.on("response", (r) => {
+    seen.responses.push(r);
+    seen.utterances.push(...assembler.push(r.tokens, r.finished));
+  });
   stream.on("warning", (w) => seen.warnings.push(w));
   stream.on("closed", (c) => seen.closed.push(c));
   return { stream, clock, transport, seen };

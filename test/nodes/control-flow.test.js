@@ -4,7 +4,7 @@
 const assert = require("assert");
 const { startSimulator } = require("../../dist/simulator");
 const { helper, NODES, configFor, load, collect, waitFor } = require("../support/nodered");
-const { pcm, tone, silence, chunks } = require("../core/vad-generate");
+const { pcm, tone, silence, chunks } = require("../core/control/vad-generate");
 
 const KEY = "sk-flow-3c2b1a";
 const S16 = { format: "pcm_s16le", sampleRate: 16000, channels: 1 };

@@ -2,7 +2,7 @@
 const assert = require("assert");
 const helper = require("node-red-node-test-helper");
 const controlNode = require("../../dist/nodes/soniox-control.js");
-const { pcm, tone, silence, chunks } = require("../core/vad-generate");
+const { pcm, tone, silence, chunks } = require("../core/control/vad-generate");
 
 helper.init(require.resolve("node-red"));
 

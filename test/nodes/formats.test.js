@@ -7,7 +7,7 @@ const assert = require("assert");
 const fs = require("fs");
 const path = require("path");
 const { startSimulator } = require("../../dist/simulator");
-const { parseWavHeader } = require("../../dist/core/wav");
+const { parseWavHeader } = require("../../dist/core/audio/wav");
 const { helper, NODES, transcribeFlow, load, collect, waitFor } = require("../support/nodered");
 
 const KEY = "formats-key";

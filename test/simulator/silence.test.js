@@ -2,7 +2,7 @@
 const assert = require("assert");
 const { sampleReader, rmsLevel } = require("../../dist/simulator/silence");
 const { createAudioMeter } = require("../../dist/simulator/audio-meter");
-const { bytesPerSample } = require("../../dist/core/audio-format");
+const { bytesPerSample } = require("../../dist/core/audio/audio-format");
 
 /** Encodes floats (-1..1) in a PCM format, as a client would send them. */
 function encode(format, values) {

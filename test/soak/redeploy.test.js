@@ -7,7 +7,7 @@ const assert = require("assert");
 const fs = require("fs");
 const path = require("path");
 const { startSimulator } = require("../../dist/simulator");
-const { ffmpegAvailable } = require("../../dist/core/ffmpeg-probe");
+const { ffmpegAvailable } = require("../../dist/core/audio/ffmpeg-probe");
 const { helper, NODES, transcribeFlow, load, waitFor } = require("../support/nodered");
 const { childPids, handles, steadyHandles, settle } = require("./measure");
 

@@ -4,8 +4,8 @@
 // on one fake clock. After every cycle no timer may be left; over all of them heap and handles
 // must stay flat. SOAK_LONG=1 runs 100000 cycles.
 const assert = require("assert");
-const { TranscriptionStream } = require("../../dist/core/stream");
-const { DEFAULT_RECONNECT } = require("../../dist/core/reconnect-policy");
+const { TranscriptionStream } = require("../../dist/core/session/stream");
+const { DEFAULT_RECONNECT } = require("../../dist/core/session/reconnect-policy");
 const { fakeClock, fakeTransportFactory } = require("../support/fake-transport");
 const { settledHeap, handles, mb } = require("./measure");
 

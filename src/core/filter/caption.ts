@@ -2,7 +2,7 @@
  * The live caption line: all final text so far (bounded) followed by the current non-final
  * tail. Final text is appended once; the non-final tail is replaced by every response.
  */
-import type { SonioxToken } from "../protocol";
+import type { SonioxToken } from "../session";
 
 export interface Caption {
   /** Final transcript so far, cut at a word boundary from the front to stay within maxChars. */

@@ -2,7 +2,7 @@
  * Which tokens a token-filter keeps. Markers (`<end>`, `<fin>`) are not judged by the spoken-token
  * selectors (they carry no speaker, language or confidence); only `dropMarkers` removes them.
  */
-import { isMarker, type SonioxToken } from "../protocol";
+import { isMarker, type SonioxToken } from "../session";
 
 export type Finality = "final" | "non_final" | "both";
 

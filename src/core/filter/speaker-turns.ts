@@ -2,7 +2,7 @@
  * Speaker turns: the final text one speaker said before another took over. Non-final tokens
  * are ignored because their speaker label can still be revised.
  */
-import { isMarker, type SonioxToken } from "../protocol";
+import { isMarker, type SonioxToken } from "../session";
 
 export interface SpeakerTurn {
   /** Speaker label of the turn; null when diarization is off (then the stream is one turn). */

@@ -1,5 +1,5 @@
 import { SonioxError } from "../../core/errors";
-import { stringPayloadProblem } from "../../core/mismatch";
+import { stringPayloadProblem } from "../../core/audio";
 
 /**
  * msg.payload as audio bytes, without copying. Strings are accepted because the exec node turns

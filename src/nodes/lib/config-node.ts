@@ -1,5 +1,5 @@
 import type { Node } from "node-red";
-import type { AuthMethod } from "../../core/transport";
+import type { AuthMethod } from "../../core/session";
 
 export interface SonioxConfigCredentials {
   apiKey?: string;

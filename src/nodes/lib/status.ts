@@ -1,5 +1,5 @@
 import type { NodeStatus } from "node-red";
-import type { StreamState } from "../../core/stream";
+import type { StreamState } from "../../core/session";
 
 /** The one place stream states become node status: the busiest state wins, with the stream count. */
 const PRIORITY: Array<[StreamState, NodeStatus["fill"], NodeStatus["shape"]]> = [

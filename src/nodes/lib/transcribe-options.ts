@@ -1,9 +1,9 @@
-import { isRawFormat } from "../../core/audio-format";
+import { isRawFormat } from "../../core/audio";
 import { SonioxError } from "../../core/errors";
-import type { AudioFields, FloatHandling } from "../../core/format-declaration";
-import { DEFAULT_RECONNECT, type ReconnectPolicy } from "../../core/reconnect-policy";
-import { validateStartMessage, type ContextObject, type StartMessage } from "../../core/start-message";
-import type { RotationPolicy } from "../../core/stream";
+import type { AudioFields, FloatHandling } from "../../core/audio";
+import { DEFAULT_RECONNECT, type ReconnectPolicy } from "../../core/session";
+import { validateStartMessage, type ContextObject, type StartMessage } from "../../core/session";
+import type { RotationPolicy } from "../../core/session";
 
 /** The soniox-transcribe node's properties as the editor stores them (strings for blank-able numbers). */
 export interface TranscribeNodeConfig {

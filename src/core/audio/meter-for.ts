@@ -1,0 +1,54 @@
+import { isRawFormat, type RawFormat } from "./audio-format";
+import { AssumedRateMeter, RawMeter, WavMeter, type AudioMeter } from "./audio-meter";
+import type { Clock } from "../clock";
+import { createDurationProbe } from "./ffmpeg-probe";
+import { ProbeMeter } from "./probe-meter";
+import { sniffContainer } from "./sniff";
+
+/** Bytes per ms assumed for compressed audio whose duration cannot be measured (32 kbit/s). */
+const ASSUMED_CONTAINER_BYTES_PER_MS = 4;
+
+/** The audio fields of a start message, as Soniox names them. */
+export interface DeclaredAudio {
+  audio_format: string;
+  sample_rate?: number;
+  num_channels?: number;
+}
+
+export interface MeterContext {
+  pacing: boolean;
+  clock: Clock;
+  /** Asks the pacer to look again (the meter learned something). */
+  repace(): void;
+  warn(message: string): void;
+}
+
+/**
+ * Meter for the declared format and the stream's first bytes: exact for raw audio and WAV
+ * (header), measured by an ffmpeg decode for other containers when pacing needs it, else a
+ * flagged guess.
+ */
+export function meterFor(start: DeclaredAudio, head: Uint8Array, ctx: MeterContext): AudioMeter {
+  if (isRawFormat(start.audio_format)) {
+    return new RawMeter({
+      format: start.audio_format as RawFormat,
+      sampleRate: start.sample_rate ?? 16000,
+      channels: start.num_channels ?? 1,
+    });
+  }
+  const container = start.audio_format === "auto" ? sniffContainer(head) : start.audio_format;
+  if (container === "wav") return new WavMeter();
+  if (container === null) {
+    ctx.warn(
+      'Audio format is "auto" but the audio does not start with a known container header (WAV, MP3, OGG, WebM, FLAC, AAC, AIFF, AMR, ASF). ' +
+        "If it is raw PCM, set the audio format, sample rate and channels in the node (or send msg.soniox.audio_format, or sox-style msg.rate/bits/encoding); " +
+        'for M4A/MP4 or other formats turn on "convert to PCM 16 kHz mono".',
+    );
+  }
+  const probe = ctx.pacing ? createDurationProbe() : null;
+  if (!probe) return new AssumedRateMeter(ASSUMED_CONTAINER_BYTES_PER_MS);
+  return new ProbeMeter(probe, ctx.clock, ASSUMED_CONTAINER_BYTES_PER_MS, ctx.repace, (err) =>
+    ctx.warn(`Could not measure the duration of this ${container ?? "container"} audio with ffmpeg (${err.message}); pacing is approximate`),
+  );
+}
+

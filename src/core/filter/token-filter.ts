@@ -1,0 +1,191 @@
+/**
+ * The token-filter's logic, free of Node-RED: select tokens from the transcribe node's responses
+ * and turn them into what a flow needs (single tokens, text, a live caption, utterances, speaker
+ * turns or phrase triggers). State is kept per stream and dropped when the stream finishes.
+ */
+import { isMarker, isTranslated, type SonioxToken } from "../session";
+import { UtteranceAssembler, type Utterance } from "./utterance";
+import { CaptionBuilder, DEFAULT_CAPTION_MAX_CHARS, type Caption } from "./caption";
+import { PhraseMatcher, type PhraseMatch } from "./phrase-matcher";
+import { DEFAULT_SELECTION, selectToken, type TokenSelection } from "./selection";
+import { SpeakerTurnTracker, type SpeakerTurn } from "./speaker-turns";
+
+export type FilterMode = "tokens" | "text" | "caption" | "utterance" | "turns" | "phrase";
+export const FILTER_MODES: readonly FilterMode[] = ["tokens", "text", "caption", "utterance", "turns", "phrase"];
+
+export interface TokenFilterOptions {
+  mode: FilterMode;
+  selection: TokenSelection;
+  /** Results from spoken tokens go to port 0 and from translated tokens to port 1. */
+  splitTranslation: boolean;
+  captionMaxChars: number;
+  phrases: readonly string[];
+  phraseRegex: string;
+  /** Most streams with state at once; the least recently used one is forgotten past it. */
+  maxStreams: number;
+}
+
+export const DEFAULT_FILTER_OPTIONS: TokenFilterOptions = {
+  mode: "text",
+  selection: DEFAULT_SELECTION,
+  splitTranslation: false,
+  captionMaxChars: DEFAULT_CAPTION_MAX_CHARS,
+  phrases: [],
+  phraseRegex: "",
+  maxStreams: 100,
+};
+
+export type Port = 0 | 1;
+
+/** One message to send. `payload` is always a plain string; the other field becomes msg.<name>. */
+export type FilterOutput =
+  | { port: Port; payload: string; token: SonioxToken }
+  | { port: Port; payload: string; tokens: SonioxToken[]; text: { final: string; non_final: string } }
+  | { port: Port; payload: string; caption: Caption }
+  | { port: Port; payload: string; utterance: Utterance }
+  | { port: Port; payload: string; turn: SpeakerTurn }
+  | { port: Port; payload: string; match: PhraseMatch; utterance: Utterance };
+
+export interface PushResult {
+  outputs: FilterOutput[];
+  /** Key of a stream whose state was dropped to stay within maxStreams, if any. */
+  evicted: string | null;
+}
+
+// Utterance-based modes need every final token and the markers, whatever the selectors say
+// about finality and markers: the markers are the segment boundaries.
+const SEGMENT_MODES: ReadonlySet<FilterMode> = new Set(["utterance", "turns", "phrase"]);
+
+export class TokenFilter {
+  readonly #options: TokenFilterOptions;
+  readonly #selection: TokenSelection;
+  readonly #matcher: PhraseMatcher | null;
+  readonly #streams = new Map<string, StreamState>();
+
+  /** Throws (RangeError / SyntaxError) with a message naming the bad option. */
+  constructor(options: Partial<TokenFilterOptions> = {}) {
+    const o: TokenFilterOptions = { ...DEFAULT_FILTER_OPTIONS, ...options };
+    if (!FILTER_MODES.includes(o.mode)) {
+      throw new RangeError(`Unknown output mode "${String(o.mode)}"; use one of ${FILTER_MODES.join(", ")}`);
+    }
+    if (!Number.isInteger(o.maxStreams) || o.maxStreams < 1) {
+      throw new RangeError(`Max streams must be a positive whole number, got ${String(o.maxStreams)}`);
+    }
+    if (!(o.selection.minConfidence >= 0 && o.selection.minConfidence <= 1)) {
+      throw new RangeError(`Minimum confidence must be between 0 and 1, got ${String(o.selection.minConfidence)}`);
+    }
+    this.#options = o;
+    this.#selection = SEGMENT_MODES.has(o.mode)
+      ? { ...o.selection, finality: "final", dropMarkers: false }
+      : o.selection;
+    this.#matcher = o.mode === "phrase" ? new PhraseMatcher(o.phrases, o.phraseRegex) : null;
+    // Fail at deploy rather than on the first message.
+    if (o.mode === "caption") new CaptionBuilder(o.captionMaxChars);
+  }
+
+  /** Process one transcribe-node response for `stream`. */
+  push(stream: string, tokens: readonly SonioxToken[], finished: boolean): PushResult {
+    const { state, evicted } = this.#stateFor(stream);
+    const kept = tokens.filter((t) => selectToken(t, this.#selection));
+    const outputs = state.push(kept, finished);
+    if (finished) this.#streams.delete(stream);
+    return { outputs, evicted };
+  }
+
+  /** Number of streams holding state (for status and tests). */
+  get streamCount(): number {
+    return this.#streams.size;
+  }
+
+  clear(): void {
+    this.#streams.clear();
+  }
+
+  #stateFor(stream: string): { state: StreamState; evicted: string | null } {
+    let state = this.#streams.get(stream);
+    let evicted: string | null = null;
+    if (state) {
+      // Re-insert so Map order is least-recently-used first.
+      this.#streams.delete(stream);
+    } else {
+      state = new StreamState(this.#options, this.#matcher);
+      if (this.#streams.size >= this.#options.maxStreams) {
+        evicted = this.#streams.keys().next().value ?? null;
+        if (evicted !== null) this.#streams.delete(evicted);
+      }
+    }
+    this.#streams.set(stream, state);
+    return { state, evicted };
+  }
+}
+
+/** Everything one stream remembers between responses, per output lane. */
+class StreamState {
+  readonly #options: TokenFilterOptions;
+  readonly #matcher: PhraseMatcher | null;
+  readonly #lanes: [Lane, Lane];
+  readonly #assembler = new UtteranceAssembler();
+
+  constructor(options: TokenFilterOptions, matcher: PhraseMatcher | null) {
+    this.#options = options;
+    this.#matcher = matcher;
+    this.#lanes = [new Lane(options), new Lane(options)];
+  }
+
+  push(kept: readonly SonioxToken[], finished: boolean): FilterOutput[] {
+    const mode = this.#options.mode;
+    if (mode === "utterance" || mode === "phrase") {
+      return this.#assembler.push(kept, finished).flatMap((u) => this.#fromUtterance(u));
+    }
+    if (!this.#options.splitTranslation) return this.#lanes[0].push(0, kept, finished);
+    // Markers belong to both lanes: they end segments of speech and of translation alike.
+    const spoken = kept.filter((t) => !isTranslated(t));
+    const translated = kept.filter((t) => isTranslated(t) || isMarker(t));
+    return [...this.#lanes[0].push(0, spoken, finished), ...this.#lanes[1].push(1, translated, finished)];
+  }
+
+  #fromUtterance(u: Utterance): FilterOutput[] {
+    const split = this.#options.splitTranslation;
+    const texts: [Port, string][] = [];
+    if (u.text !== "") texts.push([0, u.text]);
+    if (u.translation) texts.push([split ? 1 : 0, u.translation]);
+    if (this.#matcher === null) {
+      // Unsplit, one message per utterance: its text, or the translation when only that was kept.
+      if (!split) return [{ port: 0, payload: texts[0][1], utterance: u }];
+      return texts.map(([port, payload]) => ({ port, payload, utterance: u }));
+    }
+    const out: FilterOutput[] = [];
+    for (const [port, text] of texts) {
+      for (const match of this.#matcher.match(text)) out.push({ port, payload: match.phrase, match, utterance: u });
+    }
+    return out;
+  }
+}
+
+/** Per-lane state for the modes that work token by token. */
+class Lane {
+  readonly #mode: FilterMode;
+  readonly #caption: CaptionBuilder | null;
+  readonly #turns: SpeakerTurnTracker | null;
+
+  constructor(options: TokenFilterOptions) {
+    this.#mode = options.mode;
+    this.#caption = options.mode === "caption" ? new CaptionBuilder(options.captionMaxChars) : null;
+    this.#turns = options.mode === "turns" ? new SpeakerTurnTracker() : null;
+  }
+
+  push(port: Port, tokens: readonly SonioxToken[], finished: boolean): FilterOutput[] {
+    if (this.#mode === "tokens") return tokens.map((token) => ({ port, payload: token.text, token }));
+    if (this.#turns) return this.#turns.push(tokens, finished).map((turn) => ({ port, payload: turn.text, turn }));
+    const words = tokens.filter((t) => !isMarker(t));
+    if (this.#caption) {
+      const caption = this.#caption.update(words);
+      return caption ? [{ port, payload: caption.text, caption }] : [];
+    }
+    const final = words.filter((t) => t.is_final).map((t) => t.text).join("");
+    const nonFinal = words.filter((t) => !t.is_final).map((t) => t.text).join("");
+    const payload = final + nonFinal;
+    if (payload.trim() === "") return [];
+    return [{ port, payload, tokens: words, text: { final, non_final: nonFinal } }];
+  }
+}

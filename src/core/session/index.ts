@@ -1,0 +1,12 @@
+// The Soniox connection: wire format, transport, session state machine, send queue, replay, reconnect policy, start message, endpoints and the reconnecting stream.
+// Imports audio and control through their faces and the shared files; never Node-RED, the simulator, filter or keys.
+export * from "./protocol";
+export * from "./transport";
+export * from "./session";
+export * from "./send-queue";
+export * from "./replay-log";
+export * from "./reconnect-policy";
+export * from "./start-message";
+export * from "./stream";
+export * from "./results";
+export * from "./endpoint";

@@ -1,0 +1,239 @@
+import type { AudioMeter } from "../audio";
+import type { Clock } from "../clock";
+
+export interface SendQueueOptions {
+  clock: Clock;
+  /** Hold audio that arrives faster than real time; live audio is never delayed. */
+  pacing: boolean;
+  /** How far ahead of real time audio may run, so jitter in a live source adds no delay. */
+  leadMs: number;
+  /** Size of the frames a burst is cut into (Soniox's own examples use 120 ms). */
+  sliceMs: number;
+  /** Bound on audio bytes waiting (before connect and while pacing). */
+  maxQueuedBytes: number;
+  /** `startMs` is where the chunk begins on this queue's audio timeline. */
+  sendAudio(chunk: Uint8Array, ms: number, startMs: number, streamOffset: number): void;
+  sendText(text: string): void;
+  /** False while the socket has too much unsent data: audio then waits (bounded) instead of piling up in memory twice. */
+  canSend(): boolean;
+  /** Called when the bound forces old audio out; `bytes` is the amount dropped this time. */
+  onDrop(bytes: number): void;
+}
+
+/** Largest piece of audio sent in one frame when pacing is off. */
+const UNPACED_PIECE_MS = 2000;
+
+export type QueueItem = { kind: "audio"; data: Uint8Array } | { kind: "text"; text: string; onSent?: () => void };
+type Item = QueueItem;
+
+/**
+ * The one ordered path to the socket. Audio, finalize, keepalive and end-of-stream go through it
+ * in call order, so a finalize can never overtake audio queued before it. Before `open()` it
+ * buffers (bounded); after, it sends at once unless pacing has to hold a burst back.
+ */
+export class SendQueue {
+  private readonly items: Item[] = [];
+  private head = 0;
+  private opened = false;
+  private closed = false;
+  private timer: unknown = null;
+  private anchor: number | null = null;
+  private sentMs = 0;
+  private streamOffset = 0;
+  private queued = 0;
+  private credit = 0;
+
+  constructor(private readonly opts: SendQueueOptions, private meter: AudioMeter) {}
+
+  get queuedBytes(): number {
+    return this.queued;
+  }
+
+  /** Audio milliseconds sent so far, by the meter's reckoning. */
+  get audioMsSent(): number {
+    return this.sentMs;
+  }
+
+  get pending(): number {
+    return this.items.length - this.head;
+  }
+
+  pushAudio(chunk: Uint8Array): void {
+    if (this.closed || chunk.length === 0) return;
+    this.meter.observe(chunk);
+    const now = this.opts.clock.now();
+    if (this.anchor === null) this.anchor = now - this.credit;
+    else if (this.queued === 0 && now - this.anchor > this.sentMs) {
+      // The source fell behind real time (a pause, a slow producer): credit does not pile up,
+      // or the next burst would go out all at once.
+      this.anchor = now - this.sentMs;
+    }
+    this.items.push({ kind: "audio", data: chunk });
+    this.queued += chunk.length;
+    this.enforceBound();
+    this.drain();
+  }
+
+  pushText(text: string, onSent?: () => void): void {
+    if (this.closed) return;
+    this.items.push({ kind: "text", text, onSent });
+    this.drain();
+  }
+
+  open(): void {
+    this.opened = true;
+    this.drain();
+  }
+
+  /** Stops sending and forgets everything queued. */
+  close(): void {
+    this.closed = true;
+    this.opened = false;
+    this.clearTimer();
+    this.items.length = 0;
+    this.head = 0;
+    this.queued = 0;
+    this.meter.destroy();
+  }
+
+  /** Chooses how audio time is measured; only before the first audio byte, when the format is known. */
+  useMeter(meter: AudioMeter): void {
+    if (this.anchor !== null) throw new Error("the audio meter can only be chosen before the first audio");
+    this.meter.destroy();
+    this.meter = meter;
+  }
+
+  get meterApproximate(): boolean {
+    return this.meter.approximate;
+  }
+
+  get hasAudio(): boolean {
+    return this.anchor !== null;
+  }
+
+  /**
+   * Counts `ms` of audio as already due before the first byte is queued: audio replayed after a
+   * reconnect is behind real time and may catch up instead of adding a permanent delay.
+   */
+  backdate(ms: number): void {
+    if (this.anchor === null) this.credit = ms;
+  }
+
+  /** Everything not yet sent, in order (what a replacement session must send instead). */
+  takeUnsent(): QueueItem[] {
+    const rest = this.items.slice(this.head).filter((i) => i.kind === "text" || i.data.length > 0);
+    this.items.length = 0;
+    this.head = 0;
+    this.queued = 0;
+    return rest;
+  }
+
+  /** Re-checks the queue, e.g. when the meter learned a better rate. */
+  poke(): void {
+    this.clearTimer();
+    this.drain();
+  }
+
+  private enforceBound(): void {
+    let dropped = 0;
+    for (let i = this.head; i < this.items.length - 1 && this.queued > this.opts.maxQueuedBytes; i++) {
+      const item = this.items[i];
+      if (item.kind !== "audio" || item.data.length === 0) continue;
+      dropped += item.data.length;
+      this.queued -= item.data.length;
+      this.streamOffset += item.data.length;
+      item.data = item.data.subarray(item.data.length);
+    }
+    if (dropped > 0) this.opts.onDrop(dropped);
+  }
+
+  private drain(): void {
+    if (!this.opened || this.timer !== null) return;
+    while (this.head < this.items.length) {
+      const item = this.items[this.head];
+      if (item.kind === "text") {
+        this.shift();
+        this.opts.sendText(item.text);
+        item.onSent?.();
+        continue;
+      }
+      if (item.data.length === 0) {
+        this.shift();
+        continue;
+      }
+      if (!this.opts.canSend()) {
+        this.timer = this.opts.clock.setTimeout(() => {
+          this.timer = null;
+          this.drain();
+        }, this.opts.sliceMs);
+        return;
+      }
+      if (!this.opts.pacing) {
+        // Unpaced bursts still go in pieces, so socket backpressure can act between them.
+        const piece = this.meter.bytesForMs(this.streamOffset, UNPACED_PIECE_MS);
+        if (piece > 0 && piece < item.data.length) {
+          this.emitAudio(item.data.subarray(0, piece));
+          item.data = item.data.subarray(piece);
+          continue;
+        }
+        this.shift();
+        this.emitAudio(item.data);
+        continue;
+      }
+      const budgetMs = this.opts.clock.now() - (this.anchor ?? 0) + this.opts.leadMs - this.sentMs;
+      const allowed = budgetMs > 0 ? this.meter.bytesForMs(this.streamOffset, budgetMs) : 0;
+      if (allowed >= item.data.length) {
+        this.shift();
+        this.emitAudio(item.data);
+        continue;
+      }
+      const slice = Math.min(allowed, this.meter.bytesForMs(this.streamOffset, this.opts.sliceMs));
+      if (slice > 0) {
+        this.emitAudio(item.data.subarray(0, slice));
+        item.data = item.data.subarray(slice);
+        continue;
+      }
+      // Either real time has not caught up yet, or the meter cannot size audio yet (it pokes
+      // the queue when it can): look again when a slice's worth of time has passed.
+      const wait = budgetMs >= this.opts.sliceMs ? this.opts.sliceMs : this.opts.sliceMs - Math.max(0, budgetMs);
+      this.timer = this.opts.clock.setTimeout(() => {
+        this.timer = null;
+        this.drain();
+      }, Math.max(1, Math.ceil(wait)));
+      return;
+    }
+    if (this.head > 0) {
+      this.items.length = 0;
+      this.head = 0;
+    }
+  }
+
+  private shift(): void {
+    this.head++;
+    // Compact now and then so a long burst does not keep a huge array of sent items alive.
+    if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  private emitAudio(chunk: Uint8Array): void {
+    const offset = this.streamOffset;
+    const startMs = this.sentMs;
+    const ms = this.meter.msForRange(offset, chunk.length);
+    this.streamOffset += chunk.length;
+    this.sentMs += ms;
+    this.queued -= chunk.length;
+    this.opts.sendAudio(chunk, ms, startMs, offset);
+  }
+
+  /** Bytes from stream offset `offset` that hold `ms` of audio, by this queue's meter. */
+  bytesForMs(offset: number, ms: number): number {
+    return this.meter.bytesForMs(offset, ms);
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== null) this.opts.clock.clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

@@ -1,0 +1,477 @@
+import { EventEmitter } from "events";
+import { AssumedRateMeter, type AudioMeter } from "../audio";
+import type { Clock } from "../clock";
+import { SonioxError } from "../errors";
+import {
+  END_OF_STREAM_FRAME,
+  KEEPALIVE_FRAME,
+  finalizeFrame,
+  parseServerFrame,
+  type SonioxResult,
+} from "./protocol";
+import { ReplayLog } from "./replay-log";
+import { SendQueue, type QueueItem } from "./send-queue";
+import type { StartMessage } from "./start-message";
+import type { AuthMethod, Transport, TransportFactory } from "./transport";
+
+export type SessionState =
+  | "idle"
+  | "connecting"
+  | "streaming"
+  | "paused"
+  | "finishing"
+  | "finished"
+  | "canceled"
+  | "failed";
+
+export type CloseReason = "finished" | "canceled" | "failed";
+
+export interface SessionClose {
+  reason: CloseReason;
+  error?: SonioxError;
+}
+
+export interface SessionOptions {
+  url: string;
+  apiKey: string;
+  authMethod?: AuthMethod;
+  start: StartMessage;
+  transport: TransportFactory;
+  clock: Clock;
+  /** Keepalive goes out when no audio was sent for this long; Soniox drops a silent stream after 20 s. */
+  keepaliveIntervalMs?: number;
+  connectTimeoutMs?: number;
+  finishTimeoutMs?: number;
+  pacing?: boolean;
+  paceLeadMs?: number;
+  paceSliceMs?: number;
+  maxQueuedBytes?: number;
+  /** Measures audio time for pacing; raw formats know it, containers need a decoder or a guess. */
+  meter?: AudioMeter;
+  /** WebSocket ping cadence and how long to wait for the pong before calling the connection dead. */
+  heartbeatIntervalMs?: number;
+  heartbeatTimeoutMs?: number;
+  /** Socket send buffer above which audio waits in the (bounded) queue instead. */
+  highWaterBytes?: number;
+  /** Bound on sent-but-not-final audio kept for replay after a failure. */
+  maxReplayBytes?: number;
+  /** Queue audio without connecting until start() is called (a replacement waiting out its backoff). */
+  deferStart?: boolean;
+}
+
+/** What a replacement session needs from a dead one so that no audio is lost. */
+export interface Handover {
+  /** Audio Soniox had not finalized, from `fromMs` on (cut on a frame boundary where the format allows). */
+  replay: Uint8Array[];
+  /** Where the replay starts on the dead session's audio timeline (its final_audio_proc_ms). */
+  fromMs: number;
+  /** True when the replay starts at the very first byte of the stream (so it carries any header). */
+  fromStart: boolean;
+  /** Audio and commands that were never sent, in order (keepalives left out). */
+  unsent: QueueItem[];
+}
+
+export interface SessionStats {
+  audioBytesIn: number;
+  audioBytesSent: number;
+  audioMsSent: number;
+  /** Oldest audio pushed out by the queue bound. */
+  droppedBytes: number;
+  /** Audio that arrived while paused (dropped on purpose, as pause means). */
+  pausedBytes: number;
+  keepalivesSent: number;
+  responses: number;
+  /** Times audio had to wait because the socket could not keep up. */
+  backpressureWaits: number;
+}
+
+export interface SessionEvents {
+  state: [state: SessionState, previous: SessionState];
+  open: [];
+  result: [result: SonioxResult];
+  warning: [message: string];
+  close: [info: SessionClose];
+}
+
+const MAX_KEEPALIVE_MS = 20000;
+/** Until a meter is chosen (before the first audio), any rate will do: nothing is paced yet. */
+const PLACEHOLDER_BYTES_PER_MS = 32;
+
+/**
+ * One Soniox real-time stream: connect, start message, ordered audio/control, keepalive,
+ * pause, graceful end and cancel. Every method checks the state first; end and cancel are
+ * idempotent; the `close` event fires exactly once.
+ */
+export class SonioxSession extends EventEmitter<SessionEvents> {
+  private stateValue: SessionState = "idle";
+  private transport: Transport | null = null;
+  private readonly queue: SendQueue;
+  private readonly clock: Clock;
+  private readonly keepaliveMs: number;
+  private connectTimer: unknown = null;
+  private keepaliveTimer: unknown = null;
+  private finishTimer: unknown = null;
+  private lastActivityAt = 0;
+  private closedInfo: SessionClose | null = null;
+  private warnedApproximate = false;
+  private warnedDrop = false;
+  readonly stats: SessionStats = {
+    audioBytesIn: 0,
+    audioBytesSent: 0,
+    audioMsSent: 0,
+    droppedBytes: 0,
+    pausedBytes: 0,
+    keepalivesSent: 0,
+    responses: 0,
+    backpressureWaits: 0,
+  };
+  private paused = false;
+  private started = false;
+  private finalMs = 0;
+  private readonly replayLog: ReplayLog;
+  private warnedBackpressure = false;
+
+  constructor(private readonly opts: SessionOptions) {
+    super();
+    this.clock = opts.clock;
+    this.keepaliveMs = Math.min(opts.keepaliveIntervalMs ?? 8000, MAX_KEEPALIVE_MS);
+    this.queue = new SendQueue(
+      {
+        clock: opts.clock,
+        pacing: opts.pacing ?? true,
+        leadMs: opts.paceLeadMs ?? 500,
+        sliceMs: opts.paceSliceMs ?? 120,
+        maxQueuedBytes: opts.maxQueuedBytes ?? 16 * 1024 * 1024,
+        sendAudio: (chunk, ms, startMs, offset) => this.sendAudioFrame(chunk, ms, startMs, offset),
+        sendText: (text) => this.transport?.send(text),
+        canSend: () => this.socketHasRoom(),
+        onDrop: (bytes) => this.noteDrop(bytes),
+      },
+      opts.meter ?? new AssumedRateMeter(PLACEHOLDER_BYTES_PER_MS),
+    );
+    this.replayLog = new ReplayLog(opts.maxReplayBytes ?? 8 * 1024 * 1024);
+  }
+
+  get state(): SessionState {
+    if (this.paused && (this.stateValue === "connecting" || this.stateValue === "streaming" || this.stateValue === "idle")) {
+      return "paused";
+    }
+    return this.stateValue;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Audio Soniox has made final so far, on this session's timeline. */
+  get finalAudioMs(): number {
+    return this.finalMs;
+  }
+
+  get isClosed(): boolean {
+    return this.closedInfo !== null;
+  }
+
+  get queuedBytes(): number {
+    return this.queue.queuedBytes;
+  }
+
+  /** Chooses how audio time is measured (see SendQueue.useMeter); only before the first audio. */
+  useMeter(meter: AudioMeter): void {
+    this.queue.useMeter(meter);
+  }
+
+  /** Lets the pacer look again, e.g. after a container meter learned the real byte rate. */
+  repace(): void {
+    this.queue.poke();
+  }
+
+  start(): void {
+    if (this.started || this.isClosed) return;
+    this.started = true;
+    if (this.stateValue === "idle") this.setState("connecting");
+    this.connectTimer = this.clock.setTimeout(() => {
+      this.connectTimer = null;
+      this.fail(new SonioxError("connect_timeout", `Could not connect to Soniox within ${this.connectTimeoutMs()} ms`));
+    }, this.connectTimeoutMs());
+    try {
+      this.transport = this.opts.transport(
+        {
+          url: this.opts.url,
+          apiKey: this.opts.apiKey,
+          authMethod: this.opts.authMethod ?? "header",
+          handshakeTimeoutMs: this.connectTimeoutMs(),
+          heartbeatIntervalMs: this.opts.heartbeatIntervalMs ?? 10000,
+          heartbeatTimeoutMs: this.opts.heartbeatTimeoutMs ?? 10000,
+        },
+        {
+          open: () => this.onOpen(),
+          message: (data, isBinary) => this.onMessage(data, isBinary),
+          close: (code, reason) => this.onTransportClose(code, reason),
+          error: (err, status) => this.onTransportError(err, status),
+        },
+      );
+    } catch (err) {
+      this.fail(new SonioxError("connection_failed", `Could not open a connection to Soniox: ${(err as Error).message}`));
+    }
+  }
+
+  /** Queues audio; starts the session if it is idle. Returns false if the audio was not taken. */
+  sendAudio(chunk: Uint8Array): boolean {
+    if (chunk.length === 0) return true;
+    if (this.stateValue !== "idle" && this.stateValue !== "connecting" && this.stateValue !== "streaming") return false;
+    if (this.paused) {
+      this.stats.pausedBytes += chunk.length;
+      return true;
+    }
+    if (this.stateValue === "idle" && !this.opts.deferStart) this.start();
+    if (this.isClosed) return false;
+    this.stats.audioBytesIn += chunk.length;
+    this.queue.pushAudio(chunk);
+    return true;
+  }
+
+  finalize(trailingSilenceMs?: number): void {
+    this.requireLive("finalize");
+    this.queue.pushText(finalizeFrame(trailingSilenceMs));
+  }
+
+  /** Queues a control frame as-is (moved over from a failed session). */
+  sendText(text: string): void {
+    this.requireLive("send a command");
+    this.queue.pushText(text);
+  }
+
+  keepalive(): void {
+    this.requireLive("keepalive");
+    this.queue.pushText(KEEPALIVE_FRAME, () => this.noteKeepalive());
+  }
+
+  /**
+   * Finalizes what was said, then drops incoming audio while keepalives hold the stream open.
+   * A session not started yet is simply marked paused (it opens when started, then waits).
+   */
+  pause(): void {
+    if (this.paused) return;
+    this.requireLive("pause");
+    const before = this.state;
+    if (this.stateValue !== "idle") this.queue.pushText(finalizeFrame());
+    this.paused = true;
+    this.emit("state", this.state, before);
+  }
+
+  resume(): void {
+    if (!this.paused || this.isClosed) return;
+    const before = this.state;
+    this.paused = false;
+    this.emit("state", this.state, before);
+  }
+
+  /** Graceful end: queued audio goes out, then end-of-stream, then wait for `finished`. */
+  end(): void {
+    switch (this.stateValue) {
+      case "idle":
+        if (!this.queue.hasAudio && this.queue.pending === 0) {
+          this.finish({ reason: "finished" });
+          return;
+        }
+        if (!this.opts.deferStart) this.start();
+        this.setState("finishing");
+        this.queue.pushText(END_OF_STREAM_FRAME, () => this.armFinishTimer());
+        return;
+      case "connecting":
+      case "streaming":
+        this.setState("finishing");
+        this.queue.pushText(END_OF_STREAM_FRAME, () => this.armFinishTimer());
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Immediate stop; nothing more is sent or emitted except `close`. */
+  cancel(): void {
+    if (this.isClosed) return;
+    this.finish({ reason: "canceled" });
+  }
+
+  /**
+   * After this session failed: the audio a replacement must send again, and what never went out.
+   * `cutAt` says how many bytes into a chunk the replay may start (raw audio can be cut on a
+   * frame; compressed audio restarts at a chunk and is re-synced by the caller).
+   */
+  handover(): Handover {
+    const logged = this.replayLog.from(this.finalMs);
+    const replay: Uint8Array[] = [];
+    let fromStart = false;
+    logged.forEach((c, i) => {
+      if (i > 0) return replay.push(c.data);
+      const skip = c.startMs < this.finalMs ? this.queue.bytesForMs(c.offset, this.finalMs - c.startMs) : 0;
+      fromStart = c.offset === 0 && skip === 0;
+      replay.push(c.data.subarray(Math.min(skip, c.data.length)));
+    });
+    const unsent = this.unsentItems.filter((i) => !(i.kind === "text" && i.text === KEEPALIVE_FRAME));
+    return { replay: replay.filter((r) => r.length > 0), fromMs: this.finalMs, fromStart, unsent };
+  }
+
+  /** Counts `ms` of queued audio as already due (see SendQueue.backdate). */
+  backdate(ms: number): void {
+    this.queue.backdate(ms);
+  }
+
+  private unsentItems: QueueItem[] = [];
+
+  private connectTimeoutMs(): number {
+    return this.opts.connectTimeoutMs ?? 10000;
+  }
+
+  private requireLive(action: string): void {
+    if (this.isClosed || this.stateValue === "finishing") {
+      throw new SonioxError("invalid_state", `Cannot ${action}: the stream is ${this.stateValue}`);
+    }
+  }
+
+  private onOpen(): void {
+    if (this.isClosed || !this.transport) return;
+    this.clearTimer("connectTimer");
+    this.transport.send(JSON.stringify(this.opts.start));
+    this.lastActivityAt = this.clock.now();
+    if (this.stateValue === "connecting") this.setState("streaming");
+    this.emit("open");
+    this.queue.open();
+    this.scheduleKeepalive();
+  }
+
+  private onMessage(data: string, isBinary: boolean): void {
+    if (this.isClosed) return;
+    if (isBinary) {
+      this.emit("warning", "Soniox sent a binary frame; ignored (results are JSON text)");
+      return;
+    }
+    const frame = parseServerFrame(data);
+    if (frame.kind === "invalid") {
+      this.emit("warning", frame.reason);
+      return;
+    }
+    if (frame.kind === "error") {
+      this.fail(new SonioxError(frame.error.error_code, `Soniox error ${frame.error.error_code}: ${frame.error.error_message}`));
+      return;
+    }
+    this.stats.responses++;
+    const final = frame.result.final_audio_proc_ms;
+    if (final !== undefined && final > this.finalMs) {
+      this.finalMs = final;
+      this.replayLog.confirm(final);
+    }
+    this.emit("result", frame.result);
+    if (frame.result.finished) this.finish({ reason: "finished" });
+  }
+
+  private onTransportClose(code: number, reason: string): void {
+    if (this.isClosed) return;
+    const detail = reason ? `${code} ${reason}` : `${code}`;
+    this.fail(new SonioxError("connection_closed", `Connection to Soniox closed before the stream finished (${detail})`));
+  }
+
+  private onTransportError(err: Error, status?: number): void {
+    if (this.isClosed) return;
+    this.fail(new SonioxError(status ?? "connection_failed", err.message));
+  }
+
+  private socketHasRoom(): boolean {
+    const buffered = this.transport?.bufferedAmount ?? 0;
+    if (buffered <= (this.opts.highWaterBytes ?? 1024 * 1024)) return true;
+    this.stats.backpressureWaits++;
+    if (!this.warnedBackpressure) {
+      this.warnedBackpressure = true;
+      this.emit("warning", `The connection to Soniox cannot keep up (${buffered} bytes waiting in the socket); audio is held in the bounded queue`);
+    }
+    return false;
+  }
+
+  private sendAudioFrame(chunk: Uint8Array, ms: number, startMs: number, offset: number): void {
+    this.transport?.send(chunk);
+    this.replayLog.record(chunk, offset, startMs, ms);
+    this.stats.audioBytesSent += chunk.length;
+    this.stats.audioMsSent += ms;
+    this.lastActivityAt = this.clock.now();
+    if (!this.warnedApproximate && this.queueMeterApproximate()) {
+      this.warnedApproximate = true;
+      this.emit("warning", "Pacing is approximate: the duration of this compressed audio is not known (yet); it is measured with ffmpeg when installed, and \"convert to PCM\" paces exactly");
+    }
+  }
+
+  private queueMeterApproximate(): boolean {
+    return (this.opts.pacing ?? true) && this.queue.meterApproximate;
+  }
+
+  private noteKeepalive(): void {
+    this.stats.keepalivesSent++;
+    this.lastActivityAt = this.clock.now();
+  }
+
+  private noteDrop(bytes: number): void {
+    this.stats.droppedBytes += bytes;
+    if (!this.warnedDrop) {
+      this.warnedDrop = true;
+      this.emit("warning", `Audio queue full: dropped the oldest ${bytes} bytes of audio (dropped bytes are counted in stats). Raise the queue bound or feed audio closer to real time.`);
+    }
+  }
+
+  /** One timer per session, re-armed from the last activity: no timer work per audio chunk. */
+  private scheduleKeepalive(): void {
+    this.keepaliveTimer = this.clock.setTimeout(() => {
+      this.keepaliveTimer = null;
+      if (this.isClosed) return;
+      const idle = this.clock.now() - this.lastActivityAt;
+      if (idle >= this.keepaliveMs && this.queue.pending === 0) {
+        this.transport?.send(KEEPALIVE_FRAME);
+        this.noteKeepalive();
+      }
+      this.scheduleKeepalive();
+    }, Math.max(1, this.keepaliveMs - (this.clock.now() - this.lastActivityAt)));
+  }
+
+  private armFinishTimer(): void {
+    const ms = this.opts.finishTimeoutMs ?? 10000;
+    this.finishTimer = this.clock.setTimeout(() => {
+      this.finishTimer = null;
+      this.fail(new SonioxError("finish_timeout", `Soniox did not confirm the end of the stream within ${ms} ms`));
+    }, ms);
+  }
+
+  private fail(error: SonioxError): void {
+    this.finish({ reason: "failed", error });
+  }
+
+  private finish(info: SessionClose): void {
+    if (this.closedInfo) return;
+    this.closedInfo = info;
+    this.clearTimer("connectTimer");
+    this.clearTimer("keepaliveTimer");
+    this.clearTimer("finishTimer");
+    if (info.reason === "failed") this.unsentItems = this.queue.takeUnsent();
+    this.queue.close();
+    const transport = this.transport;
+    this.transport = null;
+    if (transport) {
+      if (info.reason === "finished") transport.close(1000);
+      else transport.terminate();
+    }
+    this.setState(info.reason);
+    this.emit("close", info);
+  }
+
+  private clearTimer(name: "connectTimer" | "keepaliveTimer" | "finishTimer"): void {
+    const handle = this[name];
+    if (handle !== null) this.clock.clearTimeout(handle);
+    this[name] = null;
+  }
+
+  private setState(state: SessionState): void {
+    const previous = this.state;
+    if (this.stateValue === state) return;
+    this.stateValue = state;
+    this.emit("state", this.state, previous);
+  }
+}

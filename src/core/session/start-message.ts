@@ -1,0 +1,163 @@
+import { isAudioFormat, isRawFormat } from "../audio";
+import { SonioxError } from "../errors";
+import { jsonProblem, showValue } from "../show-value";
+
+export interface ContextObject {
+  general?: Array<{ key: string; value: string }>;
+  text?: string;
+  terms?: string[];
+  translation_terms?: Array<{ source: string; target: string }>;
+}
+
+export type Translation =
+  | { type: "one_way"; target_language: string }
+  | { type: "two_way"; language_a: string; language_b: string };
+
+/** The first frame of every stream, field names exactly as Soniox names them. */
+export interface StartMessage {
+  model: string;
+  audio_format: string;
+  sample_rate?: number;
+  num_channels?: number;
+  language_hints?: string[];
+  language_hints_strict?: boolean;
+  context?: ContextObject | string;
+  enable_speaker_diarization?: boolean;
+  enable_language_identification?: boolean;
+  enable_endpoint_detection?: boolean;
+  max_endpoint_delay_ms?: number;
+  endpoint_sensitivity?: number;
+  endpoint_latency_adjustment_level?: number;
+  client_reference_id?: string;
+  translation?: Translation;
+  [passthrough: string]: unknown;
+}
+
+const MAX_CONTEXT_CHARS = 10000;
+const LANGUAGE_CODE = /^[a-z]{2,3}$/;
+
+type Problems = string[];
+
+function checkInteger(p: Problems, obj: Record<string, unknown>, field: string, min: number, max: number): void {
+  const v = obj[field];
+  if (v === undefined) return;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+    p.push(`${field} must be an integer from ${min} to ${max} (got ${showValue(v)})`);
+  }
+}
+
+function checkNumber(p: Problems, obj: Record<string, unknown>, field: string, min: number, max: number): void {
+  const v = obj[field];
+  if (v === undefined) return;
+  if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max) {
+    p.push(`${field} must be a number from ${min} to ${max} (got ${showValue(v)})`);
+  }
+}
+
+function checkBoolean(p: Problems, obj: Record<string, unknown>, field: string): void {
+  const v = obj[field];
+  if (v !== undefined && typeof v !== "boolean") p.push(`${field} must be true or false (got ${showValue(v)})`);
+}
+
+function checkLanguage(p: Problems, field: string, v: unknown): void {
+  if (typeof v !== "string" || !LANGUAGE_CODE.test(v)) {
+    const got = v === undefined ? "it is missing" : `got ${showValue(v)}`;
+    p.push(`${field} must be an ISO 639-1 language code such as "en" (${got})`);
+  }
+}
+
+function checkContext(p: Problems, context: unknown): void {
+  if (context === undefined) return;
+  if (typeof context === "string") {
+    if (context.length > MAX_CONTEXT_CHARS) p.push(`context must be at most ${MAX_CONTEXT_CHARS} characters`);
+    return;
+  }
+  if (typeof context !== "object" || context === null || Array.isArray(context)) {
+    p.push("context must be an object with general, text, terms and translation_terms");
+    return;
+  }
+  const c = context as Record<string, unknown>;
+  const pairs = (field: string, a: string, b: string) => {
+    const v = c[field];
+    if (v === undefined) return;
+    const ok =
+      Array.isArray(v) &&
+      v.every((e) => typeof e === "object" && e !== null && typeof e[a] === "string" && typeof e[b] === "string");
+    if (!ok) p.push(`context.${field} must be a list of {${a}, ${b}} text pairs`);
+  };
+  pairs("general", "key", "value");
+  pairs("translation_terms", "source", "target");
+  if (c.text !== undefined && typeof c.text !== "string") p.push("context.text must be text");
+  if (c.terms !== undefined && !(Array.isArray(c.terms) && c.terms.every((t) => typeof t === "string"))) {
+    p.push("context.terms must be a list of strings");
+  }
+  if (jsonProblem(c) === null && JSON.stringify(c).length > MAX_CONTEXT_CHARS) {
+    p.push(`context must be at most ${MAX_CONTEXT_CHARS} characters in total`);
+  }
+}
+
+function checkTranslation(p: Problems, translation: unknown): void {
+  if (translation === undefined) return;
+  if (typeof translation !== "object" || translation === null) {
+    p.push('translation must be {type:"one_way", target_language} or {type:"two_way", language_a, language_b}');
+    return;
+  }
+  const t = translation as Record<string, unknown>;
+  if (t.type === "one_way") {
+    checkLanguage(p, "translation.target_language", t.target_language);
+  } else if (t.type === "two_way") {
+    checkLanguage(p, "translation.language_a", t.language_a);
+    checkLanguage(p, "translation.language_b", t.language_b);
+    if (typeof t.language_a === "string" && t.language_a === t.language_b) p.push("translation.language_a and language_b must differ");
+  } else {
+    p.push(`translation.type must be "one_way" or "two_way" (got ${showValue(t.type)})`);
+  }
+}
+
+/**
+ * Checks a start message against the documented ranges before anything is sent, so a typo is
+ * reported by name here instead of as a 400 from Soniox after the connection is already billed.
+ * Unknown fields pass through untouched (Soniox adds options over time); `api_key` never does.
+ */
+export function validateStartMessage(input: Record<string, unknown>): StartMessage {
+  const p: Problems = [];
+  // It is sent as JSON when the socket opens; failing there would throw outside any handler.
+  const notJson = jsonProblem(input);
+  if (notJson !== null) p.push(`every option must be plain JSON data (text, numbers, true/false, lists, objects): ${notJson}`);
+  if ("api_key" in input) {
+    p.push("api_key must not be set in the start message: the key belongs in the config node (it is sent with the connection)");
+  }
+  if (typeof input.model !== "string" || input.model.trim() === "") p.push("model must be a model name such as stt-rt-v5");
+  const format = input.audio_format;
+  if (typeof format !== "string" || !isAudioFormat(format)) {
+    p.push(`audio_format must be "auto", a container (wav, mp3, ogg, webm, flac, aac, aiff, amr, asf) or a raw format such as pcm_s16le, mulaw, alaw (got ${showValue(format)})`);
+  } else if (isRawFormat(format)) {
+    if (input.sample_rate === undefined) p.push(`sample_rate is required for ${format}`);
+    if (input.num_channels === undefined) p.push(`num_channels is required for ${format}`);
+  }
+  checkInteger(p, input, "sample_rate", 1000, 384000);
+  checkInteger(p, input, "num_channels", 1, 2);
+  const hints = input.language_hints;
+  if (hints !== undefined) {
+    if (!Array.isArray(hints)) p.push("language_hints must be a list of language codes");
+    else {
+      hints.forEach((h, i) => checkLanguage(p, `language_hints[${i}]`, h));
+      if (new Set(hints).size !== hints.length) p.push("language_hints must be unique");
+    }
+  }
+  checkBoolean(p, input, "language_hints_strict");
+  checkBoolean(p, input, "enable_speaker_diarization");
+  checkBoolean(p, input, "enable_language_identification");
+  checkBoolean(p, input, "enable_endpoint_detection");
+  checkInteger(p, input, "max_endpoint_delay_ms", 500, 3000);
+  checkNumber(p, input, "endpoint_sensitivity", -1, 1);
+  checkInteger(p, input, "endpoint_latency_adjustment_level", 0, 3);
+  const ref = input.client_reference_id;
+  if (ref !== undefined && (typeof ref !== "string" || ref.length > 256)) {
+    p.push("client_reference_id must be text of at most 256 characters");
+  }
+  checkContext(p, input.context);
+  checkTranslation(p, input.translation);
+  if (p.length > 0) throw new SonioxError("invalid_config", `Invalid Soniox options: ${p.join("; ")}`);
+  return input as StartMessage;
+}

@@ -1,0 +1,87 @@
+"use strict";
+// The layering rules of src/core, checked on the sources: core never reaches Node-RED or the
+// simulator, parts meet only through their index.ts faces, and the part graph has no cycle.
+const assert = require("assert");
+const fs = require("fs");
+const path = require("path");
+
+const CORE = path.join(__dirname, "..", "..", "src", "core");
+const SHARED = new Set(["errors", "clock", "show-value"]);
+/** What each part may import besides the shared files; the README's Development section says why. */
+const ALLOWED = {
+  audio: [],
+  control: ["audio"],
+  session: ["audio", "control"],
+  filter: ["session"],
+  keys: [],
+};
+
+function imports(file) {
+  const src = fs.readFileSync(file, "utf8");
+  return [...src.matchAll(/(?:from\s+|require\()["']([^"']+)["']/g)].map((m) => m[1]);
+}
+
+function partFiles(part) {
+  return fs.readdirSync(path.join(CORE, part)).filter((f) => f.endsWith(".ts")).map((f) => path.join(CORE, part, f));
+}
+
+describe("src/core layering", function () {
+  it("holds only capability folders with an index.ts face and the shared files", function () {
+    for (const entry of fs.readdirSync(CORE, { withFileTypes: true })) {
+      if (entry.isDirectory()) {
+        assert.ok(ALLOWED[entry.name], `src/core/${entry.name} is a part the layering table does not know`);
+        const face = fs.readFileSync(path.join(CORE, entry.name, "index.ts"), "utf8").split("\n");
+        assert.match(face[0], /^\/\/ \S/, `${entry.name}/index.ts starts with what the part does`);
+        assert.match(face[1], /^\/\/ .*never/i, `${entry.name}/index.ts says what the part must never import`);
+      } else {
+        assert.ok(SHARED.has(entry.name.replace(/\.ts$/, "")), `src/core/${entry.name} belongs in a capability folder`);
+      }
+    }
+  });
+
+  it("never imports Node-RED, the nodes or the simulator", function () {
+    const files = [...Object.keys(ALLOWED).flatMap(partFiles), ...[...SHARED].map((s) => path.join(CORE, `${s}.ts`))];
+    for (const file of files) {
+      for (const spec of imports(file)) {
+        assert.ok(!/node-red|\/nodes\b|simulator/.test(spec), `${path.relative(CORE, file)} imports ${spec}`);
+      }
+    }
+  });
+
+  it("parts meet only through their faces, along the allowed edges, without cycles", function () {
+    const edges = {};
+    for (const part of Object.keys(ALLOWED)) {
+      edges[part] = new Set();
+      for (const file of partFiles(part)) {
+        for (const spec of imports(file).filter((s) => s.startsWith("."))) {
+          const target = path.relative(CORE, path.resolve(path.dirname(file), spec)).split(path.sep);
+          if (target[0] === part) continue;
+          const where = path.relative(CORE, file);
+          if (target.length === 1 && SHARED.has(target[0])) continue;
+          assert.strictEqual(target.length, 1, `${where} reaches inside another part: ${spec} (import its face)`);
+          assert.ok(ALLOWED[part].includes(target[0]), `${where} imports ${target[0]}, which ${part} may not`);
+          edges[part].add(target[0]);
+        }
+      }
+    }
+    const visiting = new Set();
+    const done = new Set();
+    const visit = (p, trail) => {
+      assert.ok(!visiting.has(p), `import cycle: ${[...trail, p].join(" → ")}`);
+      if (done.has(p)) return;
+      visiting.add(p);
+      for (const q of edges[p]) visit(q, [...trail, p]);
+      visiting.delete(p);
+      done.add(p);
+    };
+    for (const p of Object.keys(edges)) visit(p, []);
+  });
+
+  it("the shared files import nothing from the parts", function () {
+    for (const s of SHARED) {
+      for (const spec of imports(path.join(CORE, `${s}.ts`))) {
+        assert.ok(!spec.startsWith("./") || SHARED.has(spec.slice(2)), `${s}.ts imports ${spec}`);
+      }
+    }
+  });
+});
