@@ -11,11 +11,12 @@ const TRACK_ENTRY = 0xae;
 const TIMECODE_SCALE = 0x2ad7b1;
 const CLUSTER_TIMECODE = 0xe7;
 const CODEC_DELAY = 0x56aa;
+const DISCARD_PADDING = 0x75a2;
 const SIMPLE_BLOCK = 0xa3;
 const BLOCK = 0xa1;
 /** Elements whose children are read in place; their size may be "unknown" (live WebM from MediaRecorder). */
 const MASTERS = new Set([SEGMENT, CLUSTER, BLOCK_GROUP, INFO, TRACKS, TRACK_ENTRY]);
-const UINTS = new Set([TIMECODE_SCALE, CLUSTER_TIMECODE, CODEC_DELAY]);
+const UINTS = new Set([TIMECODE_SCALE, CLUSTER_TIMECODE, CODEC_DELAY, DISCARD_PADDING]);
 
 /** Length of an EBML variable-size integer from its first byte (0 when invalid). */
 function vintLength(first: number): number {
@@ -26,7 +27,8 @@ function vintLength(first: number): number {
 /**
  * Matroska / WebM: clusters carry a timecode, and every SimpleBlock or Block a timecode relative
  * to it, in units of TimecodeScale (1 ms by default), so each block's start time is exact. A
- * block's duration is the gap to the next one; the last block counts as long as the one before.
+ * block's duration is the gap to the next one; the last block counts as long as the one before,
+ * less its DiscardPadding.
  * Clusters are where decoding can resume (after the header: EBML, Segment, Info, Tracks).
  */
 export class MatroskaClock implements ContainerClock {
@@ -73,6 +75,8 @@ export class MatroskaClock implements ContainerClock {
         for (let i = 0; i < size; i++) value = value * 256 + cur.at(headLength + i);
         if (id === TIMECODE_SCALE) this.scaleNs = value;
         else if (id === CODEC_DELAY) this.codecDelayMs = value / 1e6;
+        // Padding the encoder added to the end of the last block; decoders drop it.
+        else if (id === DISCARD_PADDING) index.pendingMs = Math.max(0, index.pendingMs - value / 1e6);
         else this.clusterMs = (value * this.scaleNs) / 1e6;
       } else if (id === SIMPLE_BLOCK || id === BLOCK) {
         if (cur.available < headLength + 11) return null;
