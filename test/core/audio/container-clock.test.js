@@ -15,7 +15,7 @@ const FIXTURES = [
   { file: "speech-16k-mono.wav", frameMs: 1000 / 16000 },
   { file: "speech-16k-mono.s16le", declared: { audio_format: "pcm_s16le", sample_rate: 16000, num_channels: 1 }, input: ["-f", "s16le", "-ar", "16000", "-ac", "1"], frameMs: 1000 / 16000 },
   { file: "speech-8k.mulaw", declared: { audio_format: "mulaw", sample_rate: 8000, num_channels: 1 }, input: ["-f", "mulaw", "-ar", "8000", "-ac", "1"], frameMs: 1000 / 8000 },
-  { file: "speech.aiff", frameMs: 1000 / 16000 },
+  { file: "speech.aiff", frameMs: 1000 / 8000 },
   { file: "speech.ogg", frameMs: 20 },
   { file: "speech-vorbis.ogg", frameMs: 2048 / 16 },
   { file: "speech-flac.oga", frameMs: 4096 / 16 },
