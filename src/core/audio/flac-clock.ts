@@ -32,7 +32,8 @@ function parseFrameHeader(b: Uint8Array): FrameHeader | null {
   const lead = b[at];
   let extra = 0;
   while (extra < 7 && lead & (0x80 >> extra)) extra++;
-  if (extra === 1 || extra === 7 && (b[1] & 1) === 0) return null;
+  // Two-byte "UTF-8" does not exist here, and only sample numbers (variable block size) reach 7 bytes.
+  if (extra === 1 || (extra === 7 && (b[1] & 1) === 0)) return null;
   let number = extra === 0 ? lead : lead & (0xff >> (extra + 1));
   const count = extra === 0 ? 1 : extra;
   if (at + count > b.length) return null;

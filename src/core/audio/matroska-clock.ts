@@ -93,7 +93,7 @@ export class MatroskaClock implements ContainerClock {
     for (let i = 1; i < trackLength; i++) track = track * 256 + b[i];
     this.track ??= track;
     if (track !== this.track) return true;
-    const relative = (b[trackLength] << 24) >> 16 | b[trackLength + 1];
+    const relative = ((b[trackLength] << 24) >> 16) | b[trackLength + 1];
     // Decoders drop the codec delay (Opus pre-skip) from the start of the output.
     const ms = Math.max(0, this.clusterMs + (relative * this.scaleNs) / 1e6 - this.codecDelayMs);
     if (this.lastBlockMs !== null && ms > this.lastBlockMs) index.pendingMs = ms - this.lastBlockMs;
