@@ -32,7 +32,7 @@ function parseFrameHeader(b: Uint8Array): FrameHeader | null {
   const lead = b[at];
   let extra = 0;
   while (extra < 7 && lead & (0x80 >> extra)) extra++;
-  // Two-byte "UTF-8" does not exist here, and only sample numbers (variable block size) reach 7 bytes.
+  // A continuation byte cannot lead the coded number; only sample numbers (variable block size) take 7 bytes.
   if (extra === 1 || (extra === 7 && (b[1] & 1) === 0)) return null;
   let number = extra === 0 ? lead : lead & (0xff >> (extra + 1));
   const count = extra === 0 ? 1 : extra;
