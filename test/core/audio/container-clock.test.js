@@ -33,6 +33,8 @@ const FIXTURES = [
   { file: "speech.aiff", frameMs: 1000 / 8000 },
   { file: "speech.ogg", frameMs: 20 },
   { file: "speech-vorbis.ogg", frameMs: 2048 / 16 },
+  { file: "speech.ogg", variant: "chained twice", transform: (b) => Buffer.concat([b, b]), frameMs: 20 },
+  { file: "speech-vorbis.ogg", variant: "chained twice", transform: (b) => Buffer.concat([b, b]), frameMs: 2048 / 16 },
   { file: "speech-flac.oga", frameMs: 4096 / 16 },
   { file: "speech.webm", frameMs: 20, oneCluster: true },
   { file: "speech-clusters.webm", frameMs: 20 },
