@@ -65,8 +65,7 @@ export class OggClock implements ContainerClock {
       const firstOfStream = (cur.at(5) & 2) !== 0;
       this.resync = 0;
       // A first page before any audio is another stream multiplexed alongside (skipped); after audio, the next link of a chain.
-      const newLink = this.codec === null || (firstOfStream && index.headerEnd !== null);
-      if (newLink) {
+      if (this.codec === null || (firstOfStream && index.headerEnd !== null)) {
         if (cur.available < length) return null;
         const codec = identify(cur.view(length).subarray(27 + segments));
         if (codec === null) return "the Ogg stream holds a codec other than Opus, Vorbis or FLAC";

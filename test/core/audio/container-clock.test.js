@@ -43,6 +43,7 @@ const FIXTURES = [
   { file: "speech-44k-stereo.mp3", frameMs: 1152 / 44.1 },
   { file: "speech-44k-vbr-id3.mp3", frameMs: 1152 / 44.1 },
   { file: "speech-8k-mpeg25.mp3", frameMs: 576 / 8 },
+  { file: "speech-44k-vbr-id3.mp3", variant: "three files joined", transform: (b) => Buffer.concat([b, b, b]), frameMs: 1152 / 44.1 },
   { file: "speech.flac", frameMs: 4096 / 16 },
   { file: "speech.aac", frameMs: 1024 / 16 },
 ];
