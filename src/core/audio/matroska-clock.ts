@@ -2,6 +2,7 @@ import type { ByteCursor } from "./byte-cursor";
 import type { ClockIndex } from "./clock-index";
 import type { ContainerClock } from "./clock-meter";
 
+const EBML = 0x1a45dfa3;
 const SEGMENT = 0x18538067;
 const CLUSTER = 0x1f43b675;
 const BLOCK_GROUP = 0xa0;
@@ -60,6 +61,7 @@ export class MatroskaClock implements ContainerClock {
         unknown &&= cur.at(idLength + i) === 0xff;
       }
       const start = cur.pos;
+      if (id === EBML && index.headerEnd !== null) return "a second WebM/Matroska file begins mid-stream (files joined); decoders stop at the end of the first";
       if (MASTERS.has(id)) {
         if (id === CLUSTER) {
           index.headerEnd ??= start;
