@@ -67,7 +67,7 @@ function writeSettings(userDir, { host, port, credentialSecret = false, credenti
     userDir,
     flowFile: "flows.json",
     flowFilePretty: true,
-    credentialSecret,
+    ...(credentialSecretFile ? {} : { credentialSecret }),
     nodesDir: [ROOT],
     telemetry: { enabled: false, updateNotification: false },
     diagnostics: { enabled: false, ui: false },
