@@ -14,6 +14,7 @@ const ALLOWED = {
   session: ["audio", "control"],
   filter: ["session"],
   keys: [],
+  streams: ["session", "audio", "control", "filter"],
 };
 
 function imports(file) {
