@@ -4,9 +4,10 @@ import { systemClock } from "../core/clock";
 import { parseControl } from "../core/control";
 import { SonioxError } from "../core/errors";
 import { validateStartMessage, wsTransport } from "../core/session";
-import { StreamRegistry, type Routing } from "../core/streams";
+import { StreamRegistry } from "../core/streams";
 import { toAudioBytes } from "./lib/audio-payload";
 import type { SonioxConfigNode } from "./lib/config-node";
+import { routingOf } from "./lib/routing";
 import { describeStreams } from "./lib/status";
 import { throttle } from "./lib/throttle";
 import { baseStartMessage, streamSettings, type TranscribeNodeConfig } from "./lib/transcribe-options";
@@ -114,11 +115,4 @@ export = function register(RED: NodeAPI): void {
 /** The sox-record style audio properties of a message (node-red-contrib-sox-utils names). */
 function soxPropsOf(msg: Msg): SoxProps {
   return { rate: msg.rate, channels: msg.channels, bits: msg.bits, encoding: msg.encoding, format: msg.format };
-}
-
-function routingOf(msg: Msg): Routing {
-  const routing: Routing = {};
-  if (msg._session !== undefined) routing._session = msg._session;
-  if (msg._client !== undefined) routing._client = msg._client;
-  return routing;
 }

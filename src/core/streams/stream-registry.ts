@@ -1,19 +1,13 @@
 import { EventEmitter } from "events";
 import { AudioPipeline, FormatGate, type FormatResolution, type SoxProps } from "../audio";
 import type { Clock } from "../clock";
-import type { ControlCommand } from "../control";
+import type { ControlCommand, Routing } from "../control";
 import { SonioxError } from "../errors";
 import { UtteranceAssembler, type Utterance } from "../filter";
 import { TranscriptionStream, type AuthMethod, type SessionClose, type StartMessage } from "../session";
 import type { StreamResponse, StreamRestart, StreamState, TransportFactory } from "../session";
 import { audioFieldsOf, splitStreamOverrides, streamStartMessage, withAudioFields, type StreamSettings } from "./stream-options";
 import { Tombstones } from "./tombstones";
-
-/** Properties copied from a stream's messages to everything it outputs (websocket/http replies). */
-export interface Routing {
-  _session?: unknown;
-  _client?: unknown;
-}
 
 export interface Connection {
   url: string;
