@@ -1,10 +1,11 @@
 import { EventEmitter } from "events";
 import { AudioPipeline, FormatGate, type FormatResolution, type SoxProps } from "../audio";
+import { FormatWaits, type Pending } from "./format-waits";
 import type { Clock } from "../clock";
 import type { ControlCommand, Routing } from "../control";
 import { SonioxError } from "../errors";
 import { UtteranceAssembler, type Utterance } from "../filter";
-import { TranscriptionStream, type AuthMethod, type SessionClose, type StartMessage } from "../session";
+import { TranscriptionStream, type AuthMethod, type SessionClose } from "../session";
 import type { StreamResponse, StreamRestart, StreamState, TransportFactory } from "../session";
 import { audioFieldsOf, splitStreamOverrides, streamStartMessage, withAudioFields, type StreamSettings } from "./stream-options";
 import { Tombstones } from "./tombstones";
@@ -61,14 +62,6 @@ interface Entry extends Source {
   warnedLateOverrides: boolean;
 }
 
-/** A new stream holding its first chunks (bytes only) until its audio format is known. */
-interface Pending extends Source {
-  gate: FormatGate;
-  props: SoxProps;
-  start: StartMessage;
-  timer: unknown;
-}
-
 /** Commands that must reach the session before the audio that came with them. */
 const BEFORE_AUDIO = new Set(["start", "resume"]);
 
@@ -81,12 +74,16 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
   private readonly open = new Map<string, Entry>();
   // Stopped streams still finishing after the same key started a new one.
   private readonly finishing = new Set<Entry>();
-  private readonly pending = new Map<string, Pending>();
+  private readonly pending: FormatWaits;
   private readonly tombstones = new Tombstones();
   private lastError: string | null = null;
 
   constructor(private readonly opts: RegistryOptions) {
     super();
+    this.pending = new FormatWaits(opts.clock, opts.settings.formatTimeoutMs, ({ key, routing }, error) => {
+      this.emit("failure", { key, routing, error });
+      this.emit("state");
+    });
   }
 
   /** Takes one message; throws a SonioxError when it is refused (the node's done(err)). */
@@ -121,7 +118,6 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
       entry.pipeline.destroy();
       entry.stream.cancel();
     }
-    for (const p of this.pending.values()) this.opts.clock.clearTimeout(p.timer);
     this.open.clear();
     this.finishing.clear();
     this.pending.clear();
@@ -168,17 +164,17 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
       }
       waiting = this.prepare(m);
     } else if (command?.type === "cancel") {
-      this.dropPending(waiting);
+      this.pending.end(key);
       return null;
     } else {
       Object.assign(waiting.routing, m.routing);
     }
     const resolution = (audio && waiting.gate.add(audio)) || (command ? waiting.gate.decide() : null);
     if (!resolution) {
-      if (!this.pending.has(key)) this.hold(waiting);
+      this.pending.hold(waiting);
       return null;
     }
-    this.dropPending(waiting);
+    this.pending.end(key);
     return { entry: this.create(waiting, resolution), audioTaken: true };
   }
 
@@ -197,29 +193,7 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
       convertToPcm: overrides.convertToPcm ?? this.opts.settings.convertToPcm,
       floatHandling: this.opts.settings.floatHandling,
     });
-    return { key: m.key, routing: { ...m.routing }, gate, props: m.props, start, timer: null };
-  }
-
-  /** Holds a stream whose format is not known yet; it counts against Max streams and waits a bounded time. */
-  private hold(p: Pending): void {
-    const waitMs = this.opts.settings.formatTimeoutMs;
-    p.timer = this.opts.clock.setTimeout(() => {
-      this.pending.delete(p.key);
-      const bytes = p.gate.chunks.reduce((n, c) => n + c.length, 0);
-      const error = new SonioxError(
-        "invalid_config",
-        `Stream "${p.key}": the format of its audio could not be told from its first ${bytes} bytes within ${waitMs / 1000} s, so they were dropped. ` +
-          'Set the node\'s audio format (or msg.soniox.audio_format), send larger chunks, or raise "Format wait".',
-      );
-      this.emit("failure", { key: p.key, routing: p.routing, error });
-      this.emit("state");
-    }, waitMs);
-    this.pending.set(p.key, p);
-  }
-
-  private dropPending(p: Pending): void {
-    this.opts.clock.clearTimeout(p.timer);
-    this.pending.delete(p.key);
+    return { key: m.key, routing: { ...m.routing }, gate, props: m.props, start };
   }
 
   private create(prepared: Pending, resolution: FormatResolution): Entry {
