@@ -16,6 +16,7 @@ const { parseArgs } = require("util");
 const children = require("./bench/children");
 const { loadRow, connectRow, printLoadTable, printGcTable, printCapacityTable, printTargetsTable, printConnectTable, short } = require("./bench/report");
 const { findMax } = require("./bench/find-max");
+const { packageVersion } = require("./bench/package-dir");
 const { evaluateTargets } = require("./bench/targets");
 
 const ROOT = path.resolve(__dirname, "..");
@@ -135,13 +136,7 @@ async function runOne(contender, config, opts) {
 
 function machine() {
   const cpus = os.cpus();
-  const version = (name) => {
-    try {
-      return require(`${name}/package.json`).version;
-    } catch {
-      return null;
-    }
-  };
+  const version = packageVersion;
   return {
     date: new Date().toISOString(),
     cpu: `${cpus.length} × ${cpus[0]?.model ?? "unknown"}`,

@@ -85,7 +85,7 @@ function connectRow({ contender, result, sim }) {
 const f = (v, digits = 2) => (v === null || v === undefined || Number.isNaN(v) ? "-" : v.toFixed(digits));
 
 /** The first line of a failure, short enough for a table cell. */
-const short = (text) => String(text).split("\n")[0].slice(0, 100);
+const short = (text) => String(text).split("\n")[0].slice(0, 70);
 
 function printLoadTable(rows) {
   const header = ["contender", "N", "CPU s/stream-min", "x nr-floor", "x floor", "RSS KB/sess", "heap KB/sess", "lat p50/p99/max ms", "lag max ms", "kept RT", "errors", "sim CPU"];

@@ -9,6 +9,7 @@ const fs = require("fs");
 const path = require("path");
 const { frame, startNodeRed, nodeRedContender } = require("../embedded-nr");
 const { START_FIELDS } = require("../audio");
+const { packageDir, packageVersion } = require("../package-dir");
 
 // "On Start": one client for the node, sessions by msg.topic in node context.
 const INITIALIZE = `
@@ -51,11 +52,10 @@ return null;
 const FINALIZE = `for (const s of context.get("sessions").values()) s.session.close();`;
 
 function linkSdkIntoUserDir(userDir) {
-  const sdkDir = path.dirname(require.resolve("@soniox/node/package.json"));
-  const { version } = require("@soniox/node/package.json");
-  fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "Node-RED-External-Modules", private: true, dependencies: { "@soniox/node": version } }));
+  const dependencies = { "@soniox/node": packageVersion("@soniox/node") };
+  fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "Node-RED-External-Modules", private: true, dependencies }));
   fs.mkdirSync(path.join(userDir, "node_modules", "@soniox"), { recursive: true });
-  fs.symlinkSync(sdkDir, path.join(userDir, "node_modules", "@soniox", "node"), "dir");
+  fs.symlinkSync(packageDir("@soniox/node"), path.join(userDir, "node_modules", "@soniox", "node"), "dir");
 }
 
 module.exports = async function createNrSdk(cfg, probe, errors) {
