@@ -25,7 +25,7 @@ const ALL_CONTENDERS = ["floor", "sdk", "nr-floor", "nr-sdk", "nodered"];
 // Named only on purpose: a contender that crashes mid-run, to check failures become rows.
 const SELF_CHECK = ["broken"];
 const USAGE = `Usage: npm run bench -- [--streams 1,10,100,200] [--seconds 20] [--contenders ${ALL_CONTENDERS.join(",")}]
-                      [--find-max] [--find-max-from 50] [--find-max-to 1000] [--find-max-minutes 8]
+                      [--find-max] [--find-max-from 50] [--find-max-to 1000] [--find-max-seconds 10] [--find-max-minutes 8]
                       [--connect-samples 10] [--max-lag-ms 500] [--cpu-prof nodered] [--nodered-flags=--flag] [--out bench-results]
   --streams          stream counts to run (each: a fresh simulator and contender process);
                      with --find-max and no --streams, none
@@ -37,6 +37,7 @@ const USAGE = `Usage: npm run bench -- [--streams 1,10,100,200] [--seconds 20] [
   --find-max         search each contender's capacity (largest N with >= 99 % of streams in real
                      time and no errors), doubling from --find-max-from to --find-max-to, then
                      bisecting to 10 %; floor is always searched too, as the reference.
+                     --find-max-seconds: audio seconds per search run (default: --seconds, at most 10);
                      --find-max-minutes bounds each contender's search (default 8)
   --connect-samples  streams per contender for the first-audio → socket test (0 skips it)
   --max-lag-ms       a stream "kept real time" if it never fell further behind than this
@@ -53,6 +54,7 @@ function options() {
       "find-max": { type: "boolean", default: false },
       "find-max-from": { type: "string", default: "50" },
       "find-max-to": { type: "string", default: "1000" },
+      "find-max-seconds": { type: "string" },
       "find-max-minutes": { type: "string", default: "8" },
       "connect-samples": { type: "string", default: "10" },
       "max-lag-ms": { type: "string", default: "500" },
@@ -81,11 +83,13 @@ function options() {
   if (!findMaxRange.every(validN) || findMaxRange[0] > findMaxRange[1]) {
     throw new Error(`--find-max-from and --find-max-to must be whole numbers from 1 to 1000, from <= to.`);
   }
+  const findMaxSeconds = values["find-max-seconds"] === undefined ? Math.min(10, seconds) : Number(values["find-max-seconds"]);
+  if (!(findMaxSeconds >= 6 && findMaxSeconds <= 600)) throw new Error(`--find-max-seconds must be from 6 to 600, got "${values["find-max-seconds"]}".`);
   return {
     streams,
     seconds,
     contenders: [...ALL_CONTENDERS, ...SELF_CHECK].filter((c) => contenders.includes(c)),
-    findMax: values["find-max"] ? { from: findMaxRange[0], to: findMaxRange[1], precision: 0.1, budgetSeconds: Number(values["find-max-minutes"]) * 60 } : null,
+    findMax: values["find-max"] ? { from: findMaxRange[0], to: findMaxRange[1], seconds: findMaxSeconds, precision: 0.1, budgetSeconds: Number(values["find-max-minutes"]) * 60 } : null,
     connectSamples: Number(values["connect-samples"]),
     maxLagMs: Number(values["max-lag-ms"]),
     cpuProf: list(values["cpu-prof"]),
@@ -175,7 +179,8 @@ async function main() {
   const env = machine();
   console.log(`Bench ${env.date} on ${env.cpuModel}, ${env.cores} cores, ${env.memoryGB} GB (load average ${env.loadAverage.join(" ")}),`);
   console.log(`Node ${env.node}, Node-RED ${env.nodeRed}, ws ${env.ws}, @soniox/node ${env.sonioxSdk}; contenders ${opts.contenders.join(",")};`);
-  console.log(`streams ${opts.streams.join(",") || "-"}, ${opts.seconds} s each${opts.findMax ? `; capacity search ${opts.findMax.from}..${opts.findMax.to}` : ""}.`);
+  const search = opts.findMax && `; capacity search ${opts.findMax.from}..${opts.findMax.to} with ${opts.findMax.seconds} s runs`;
+  console.log(`streams ${opts.streams.join(",") || "-"}, ${opts.seconds} s each${search || ""}.`);
   console.log("Every contender and the simulator run in their own processes on 127.0.0.1, one contender at a time.\n");
 
   const loadRows = [];
@@ -201,9 +206,10 @@ async function main() {
   const capacity = [];
   if (opts.findMax) {
     const searched = opts.contenders.includes("floor") ? opts.contenders : ["floor", ...opts.contenders];
-    console.log(`\n  capacity search (${opts.seconds} s runs, >= 99 % of streams within ${opts.maxLagMs} ms of real time, no errors)`);
+    const searchOpts = { ...opts, seconds: opts.findMax.seconds };
+    console.log(`\n  capacity search (${searchOpts.seconds} s runs, >= 99 % of streams within ${opts.maxLagMs} ms of real time, no errors)`);
     for (const contender of searched) {
-      capacity.push(await findMax(contender, (n) => measureLoad(contender, n, opts), { ...opts.findMax, log: (line) => console.log(line) }));
+      capacity.push(await findMax(contender, (n) => measureLoad(contender, n, searchOpts), { ...opts.findMax, log: (line) => console.log(line) }));
     }
   }
 
@@ -233,7 +239,7 @@ async function main() {
     }
     console.log(`\nGarbage collection over the measured window (pauses from perf_hooks 'gc' entries, allocation from v8.GCProfiler):\n\n${printGcTable(loadRows)}`);
   }
-  if (capacity.length) console.log(`\nCapacity (largest N held, ${opts.seconds} s runs):\n\n${printCapacityTable(capacity)}`);
+  if (capacity.length) console.log(`\nCapacity (largest N held, ${opts.findMax.seconds} s runs):\n\n${printCapacityTable(capacity)}`);
   if (connectRows.length) console.log(`\nFirst audio message → first audio byte at the simulator:\n\n${printConnectTable(connectRows)}`);
   const targets = evaluateTargets({ loadRows, capacity, connectRows: connectRows.filter((r) => !r.failed) });
   console.log(`\nIssue 15 targets for ours (nodered):\n\n${printTargetsTable(targets)}`);
