@@ -17,7 +17,8 @@ context.set("client", new soniox.SonioxNodeClient({ api_key: env.get("SONIOX_API
 context.set("sessions", new Map());
 `;
 
-// "On Message": one session per msg.topic; audio held until connected; one msg per result.
+// "On Message": one session per msg.topic; audio held until connected; one msg per result
+// (node.send from a callback clones the msg, as it does for every function node a user writes).
 const FUNC = `
 const sessions = context.get("sessions");
 const key = String(msg.topic);
