@@ -9,6 +9,9 @@ const { helper, NODES, coreNode, load, waitFor } = require("../support/nodered")
 
 const CORE = ["common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "function/15-change.js", "function/10-switch.js", "function/10-function.js", "storage/10-file.js", "network/10-mqtt.js", "network/22-websocket.js", "network/21-httpin.js", "function/80-template.js", "function/90-exec.js"]
   .map(coreNode);
+// The Dashboard 2 tab's nodes, from the real @flowfuse/node-red-dashboard (a devDependency).
+const DASHBOARD = ["config/ui_base.js", "config/ui_page.js", "config/ui_group.js", "config/ui_theme.js", "widgets/ui_template.js", "widgets/ui_button.js"]
+  .map((p) => require(`@flowfuse/node-red-dashboard/nodes/${p}`));
 const FIXTURE_WAV = path.join(__dirname, "..", "fixtures", "audio", "speech-16k-mono.wav");
 const TRANSCRIPT = fs.readFileSync(path.join(__dirname, "..", "fixtures", "audio", "transcript.txt"), "utf8").trim();
 const KEY = "example-key";
@@ -47,7 +50,7 @@ describe("examples/flows.json", function () {
 
   it("loads every node of every example flow", async function () {
     const flow = prepare(examples(), sim, []);
-    await load([...NODES, ...CORE], flow, { "ex-soniox-config": { apiKey: KEY } });
+    await load([...NODES, ...CORE, ...DASHBOARD], flow, { "ex-soniox-config": { apiKey: KEY } });
     for (const n of flow) {
       if (n.type === "tab") continue;
       assert.ok(helper.getNode(n.id), `example node ${n.id} (${n.type}) did not start`);
@@ -59,7 +62,7 @@ describe("examples/flows.json", function () {
       ["ex-wav-transcribe", 0, "tap-responses"],
       ["ex-wav-transcribe", 1, "tap-utterances"],
     ]);
-    await load([...NODES, ...CORE], flow, { "ex-soniox-config": { apiKey: KEY } });
+    await load([...NODES, ...CORE, ...DASHBOARD], flow, { "ex-soniox-config": { apiKey: KEY } });
     const responses = [];
     const utterances = [];
     helper.getNode("tap-responses").on("input", (m) => responses.push(m));
@@ -87,7 +90,7 @@ describe("examples/flows.json: the control, filter and multi-stream tabs", funct
     sim = await startSimulator({ apiKeys: [KEY], script, wordMs: 150, finalLagMs: 300 });
     await new Promise((resolve) => helper.startServer(resolve));
     const flow = prepare(examples(), sim, taps);
-    await load([...NODES, ...CORE], flow, { "ex-soniox-config": { apiKey: KEY } });
+    await load([...NODES, ...CORE, ...DASHBOARD], flow, { "ex-soniox-config": { apiKey: KEY } });
     const tapped = {};
     for (const [, , id] of taps) {
       tapped[id] = [];
@@ -187,7 +190,7 @@ describe("examples/flows.json: the microphone-on-this-machine tab, with ffmpeg a
     const exec = flow.find((n) => n.id === "ex14-mic-exec");
     assert.strictEqual(exec.command, "arecord -f S16_LE -r 16000 -c 1 -t raw", "the tab ships the arecord command");
     exec.command = `${ffmpegPath} -hide_banner -loglevel error -nostdin -re -i ${FIXTURE_WAV} -f s16le -ac 1 -ar 16000 -`;
-    await load([...NODES, ...CORE], flow, { "ex-soniox-config": { apiKey: KEY } });
+    await load([...NODES, ...CORE, ...DASHBOARD], flow, { "ex-soniox-config": { apiKey: KEY } });
     const t = {};
     for (const id of ["tap-chunks", "tap-phrase", "tap-utt", "tap-responses", "tap-exit"]) {
       t[id] = [];
