@@ -2,7 +2,7 @@
 "use strict";
 // The browser pages of the example flows are edited as real files in examples-src and served
 // by template (and Dashboard 2 ui-template) nodes in examples/flows.json (so an imported example
-// needs no files). This copies each page into its node: `node scripts/lib/example-pages.js [flows.json ...]`.
+// needs no files). This copies each page into its node: `node scripts/lib/example-pages.js [examples/*.json ...]`.
 const fs = require("fs");
 const path = require("path");
 
@@ -17,6 +17,12 @@ const PAGES = {
 
 /** The property of each node type that holds the page: core template, Dashboard 2 ui-template. */
 const FIELD = { template: "template", "ui-template": "format" };
+
+/** Every examples/*.json: what Node-RED lists under Import → Examples. */
+function exampleFiles() {
+  const dir = path.resolve(__dirname, "..", "..", "examples");
+  return fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort().map((f) => path.join(dir, f));
+}
 
 function pageText(file) {
   return fs.readFileSync(path.join(PAGES_DIR, file), "utf8");
@@ -36,7 +42,7 @@ function embedPages(flows) {
 
 if (require.main === module) {
   const files = process.argv.slice(2);
-  if (files.length === 0) files.push(path.resolve(__dirname, "..", "..", "examples", "flows.json"));
+  if (files.length === 0) files.push(...exampleFiles());
   for (const file of files) {
     const flows = JSON.parse(fs.readFileSync(file, "utf8"));
     const updated = embedPages(flows);
@@ -47,4 +53,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { PAGES, FIELD, pageText, embedPages };
+module.exports = { PAGES, FIELD, exampleFiles, pageText, embedPages };

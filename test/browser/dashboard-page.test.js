@@ -4,7 +4,39 @@
 // dashboard client, and the caption, utterances and the control buttons' effects come back to
 // that client only.
 const assert = require("assert");
-const { TRANSCRIPT, startStack, browserWithMicrophone, artifact, waitFor } = require("./support");
+const fs = require("fs");
+const path = require("path");
+const { startSimulator } = require("../../dist/simulator");
+const { startNodeRed } = require("../../scripts/lib/node-red");
+const { KEY, TRANSCRIPT, browserWithMicrophone, artifact, waitFor } = require("./support");
+
+const EXAMPLE = path.join(__dirname, "..", "..", "examples", "dashboard-live-caption.json");
+
+/**
+ * The simulator and a Node-RED process running only examples/dashboard-live-caption.json, the
+ * file a user imports on its own (so it must carry its own soniox-config node).
+ */
+async function startDashboardStack(simOptions) {
+  const sim = await startSimulator({ apiKeys: [KEY], wordMs: 150, finalLagMs: 300, ...simOptions });
+  const env = { ...process.env };
+  delete env.SONIOX_API_KEY;
+  try {
+    const flows = JSON.parse(fs.readFileSync(EXAMPLE, "utf8"));
+    const credentials = Object.fromEntries(flows.filter((n) => n.type === "soniox-config").map((n) => [n.id, { apiKey: KEY }]));
+    const red = await startNodeRed({ flows, configPatch: { region: "custom", url: sim.url }, credentials, env });
+    return {
+      sim,
+      red,
+      async stop() {
+        await red.stop();
+        await sim.close();
+      },
+    };
+  } catch (err) {
+    await sim.close();
+    throw err;
+  }
+}
 
 const SCRIPTS = ["alpha bravo charlie delta", "echo foxtrot golf hotel"];
 
@@ -32,7 +64,7 @@ describe("browser: Dashboard 2 live caption page", function () {
   let browser = null;
 
   before(async function () {
-    stack = await startStack({ script: (start, i) => (i === 0 ? TRANSCRIPT : SCRIPTS[(i - 1) % 2]) });
+    stack = await startDashboardStack({ script: (start, i) => (i === 0 ? TRANSCRIPT : SCRIPTS[(i - 1) % 2]) });
     browser = await browserWithMicrophone();
   });
 

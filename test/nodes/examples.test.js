@@ -1,11 +1,12 @@
 "use strict";
-// examples/flows.json is what users import first: load it whole into the real runtime and run
+// examples/*.json is what users import first: load it whole into the real runtime and run
 // its flows against the simulator, so the examples can never rot.
 const assert = require("assert");
 const fs = require("fs");
 const path = require("path");
 const { startSimulator } = require("../../dist/simulator");
 const { helper, NODES, coreNode, load, waitFor } = require("../support/nodered");
+const { exampleFiles } = require("../../scripts/lib/example-pages");
 
 const CORE = ["common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "function/15-change.js", "function/10-switch.js", "function/10-function.js", "storage/10-file.js", "network/10-mqtt.js", "network/22-websocket.js", "network/21-httpin.js", "function/80-template.js", "function/90-exec.js"]
   .map(coreNode);
@@ -15,9 +16,11 @@ const DASHBOARD = ["config/ui_base.js", "config/ui_page.js", "config/ui_group.js
 const FIXTURE_WAV = path.join(__dirname, "..", "fixtures", "audio", "speech-16k-mono.wav");
 const TRANSCRIPT = fs.readFileSync(path.join(__dirname, "..", "fixtures", "audio", "transcript.txt"), "utf8").trim();
 const KEY = "example-key";
+const CREDENTIALS = { "ex-soniox-config": { apiKey: KEY }, "ex14-dash-soniox-config": { apiKey: KEY } };
 
+/** Every file Node-RED lists under Import → Examples, loaded together. */
 function examples() {
-  return JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "examples", "flows.json"), "utf8"));
+  return exampleFiles().flatMap((f) => JSON.parse(fs.readFileSync(f, "utf8")));
 }
 
 /** Points the example's config node at the simulator and taps a node's outputs with helper nodes. */
@@ -50,11 +53,17 @@ describe("examples/flows.json", function () {
 
   it("loads every node of every example flow", async function () {
     const flow = prepare(examples(), sim, []);
-    await load([...NODES, ...CORE, ...DASHBOARD], flow, { "ex-soniox-config": { apiKey: KEY } });
+    await load([...NODES, ...CORE, ...DASHBOARD], flow, CREDENTIALS);
     for (const n of flow) {
       if (n.type === "tab") continue;
       assert.ok(helper.getNode(n.id), `example node ${n.id} (${n.type}) did not start`);
     }
+  });
+
+  it("flows.json alone starts without Dashboard 2 installed (its tab lives in its own file)", async function () {
+    const flow = prepare(JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "examples", "flows.json"), "utf8")), sim, []);
+    await load([...NODES, ...CORE], flow, CREDENTIALS);
+    for (const n of flow) if (n.type !== "tab") assert.ok(helper.getNode(n.id), `flows.json node ${n.id} (${n.type}) did not start`);
   });
 
   it("WAV file example: streams the file paced by its header and prints tokens, utterances and finished", async function () {
@@ -62,7 +71,7 @@ describe("examples/flows.json", function () {
       ["ex-wav-transcribe", 0, "tap-responses"],
       ["ex-wav-transcribe", 1, "tap-utterances"],
     ]);
-    await load([...NODES, ...CORE, ...DASHBOARD], flow, { "ex-soniox-config": { apiKey: KEY } });
+    await load([...NODES, ...CORE, ...DASHBOARD], flow, CREDENTIALS);
     const responses = [];
     const utterances = [];
     helper.getNode("tap-responses").on("input", (m) => responses.push(m));
@@ -90,7 +99,7 @@ describe("examples/flows.json: the control, filter and multi-stream tabs", funct
     sim = await startSimulator({ apiKeys: [KEY], script, wordMs: 150, finalLagMs: 300 });
     await new Promise((resolve) => helper.startServer(resolve));
     const flow = prepare(examples(), sim, taps);
-    await load([...NODES, ...CORE, ...DASHBOARD], flow, { "ex-soniox-config": { apiKey: KEY } });
+    await load([...NODES, ...CORE, ...DASHBOARD], flow, CREDENTIALS);
     const tapped = {};
     for (const [, , id] of taps) {
       tapped[id] = [];
@@ -190,7 +199,7 @@ describe("examples/flows.json: the microphone-on-this-machine tab, with ffmpeg a
     const exec = flow.find((n) => n.id === "ex14-mic-exec");
     assert.strictEqual(exec.command, "arecord -f S16_LE -r 16000 -c 1 -t raw", "the tab ships the arecord command");
     exec.command = `${ffmpegPath} -hide_banner -loglevel error -nostdin -re -i ${FIXTURE_WAV} -f s16le -ac 1 -ar 16000 -`;
-    await load([...NODES, ...CORE, ...DASHBOARD], flow, { "ex-soniox-config": { apiKey: KEY } });
+    await load([...NODES, ...CORE, ...DASHBOARD], flow, CREDENTIALS);
     const t = {};
     for (const id of ["tap-chunks", "tap-phrase", "tap-utt", "tap-responses", "tap-exit"]) {
       t[id] = [];
