@@ -339,7 +339,7 @@ export = function register(RED: NodeAPI): void {
     return {
       topic: key,
       payload: response,
-      soniox: { stream: key, session: entry.stream.sessionNumber },
+      soniox: { stream: key, session: response.session },
       ...entry.routing,
     } as NodeMessage;
   }
