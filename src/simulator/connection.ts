@@ -263,6 +263,7 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
     this.phase = "streaming";
     this.timers.clear("start");
     this.armFirstAudioTimeout();
+    this.timers.set("length-cap", o.maxSessionMs, () => this.failWith(400, DOCUMENTED.audioTooLong));
   }
 
   private armFirstAudioTimeout(): void {
@@ -299,7 +300,6 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
     this.armIdleTimeout();
 
     const { pacing } = this.options;
-    if (this.audioMs > this.options.maxAudioMs) return this.failWith(400, DOCUMENTED.audioTooLong);
     if (pacing.enforce && lead > pacing.maxLeadMs) return this.failWith(400, DOCUMENTED.tooMuchAudio);
     if (pacing.tooSlow?.enforce && -lead > pacing.tooSlow.maxLagMs) return this.failWith(408, DOCUMENTED.inputTooSlow);
 
