@@ -10,6 +10,7 @@ import { authenticateStartMessage, type AuthMethod, type UpgradeAuth } from "./a
 import { DOCUMENTED, INVENTED, defaultErrorText } from "./messages";
 import type { FaultSpec, ResolvedOptions } from "./options";
 import { Recogniser } from "./recogniser";
+import { TimedRecogniser } from "./timed-recogniser";
 import { parseScript } from "./script";
 import { validateStart, type StartConfig } from "./start-validation";
 import type { TempKey, TempKeyStore } from "./temp-keys";
@@ -98,7 +99,7 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
   private readonly faults: FaultSpec[];
   private phase: Phase = "awaiting_start";
   private silenced = false;
-  private recogniser: Recogniser | null = null;
+  private recogniser: Recogniser | TimedRecogniser | null = null;
   private meter: AudioMeter | null = null;
   private lastResultAudioMs = 0;
 
@@ -250,15 +251,22 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
 
   private startStreaming(start: Record<string, unknown>, config: StartConfig): void {
     const o = this.options;
-    const script = typeof o.script === "function" ? o.script(start, this.index) : o.script;
-    this.recogniser = new Recogniser(parseScript(script, config.languageHints[0] ?? "en"), {
-      wordMs: o.wordMs,
-      finalLagMs: o.finalLagMs,
-      endpointSilenceMs: config.endpointDetection ? (o.endpointSilenceMs ?? config.maxEndpointDelayMs ?? 500) : null,
+    const fields = {
       speakerDiarization: config.speakerDiarization,
       languageIdentification: config.languageIdentification,
       translation: config.translation,
-    });
+    };
+    if (o.timedScript) {
+      this.recogniser = new TimedRecogniser(o.timedScript.words, { ...fields, finalLagMs: o.finalLagMs });
+    } else {
+      const script = typeof o.script === "function" ? o.script(start, this.index) : o.script;
+      this.recogniser = new Recogniser(parseScript(script, config.languageHints[0] ?? "en"), {
+        ...fields,
+        wordMs: o.wordMs,
+        finalLagMs: o.finalLagMs,
+        endpointSilenceMs: config.endpointDetection ? (o.endpointSilenceMs ?? config.maxEndpointDelayMs ?? 500) : null,
+      });
+    }
     this.meter = createAudioMeter(config.audio, o);
     this.phase = "streaming";
     this.timers.clear("start");
@@ -303,7 +311,15 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
     if (pacing.enforce && lead > pacing.maxLeadMs) return this.failWith(400, DOCUMENTED.tooMuchAudio);
     if (pacing.tooSlow?.enforce && -lead > pacing.tooSlow.maxLagMs) return this.failWith(408, DOCUMENTED.inputTooSlow);
 
-    for (const piece of pieces) recogniser.advance(piece.ms, piece.speech);
+    if (recogniser instanceof TimedRecogniser) {
+      if (!recogniser.located) {
+        const at = this.options.timedScript?.locate(this.receivedAudio()) ?? null;
+        if (at !== null) recogniser.locate(at);
+      }
+      for (const piece of pieces) recogniser.advance(piece.ms);
+    } else {
+      for (const piece of pieces) recogniser.advance(piece.ms, piece.speech);
+    }
     if (recogniser.hasFinalOutput || this.audioMs - this.lastResultAudioMs >= this.options.responseEveryMs) {
       this.sendResult();
     }
@@ -342,7 +358,7 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
     if (!recogniser) return;
     this.phase = "ended";
     this.timers.clearAll();
-    if (this.options.flushScriptOnEnd) recogniser.flushScript();
+    if (this.options.flushScriptOnEnd && recogniser instanceof Recogniser) recogniser.flushScript();
     recogniser.finalizeAll(null);
     const last = recogniser.takeResult();
     if (last.tokens.length > 0) this.send(last);

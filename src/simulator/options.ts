@@ -1,3 +1,5 @@
+import type { TimedScript } from "./timed-recogniser";
+
 /**
  * Options of the Soniox simulator. Everything is optional; `resolveOptions` fills in the
  * defaults documented on each field. Points the Soniox docs leave UNCONFIRMED are switches here
@@ -75,6 +77,11 @@ export interface SimulatorOptions {
    * A function gets the start message and the connection index.
    */
   script?: string | ((start: Record<string, unknown>, connIndex: number) => string);
+  /**
+   * Tests only: words at known times in a file, heard by each connection from where its audio
+   * begins in the file (the test locates it). Replaces `script`; endpoints are not produced.
+   */
+  timedScript?: TimedScript;
   /** Speech audio (ms) it takes to hear one word (default 350). */
   wordMs?: number;
   /** A word turns final once received audio passes its end by this many ms (default 600). */
@@ -140,6 +147,7 @@ export interface ResolvedOptions {
   translationModels: string[];
   rejectUnknownFields: boolean;
   script: string | ((start: Record<string, unknown>, connIndex: number) => string);
+  timedScript: TimedScript | null;
   wordMs: number;
   finalLagMs: number;
   responseEveryMs: number;
@@ -197,6 +205,7 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     translationModels: o.translationModels ?? models,
     rejectUnknownFields: o.rejectUnknownFields ?? strict,
     script: o.script ?? DEFAULT_SCRIPT,
+    timedScript: o.timedScript ?? null,
     wordMs: o.wordMs ?? 350,
     finalLagMs: o.finalLagMs ?? 600,
     responseEveryMs: o.responseEveryMs ?? 120,

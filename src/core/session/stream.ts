@@ -42,6 +42,8 @@ export interface StreamOptions {
   heartbeatTimeoutMs?: number;
   /** Bound on audio kept until Soniox finalizes it (for replay after a reconnect); default 8 MiB. */
   maxReplayBytes?: number;
+  /** Let the meter use ffmpeg to measure compressed audio when installed (default true). */
+  ffmpeg?: boolean;
   /** Picks how audio time is measured once the first bytes are seen. */
   meterFor?: (start: StartMessage, head: Uint8Array, ctx: MeterContext) => AudioMeter;
 }
@@ -243,6 +245,7 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     const meterFor = this.opts.meterFor ?? defaultMeterFor;
     this.meter = meterFor(this.opts.start, first, {
       pacing: this.opts.pacing,
+      ffmpeg: this.opts.ffmpeg,
       clock: this.opts.clock,
       repace: () => this.current.repace(),
       warn: (message) => this.emit("warning", message),
