@@ -5,7 +5,7 @@
 import { EventEmitter } from "node:events";
 import WebSocket from "ws";
 import { FIN_TOKEN } from "../core/session";
-import { createAudioMeter, type AudioMeter } from "./audio-meter";
+import { createAudioMeter, type AudioMeter, type AudioPiece } from "./audio-meter";
 import { authenticateStartMessage, type AuthMethod, type UpgradeAuth } from "./auth";
 import { DOCUMENTED, INVENTED, defaultErrorText } from "./messages";
 import type { FaultSpec, ResolvedOptions } from "./options";
@@ -33,7 +33,7 @@ export interface SimConnection extends EventEmitter {
   readonly startMessage: Record<string, unknown> | null;
   readonly audioBytes: number;
   readonly audioChunks: number;
-  /** Audio time received, per the declared format (containers: containerBytesPerMs). */
+  /** Audio time received, per the declared format (containers: as decoded by ffmpeg, or containerBytesPerMs when set). */
   readonly audioMs: number;
   readonly emptyBinaryFrames: number;
   /** Parsed text control frames in arrival order (keepalive, finalize, and invalid ones). */
@@ -61,7 +61,8 @@ export interface SimConnection extends EventEmitter {
   receivedAudio(): Buffer;
 }
 
-type Phase = "awaiting_start" | "streaming" | "ended";
+/** "finishing": the client ended the stream and the meter is still measuring (decoding) what it sent. */
+type Phase = "awaiting_start" | "streaming" | "finishing" | "ended";
 
 export interface ConnectionContext {
   index: number;
@@ -179,6 +180,7 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
 
   /** Stops timers and drops the socket; used when the whole simulator closes. */
   terminate(): void {
+    this.meter?.close();
     this.timers.clearAll();
     this.ws.terminate();
   }
@@ -219,7 +221,7 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
     if (this.options.recordFrames) {
       this.record({ dir: "in", type: isBinary ? "binary" : "text", at: Date.now(), bytes: data.length, text });
     }
-    if (this.silenced || this.phase === "ended") return;
+    if (this.silenced || this.phase === "ended" || this.phase === "finishing") return;
     if (this.phase === "awaiting_start") return this.onStartFrame(data, text);
     if (text === undefined) return data.length === 0 ? this.onEmptyBinary() : this.onAudio(data);
     if (text === "") return this.endStream();
@@ -267,7 +269,7 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
         endpointSilenceMs: config.endpointDetection ? (o.endpointSilenceMs ?? config.maxEndpointDelayMs ?? 500) : null,
       });
     }
-    this.meter = createAudioMeter(config.audio, o);
+    this.meter = createAudioMeter(config.audio, o, () => this.failWith(400, DOCUMENTED.audioDecodeError));
     this.phase = "streaming";
     this.timers.clear("start");
     this.armFirstAudioTimeout();
@@ -311,15 +313,7 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
     if (pacing.enforce && lead > pacing.maxLeadMs) return this.failWith(400, DOCUMENTED.tooMuchAudio);
     if (pacing.tooSlow?.enforce && -lead > pacing.tooSlow.maxLagMs) return this.failWith(408, DOCUMENTED.inputTooSlow);
 
-    if (recogniser instanceof TimedRecogniser) {
-      if (!recogniser.located) {
-        const at = this.options.timedScript?.locate(this.receivedAudio()) ?? null;
-        if (at !== null) recogniser.locate(at);
-      }
-      for (const piece of pieces) recogniser.advance(piece.ms);
-    } else {
-      for (const piece of pieces) recogniser.advance(piece.ms, piece.speech);
-    }
+    this.hear(recogniser, pieces);
     if (recogniser.hasFinalOutput || this.audioMs - this.lastResultAudioMs >= this.options.responseEveryMs) {
       this.sendResult();
     }
@@ -329,6 +323,18 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
         return this.fire(fault);
       }
     }
+  }
+
+  private hear(recogniser: Recogniser | TimedRecogniser, pieces: AudioPiece[]): void {
+    if (!(recogniser instanceof TimedRecogniser)) {
+      for (const piece of pieces) recogniser.advance(piece.ms, piece.speech);
+      return;
+    }
+    if (!recogniser.located) {
+      const at = this.options.timedScript?.locate(this.receivedAudio()) ?? null;
+      if (at !== null) recogniser.locate(at);
+    }
+    for (const piece of pieces) recogniser.advance(piece.ms);
   }
 
   private onControl(text: string): void {
@@ -352,20 +358,30 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
     this.send(this.recogniser.takeResult());
   }
 
-  /** End of stream (`""`): everything turns final, then `finished: true`, then close 1000. */
+  /**
+   * End of stream (`""`): once the meter has measured all received audio (a decoder drains),
+   * everything turns final, then `finished: true`, then close 1000.
+   */
   private endStream(): void {
     const recogniser = this.recogniser;
-    if (!recogniser) return;
-    this.phase = "ended";
+    const meter = this.meter;
+    if (!recogniser || !meter) return;
+    this.phase = "finishing";
     this.timers.clearAll();
-    if (this.options.flushScriptOnEnd && recogniser instanceof Recogniser) recogniser.flushScript();
-    recogniser.finalizeAll(null);
-    const last = recogniser.takeResult();
-    if (last.tokens.length > 0) this.send(last);
-    const total = last.total_audio_proc_ms;
-    this.finished = true;
-    this.send({ tokens: [], final_audio_proc_ms: total, total_audio_proc_ms: total, finished: true });
-    this.ws.close(1000);
+    meter.finish((pieces) => {
+      if (this.phase !== "finishing" || this.closed) return;
+      this.phase = "ended";
+      this.hear(recogniser, pieces);
+      this.audioMs = meter.msOf(this.audioBytes);
+      if (this.options.flushScriptOnEnd && recogniser instanceof Recogniser) recogniser.flushScript();
+      recogniser.finalizeAll(null);
+      const last = recogniser.takeResult();
+      if (last.tokens.length > 0) this.send(last);
+      const total = last.total_audio_proc_ms;
+      this.finished = true;
+      this.send({ tokens: [], final_audio_proc_ms: total, total_audio_proc_ms: total, finished: true });
+      this.ws.close(1000);
+    });
   }
 
   private fire(fault: FaultSpec): void {
@@ -375,6 +391,7 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
   }
 
   private onClose(code: number): void {
+    this.meter?.close();
     this.closed = true;
     this.closeCode = code;
     this.phase = "ended";

@@ -93,8 +93,9 @@ export interface SimulatorOptions {
   /** RMS level (0..1 of full scale) below which PCM audio counts as silence (default 0.01, about -40 dBFS). */
   silenceThreshold?: number;
   /**
-   * Fake byte rate of container audio (`auto`, ogg, mp3...), which is not decoded (default 4 = 32 kbit/s).
-   * A stream that starts with a PCM WAV header is timed by its header instead.
+   * Container audio (`auto`, ogg, mp3...) is decoded with ffmpeg (@ffmpeg-installer) and timed by the
+   * samples it outputs. Set this to count its bytes as speech at a fake byte rate instead (4 = 32 kbit/s),
+   * e.g. for bytes that are not real audio. A stream that starts with a PCM WAV header is timed by its header.
    */
   containerBytesPerMs?: number;
   /** On `""`, reveal script words not heard yet so the final text is the whole script (default true). */
@@ -153,7 +154,7 @@ export interface ResolvedOptions {
   responseEveryMs: number;
   endpointSilenceMs: number | undefined;
   silenceThreshold: number;
-  containerBytesPerMs: number;
+  containerBytesPerMs: number | null;
   flushScriptOnEnd: boolean;
   emptyBinaryEndsStream: boolean;
   startTimeoutMs: number;
@@ -211,7 +212,7 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     responseEveryMs: o.responseEveryMs ?? 120,
     endpointSilenceMs: o.endpointSilenceMs,
     silenceThreshold: o.silenceThreshold ?? 0.01,
-    containerBytesPerMs: o.containerBytesPerMs ?? 4,
+    containerBytesPerMs: o.containerBytesPerMs ?? null,
     flushScriptOnEnd: o.flushScriptOnEnd ?? true,
     emptyBinaryEndsStream: o.emptyBinaryEndsStream ?? false,
     startTimeoutMs: o.startTimeoutMs ?? 10_000,

@@ -1,5 +1,12 @@
-import { isRawFormat, type RawFormat } from "./audio-format";
-import { AssumedRateMeter, RawMeter, WavMeter, type AudioMeter } from "./audio-meter";
+import { isRawFormat, type ContainerFormat, type RawFormat } from "./audio-format";
+import { AdtsClock } from "./adts-clock";
+import { readAiffHeader } from "./aiff";
+import { AssumedRateMeter, HeaderRateMeter, RawMeter, WavMeter, type AudioMeter } from "./audio-meter";
+import { ClockMeter, type ContainerClock } from "./clock-meter";
+import { FlacClock } from "./flac-clock";
+import { MatroskaClock } from "./matroska-clock";
+import { MpegClock } from "./mpeg-clock";
+import { OggClock } from "./ogg-clock";
 import type { Clock } from "../clock";
 import { createDurationProbe } from "./ffmpeg-probe";
 import { ProbeMeter } from "./probe-meter";
@@ -25,10 +32,22 @@ export interface MeterContext {
   warn(message: string): void;
 }
 
+/** Containers whose own framing states the time of every unit. */
+const CLOCKS: Partial<Record<ContainerFormat, () => ContainerClock>> = {
+  ogg: () => new OggClock(),
+  webm: () => new MatroskaClock(),
+  mp3: () => new MpegClock(),
+  aac: () => new AdtsClock(),
+  flac: () => new FlacClock(),
+};
+
+const EXACT_ADVICE = 'turn on "convert to PCM 16 kHz mono" for exact timing';
+
 /**
- * Meter for the declared format and the stream's first bytes: exact for raw audio and WAV
- * (header), measured by an ffmpeg decode for other containers when pacing needs it, else a
- * flagged guess.
+ * Meter for the declared format and the stream's first bytes: exact for raw audio, WAV and AIFF
+ * (header) and for every container with a clock of its own (Ogg, WebM, MP3, AAC ADTS, FLAC).
+ * Others (AMR, ASF/WMA, anything unrecognised) are measured by an ffmpeg decode when pacing needs
+ * it, else a flagged guess, and the stream is told so once.
  */
 export function meterFor(start: DeclaredAudio, head: Uint8Array, ctx: MeterContext): AudioMeter {
   if (isRawFormat(start.audio_format)) {
@@ -40,7 +59,17 @@ export function meterFor(start: DeclaredAudio, head: Uint8Array, ctx: MeterConte
   }
   const container = start.audio_format === "auto" ? sniffContainer(head) : start.audio_format;
   if (container === "wav") return new WavMeter();
-  if (container === null) {
+  if (container === "aiff") return new HeaderRateMeter(readAiffHeader);
+  const clock = container === null ? undefined : CLOCKS[container as ContainerFormat];
+  if (clock) {
+    const c = clock();
+    return new ClockMeter(c, (reason) =>
+      ctx.warn(`The ${c.name} audio could not be timed from its own framing (${reason}); pacing is approximate from here. If this persists, ${EXACT_ADVICE}.`),
+    );
+  }
+  if (container !== null) {
+    ctx.warn(`${container.toUpperCase()} audio has no clock this node can read without decoding, so its timing is approximate; ${EXACT_ADVICE}.`);
+  } else {
     ctx.warn(
       'Audio format is "auto" but the audio does not start with a known container header (WAV, MP3, OGG, WebM, FLAC, AAC, AIFF, AMR, ASF). ' +
         "If it is raw PCM, set the audio format, sample rate and channels in the node (or send msg.soniox.audio_format, or sox-style msg.rate/bits/encoding); " +

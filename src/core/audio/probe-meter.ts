@@ -1,4 +1,4 @@
-import type { AudioMeter } from "./audio-meter";
+import type { AudioMeter, ResumePoint } from "./audio-meter";
 import type { Clock } from "../clock";
 import type { DurationProbe } from "./ffmpeg-probe";
 
@@ -39,10 +39,26 @@ export class ProbeMeter implements AudioMeter {
     if (!this.failed) this.probe.write(chunk);
   }
 
+  msAt(offset: number): number {
+    const rate = this.rate();
+    return rate === null ? 0 : offset / rate;
+  }
+
   msForRange(_offset: number, length: number): number {
     const rate = this.rate();
     return rate === null ? 0 : length / rate;
   }
+
+  /** An average byte rate says nothing about where a decodable unit starts. */
+  resumeAtOrBefore(): ResumePoint | null {
+    return null;
+  }
+
+  header(): Uint8Array {
+    return new Uint8Array(0);
+  }
+
+  release(): void {}
 
   bytesForMs(_offset: number, ms: number): number {
     const rate = this.rate();

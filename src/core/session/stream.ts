@@ -1,5 +1,5 @@
 import { EventEmitter } from "events";
-import { StreamHead, meterFor as defaultMeterFor, type AudioMeter, type MeterContext } from "../audio";
+import { meterFor as defaultMeterFor, type AudioMeter, type MeterContext, type ResumePoint } from "../audio";
 import type { Clock } from "../clock";
 import type { ControlCommand } from "../control";
 import { SonioxError } from "../errors";
@@ -11,7 +11,7 @@ import { summariseResult, type ResultSummary } from "./results";
 import { SonioxSession, type Handover, type SessionClose, type SessionState } from "./session";
 import { SessionMeterView } from "./session-meter-view";
 import type { StartMessage } from "./start-message";
-import { StreamTimeline, type ResumePoint } from "./stream-timeline";
+import { StreamTimeline } from "./stream-timeline";
 import type { AuthMethod, TransportFactory } from "./transport";
 
 export interface RotationPolicy {
@@ -116,7 +116,6 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
   private current: SonioxSession;
   private readonly info = new Map<SonioxSession, SessionInfo>();
   private readonly retiring = new Set<SonioxSession>();
-  private readonly head: StreamHead;
   private readonly log: ReplayLog;
   private readonly guard = new RepeatGuard();
   private readonly reconnect: ReconnectPolicy;
@@ -148,7 +147,6 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     super();
     this.key = opts.key;
     this.lastAudioAt = opts.clock.now();
-    this.head = new StreamHead(opts.start.audio_format);
     this.log = new ReplayLog(opts.maxReplayBytes ?? 8 * 1024 * 1024);
     this.reconnect = opts.reconnect ?? DEFAULT_RECONNECT;
     this.rotation = opts.rotation ?? DEFAULT_ROTATION;
@@ -184,7 +182,6 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
   audio(chunk: Uint8Array): boolean {
     if (this.closedInfo) return false;
     if (chunk.length === 0) return this.current.sendAudio(chunk);
-    this.head.observe(chunk);
     if (this.meter === null) this.chooseMeter(chunk);
     this.meter?.observe(chunk);
     const at = this.received;
@@ -250,7 +247,7 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
       repace: () => this.current.repace(),
       warn: (message) => this.emit("warning", message),
     });
-    this.timeline = new StreamTimeline(this.meter, this.head, this.log);
+    this.timeline = new StreamTimeline(this.meter);
     this.current.useMeter(new SessionMeterView(this.meter));
   }
 
@@ -487,12 +484,12 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     if (point && point.offset > end) point = { offset: end, ms: timeline.msAt(end) };
     if (!point || point.offset < this.log.start) {
       why = point ? "the replay bound had already let that audio go" : "no point to resume the audio was found before it";
-      point = timeline.resumeAtOrAfter(Math.max(this.log.start, point?.offset ?? 0), end) ?? { offset: end, ms: timeline.msAt(end) };
+      point = timeline.resumeAtOrAfter(Math.max(this.log.start, point?.offset ?? 0)) ?? { offset: end, ms: timeline.msAt(end) };
     }
     const replay = this.log.slice(point.offset, end);
     return {
       from: point.offset,
-      resumeFrom: end,
+      resumeFrom: Math.max(end, point.offset),
       offsetMs: point.ms,
       replay,
       replayMs: Math.max(0, timeline.msAt(end) - point.ms),

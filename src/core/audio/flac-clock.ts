@@ -1,0 +1,128 @@
+import type { ByteCursor } from "./byte-cursor";
+import type { ClockIndex } from "./clock-index";
+import type { ContainerClock } from "./clock-meter";
+
+/** The longest frame header: sync 2, codes 2, sample number 7, block size 2, rate 2, CRC 1. */
+const MAX_FRAME_HEADER = 16;
+const MAX_METADATA_BYTES = 1024 * 1024;
+
+function crc8(bytes: Uint8Array): number {
+  let crc = 0;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let i = 0; i < 8; i++) crc = crc & 0x80 ? ((crc << 1) ^ 0x07) & 0xff : (crc << 1) & 0xff;
+  }
+  return crc;
+}
+
+interface FrameHeader {
+  /** Frame number (fixed block size) or first sample number (variable). */
+  number: number;
+  variable: boolean;
+  blockSize: number;
+}
+
+/** Parses a frame header at the start of `b` (which holds up to MAX_FRAME_HEADER bytes); null when it is not one. */
+function parseFrameHeader(b: Uint8Array): FrameHeader | null {
+  if (b.length < 6 || b[0] !== 0xff || (b[1] & 0xfe) !== 0xf8) return null;
+  const sizeCode = b[2] >> 4;
+  const rateCode = b[2] & 0x0f;
+  if (sizeCode === 0 || rateCode === 15 || b[3] >> 4 >= 11 || (b[3] & 1) !== 0) return null;
+  let at = 4;
+  const lead = b[at];
+  let extra = 0;
+  while (extra < 7 && lead & (0x80 >> extra)) extra++;
+  if (extra === 1 || extra === 7 && (b[1] & 1) === 0) return null;
+  let number = extra === 0 ? lead : lead & (0xff >> (extra + 1));
+  const count = extra === 0 ? 1 : extra;
+  if (at + count > b.length) return null;
+  for (let i = 1; i < count; i++) {
+    if ((b[at + i] & 0xc0) !== 0x80) return null;
+    number = number * 64 + (b[at + i] & 0x3f);
+  }
+  at += count;
+  let blockSize: number;
+  if (sizeCode === 1) blockSize = 192;
+  else if (sizeCode <= 5) blockSize = 576 << (sizeCode - 2);
+  else if (sizeCode === 6) blockSize = b[at++] + 1;
+  else if (sizeCode === 7) {
+    blockSize = ((b[at] << 8) | b[at + 1]) + 1;
+    at += 2;
+  } else blockSize = 256 << (sizeCode - 8);
+  if (rateCode === 12) at += 1;
+  else if (rateCode === 13 || rateCode === 14) at += 2;
+  if (at >= b.length || crc8(b.subarray(0, at)) !== b[at]) return null;
+  return { number, variable: (b[1] & 1) === 1, blockSize };
+}
+
+/**
+ * Native FLAC: STREAMINFO gives the sample rate and fixed block size; every frame header, found
+ * by its sync code and checked by its CRC-8 and by its number following on, gives the frame's
+ * first sample. A frame's byte length is only known when the next one is found, so the last
+ * frame counts at the average rate up to its block size.
+ */
+export class FlacClock implements ContainerClock {
+  readonly name = "FLAC";
+  readonly resendHeader = true;
+  private sampleRate = 0;
+  private fixedBlock = 0;
+  private nextSample: number | null = null;
+  private metadataDone = false;
+
+  read(cur: ByteCursor, index: ClockIndex): string | null {
+    if (!this.metadataDone) {
+      const done = this.readMetadata(cur, index);
+      if (done !== true) return done;
+    }
+    let i = 0;
+    while (i + MAX_FRAME_HEADER <= cur.available) {
+      if (cur.at(i) !== 0xff || (cur.at(i + 1) & 0xfe) !== 0xf8) {
+        i++;
+        continue;
+      }
+      const frame = parseFrameHeader(cur.view(i + MAX_FRAME_HEADER).subarray(i));
+      const first = frame && (frame.variable ? frame.number : frame.number * (this.fixedBlock || frame.blockSize));
+      if (frame === null || first === null || (this.nextSample !== null && first !== this.nextSample)) {
+        i++;
+        continue;
+      }
+      index.mark(cur.pos + i, (first * 1000) / this.sampleRate, true);
+      index.pendingMs = (frame.blockSize * 1000) / this.sampleRate;
+      this.nextSample = first + frame.blockSize;
+      i += 2;
+    }
+    cur.skip(i);
+    return null;
+  }
+
+  /** "fLaC", then metadata blocks; the last has the top bit of its type byte set. Returns true when all are read. */
+  private readMetadata(cur: ByteCursor, index: ClockIndex): string | null | true {
+    if (cur.pos === 0) {
+      if (cur.available < 4) return null;
+      if (String.fromCharCode(...cur.view(4)) !== "fLaC") return "the stream does not start with fLaC";
+      cur.skip(4);
+    }
+    for (;;) {
+      if (cur.pos > MAX_METADATA_BYTES) return "the FLAC metadata never ended";
+      if (cur.available < 4) return null;
+      const type = cur.at(0) & 0x7f;
+      const last = (cur.at(0) & 0x80) !== 0;
+      const length = (cur.at(1) << 16) | (cur.at(2) << 8) | cur.at(3);
+      if (type === 0) {
+        if (cur.available < 4 + 18) return null;
+        const s = cur.view(22).subarray(4);
+        const minBlock = (s[0] << 8) | s[1];
+        const maxBlock = (s[2] << 8) | s[3];
+        this.fixedBlock = minBlock === maxBlock ? minBlock : 0;
+        this.sampleRate = (s[10] << 12) | (s[11] << 4) | (s[12] >> 4);
+        if (this.sampleRate === 0) return "FLAC STREAMINFO gives no sample rate";
+      }
+      cur.skip(4 + length);
+      if (last) break;
+    }
+    if (this.sampleRate === 0) return "FLAC metadata has no STREAMINFO";
+    this.metadataDone = true;
+    index.headerEnd = cur.pos;
+    return true;
+  }
+}

@@ -1,0 +1,72 @@
+// The clock meter's bookkeeping: a bounded index, a loud and safe fallback when a stream stops
+// making sense as its container, and a warning for containers without a readable clock.
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const { ClockIndex, ClockMeter, OggClock, AdtsClock, meterFor } = require("../../../dist/core/audio");
+
+const DIR = path.join(__dirname, "../../fixtures/audio");
+const read = (f) => fs.readFileSync(path.join(DIR, f));
+const ctx = (warnings) => ({ pacing: false, clock: { now: () => 0 }, repace() {}, warn: (w) => warnings.push(w) });
+
+describe("clock meter bookkeeping", () => {
+  it("keeps the index as small as its unreleased part on a long stream", () => {
+    const index = new ClockIndex();
+    index.headerEnd = 0;
+    let largest = 0;
+    for (let i = 0; i < 200000; i++) {
+      index.mark(i * 100, i * 20, true);
+      if (i % 50 === 0) index.release(i * 100 - 1000);
+      largest = Math.max(largest, index.size);
+    }
+    assert.ok(largest <= 2100, `index grew to ${largest} entries`);
+    assert.equal(index.msAt(199999 * 100 + 50, null, true), 199999 * 20);
+    assert.deepEqual(index.resumeAtOrBefore(199999 * 20 - 10, Infinity), { offset: 199998 * 100, ms: 199998 * 20 });
+  });
+
+  it("still times and resumes after release on a concatenated ADTS stream", () => {
+    const one = read("speech.aac");
+    const meter = new ClockMeter(new AdtsClock());
+    let perCopy = 0;
+    for (let copy = 0; copy < 20; copy++) {
+      meter.observe(one);
+      if (copy === 0) perCopy = meter.msAt(one.length);
+      meter.release(copy * one.length);
+    }
+    assert.ok(Math.abs(meter.msAt(20 * one.length) - 20 * perCopy) < 1e-6);
+    assert.equal(meter.resumeAtOrBefore(perCopy), null, "points before the released offset are forgotten");
+    const late = meter.resumeAtOrBefore(19.5 * perCopy);
+    assert.ok(late && late.offset > 19 * one.length && late.ms <= 19.5 * perCopy);
+  });
+
+  it("says once why an Ogg stream cannot be timed, and goes on at its average rate, flagged approximate", () => {
+    const ogg = read("speech.ogg");
+    const reasons = [];
+    const meter = new ClockMeter(new OggClock(), (r) => reasons.push(r));
+    meter.observe(ogg);
+    const atEnd = meter.msAt(ogg.length);
+    assert.equal(meter.approximate, false);
+    meter.observe(Buffer.alloc(70000, 0x55));
+    meter.observe(Buffer.alloc(10000, 0x55));
+    assert.equal(reasons.length, 1);
+    assert.match(reasons[0], /no Ogg page/);
+    assert.equal(meter.approximate, true);
+    const later = meter.msAt(ogg.length + 80000);
+    assert.ok(later > atEnd + 1000, `junk after the clock was lost still counts as time: ${later}`);
+  });
+
+  for (const [name, start, head] of [
+    ["ASF/WMA", { audio_format: "auto" }, read("speech.wma").subarray(0, 64)],
+    ["AMR", { audio_format: "amr" }, Buffer.from("#!AMR\n")],
+  ]) {
+    it(`${name}: warns once, naming the format and suggesting convert to PCM, and meters approximately`, () => {
+      const warnings = [];
+      const meter = meterFor(start, head, ctx(warnings));
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0], new RegExp(name.split("/")[0], "i"));
+      assert.match(warnings[0], /convert to PCM/);
+      assert.equal(meter.approximate, true);
+      assert.equal(meter.resumeAtOrBefore(1000), null);
+    });
+  }
+});

@@ -1,0 +1,120 @@
+// Every format's own clock against ffmpeg's decode: the time at the end of the stream, and the
+// audio after each resume point (header + bytes from there), in random chunkings.
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const { meterFor, AssumedRateMeter } = require("../../../dist/core/audio");
+const { decodedMs } = require("./decode-truth");
+
+const DIR = path.join(__dirname, "../../fixtures/audio");
+
+// Tolerance is one codec frame: the clocks are exact, but decoders differ on the partial frames at
+// the edges (this ffmpeg trims LAME's start delay and Matroska's DiscardPadding but not LAME's end
+// padding or Vorbis's end granule, and applies Opus pre-skip again to a resumed stream).
+const FIXTURES = [
+  { file: "speech-16k-mono.wav", frameMs: 1000 / 16000 },
+  { file: "speech-16k-mono.s16le", declared: { audio_format: "pcm_s16le", sample_rate: 16000, num_channels: 1 }, input: ["-f", "s16le", "-ar", "16000", "-ac", "1"], frameMs: 1000 / 16000 },
+  { file: "speech-8k.mulaw", declared: { audio_format: "mulaw", sample_rate: 8000, num_channels: 1 }, input: ["-f", "mulaw", "-ar", "8000", "-ac", "1"], frameMs: 1000 / 8000 },
+  { file: "speech.aiff", frameMs: 1000 / 8000 },
+  { file: "speech.ogg", frameMs: 20 },
+  { file: "speech-vorbis.ogg", frameMs: 2048 / 16 },
+  { file: "speech-flac.oga", frameMs: 4096 / 16 },
+  { file: "speech.webm", frameMs: 20, oneCluster: true },
+  { file: "speech-clusters.webm", frameMs: 20 },
+  { file: "speech-16k-cbr-id3.mp3", frameMs: 576 / 16 },
+  { file: "speech-44k-stereo.mp3", frameMs: 1152 / 44.1 },
+  { file: "speech-44k-vbr-id3.mp3", frameMs: 1152 / 44.1 },
+  { file: "speech.flac", frameMs: 4096 / 16 },
+  { file: "speech.aac", frameMs: 1024 / 16 },
+];
+
+/** A small seeded generator, so a failing chunking can be reproduced. */
+function chunker(seed) {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return 1 + (s % 4000);
+  };
+}
+
+function meterOf(fixture, bytes, seed) {
+  const warnings = [];
+  const meter = meterFor(fixture.declared ?? { audio_format: "auto" }, bytes.subarray(0, 64), {
+    pacing: false,
+    clock: { now: () => 0 },
+    repace() {},
+    warn: (w) => warnings.push(w),
+  });
+  const next = chunker(seed);
+  for (let at = 0; at < bytes.length; ) {
+    const n = next();
+    meter.observe(bytes.subarray(at, at + n));
+    at += n;
+  }
+  return { meter, warnings };
+}
+
+const table = [];
+
+describe("container clocks: exact audio time for every format, checked against ffmpeg", function () {
+  this.timeout(60000);
+
+  after(() => {
+    console.log("\n    format                     clock ms   ffmpeg ms   error ms");
+    for (const r of table) console.log(`    ${r.file.padEnd(26)} ${r.clock.toFixed(1).padStart(8)} ${r.truth.toFixed(1).padStart(11)} ${r.error.toFixed(1).padStart(10)}`);
+  });
+
+  for (const fixture of FIXTURES) {
+    describe(fixture.file, () => {
+      const bytes = fs.readFileSync(path.join(DIR, fixture.file));
+      const truth = decodedMs(bytes, fixture.input);
+
+      it(`times the whole stream within one codec frame (${fixture.frameMs.toFixed(1)} ms) of ffmpeg's decode, the same in every chunking`, () => {
+        const ends = [1, 2, 3].map((seed) => {
+          const { meter, warnings } = meterOf(fixture, bytes, seed);
+          assert.deepEqual(warnings, []);
+          assert.equal(meter.approximate, false);
+          assert.ok(!(meter instanceof AssumedRateMeter));
+          return meter.msAt(bytes.length);
+        });
+        assert.ok(Math.abs(ends[1] - ends[0]) < 1e-6 && Math.abs(ends[2] - ends[0]) < 1e-6, `chunkings disagree: ${ends}`);
+        table.push({ file: fixture.file, clock: ends[0], truth, error: ends[0] - truth });
+        assert.ok(Math.abs(ends[0] - truth) <= fixture.frameMs, `clock ${ends[0]} ms, ffmpeg ${truth} ms`);
+      });
+
+      it("resumes at points whose header + remaining bytes decode to the audio from the point's time on", () => {
+        const { meter } = meterOf(fixture, bytes, 7);
+        const end = meter.msAt(bytes.length);
+        for (const share of [0.25, 0.5, 0.75]) {
+          const wanted = end * share;
+          const point = meter.resumeAtOrBefore(wanted);
+          assert.ok(point, `no resume point at or before ${wanted} ms`);
+          assert.ok(point.ms <= wanted, `resume point ${point.ms} ms is after ${wanted} ms`);
+          assert.ok(point.offset >= meter.header().length && point.offset < bytes.length);
+          if (!fixture.oneCluster) assert.ok(point.ms > 0, "resume point at the very start");
+          assert.ok(Math.abs(meter.msAt(point.offset) - point.ms) < 1e-6);
+          const resumed = Buffer.concat([meter.header(), bytes.subarray(point.offset)]);
+          const decoded = decodedMs(resumed, fixture.input);
+          assert.ok(
+            Math.abs(decoded - (end - point.ms)) <= fixture.frameMs,
+            `from ${point.ms} ms (byte ${point.offset}): decoded ${decoded} ms, clock says ${end - point.ms} ms`,
+          );
+        }
+      });
+
+      it("sizes pacing slices by the same clock: bytesForMs and msForRange agree", () => {
+        const { meter } = meterOf(fixture, bytes, 11);
+        let offset = 0;
+        let ms = 0;
+        while (offset < bytes.length) {
+          const slice = Math.max(1, Math.min(bytes.length - offset, meter.bytesForMs(offset, 500)));
+          const sliceMs = meter.msForRange(offset, slice);
+          assert.ok(sliceMs <= 500 + fixture.frameMs, `a 500 ms slice at byte ${offset} holds ${sliceMs} ms`);
+          ms += sliceMs;
+          offset += slice;
+        }
+        assert.ok(Math.abs(ms - meter.msAt(bytes.length)) < 1e-6);
+      });
+    });
+  }
+});
