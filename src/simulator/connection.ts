@@ -330,7 +330,9 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
       for (const piece of pieces) recogniser.advance(piece.ms, piece.speech);
       return;
     }
-    if (!recogniser.located) {
+    // Only once some audio was measured: before that the bytes may be a header alone, which is
+    // found at the start of the file whatever audio follows it.
+    if (!recogniser.located && this.audioMs > 0) {
       const at = this.options.timedScript?.locate(this.receivedAudio()) ?? null;
       if (at !== null) recogniser.locate(at);
     }
@@ -371,8 +373,8 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
     meter.finish((pieces) => {
       if (this.phase !== "finishing" || this.closed) return;
       this.phase = "ended";
-      this.hear(recogniser, pieces);
       this.audioMs = meter.msOf(this.audioBytes);
+      this.hear(recogniser, pieces);
       if (this.options.flushScriptOnEnd && recogniser instanceof Recogniser) recogniser.flushScript();
       recogniser.finalizeAll(null);
       const last = recogniser.takeResult();

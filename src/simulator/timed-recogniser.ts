@@ -20,8 +20,9 @@ export interface FileWord {
 export interface TimedScript {
   words: FileWord[];
   /**
-   * Where a connection's audio begins in the file (ms), given all audio it received so far; null
-   * while that cannot be told yet (only a header came, say).
+   * Where a connection's audio begins in the file (ms), given all it received so far (asked only
+   * once some audio was measured, so the bytes are more than a header); null while that cannot be
+   * told yet.
    */
   locate(received: Buffer): number | null;
 }
