@@ -90,6 +90,8 @@ export interface SessionEvents {
 
 /** Soniox drops a stream after 20 s without audio or keepalive; this leaves room for a slow network. */
 const MAX_KEEPALIVE_MS = 15000;
+/** What a WebSocket subprotocol may contain (RFC 7230 tchar). */
+const SUBPROTOCOL_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Until a meter is chosen (before the first audio), any rate will do: nothing is paced yet. */
 const PLACEHOLDER_BYTES_PER_MS = 32;
 
@@ -185,6 +187,17 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     if (this.started || this.isClosed) return;
     this.started = true;
     if (this.stateValue === "idle") this.setState("connecting");
+    if (this.opts.authMethod === "subprotocol" && !SUBPROTOCOL_TOKEN.test(this.opts.apiKey)) {
+      // Retrying cannot help: the key itself can never be a subprotocol (RFC 7230 token).
+      this.fail(
+        new SonioxError(
+          "invalid_config",
+          'This API key cannot be sent as a WebSocket subprotocol: it has characters a subprotocol may not contain (temporary "temp:" keys have a colon). ' +
+            'Set the Soniox config node\'s authentication to "Authorization header".',
+        ),
+      );
+      return;
+    }
     this.connectTimer = this.clock.setTimeout(() => {
       this.connectTimer = null;
       this.fail(new SonioxError("connect_timeout", `Could not connect to Soniox within ${this.connectTimeoutMs()} ms`));

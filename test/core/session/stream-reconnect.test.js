@@ -125,6 +125,17 @@ describe("TranscriptionStream reconnect", function () {
     assert.match(events.closes[0].error.message, /gave up after 2 reconnect attempts/);
   });
 
+  it("retries an upgrade refused with HTTP 502 or 504 (a proxy in front of Soniox) like a transport error", function () {
+    for (const status of [502, 504]) {
+      const { stream, clock, transport, events } = makeStream();
+      stream.audio(pcm(100, 15));
+      transport.last().fail(`Soniox refused the connection with HTTP ${status}`, status);
+      clock.tick(3000);
+      assert.strictEqual(transport.made.length, 2, `HTTP ${status} is retried`);
+      assert.strictEqual(events.closes.length, 0);
+    }
+  });
+
   it("does not reconnect on 401 or when switched off", function () {
     const a = makeStream();
     a.stream.audio(pcm(100, 5));
