@@ -10,6 +10,7 @@ const vm = require("vm");
 const cheerio = require("cheerio");
 const { i18n } = require("@node-red/util");
 const { RAW_FORMATS } = require("../../dist/core/audio/audio-format");
+const { SAMPLE_RATE_RANGE } = require("../../dist/core/session/start-message");
 const pkg = require("../../package.json");
 
 const nodesDir = path.resolve(__dirname, "../../dist/nodes");
@@ -440,10 +441,13 @@ describe("soniox-transcribe editor definition", function () {
     assertInvalid(T, "audioFormat", ["wav", "s16le", "", null, "PCM_S16LE"]);
   });
 
-  it("checks sample rate and channels only for raw formats, as whole numbers in range", function () {
+  it("checks sample rate and channels only for raw formats, as whole numbers in the runtime's range (which the README states)", function () {
     const raw = { node: { audioFormat: "pcm_s16le" } };
-    assertValid(T, "sampleRate", [1000, 16000, "48000", " 192000 "], raw);
-    assertInvalid(T, "sampleRate", [999, 192001, "16000.5", "1e4", "", "abc"], [1000, 192000], raw);
+    const { min, max } = SAMPLE_RATE_RANGE;
+    assertValid(T, "sampleRate", [min, 16000, "48000", ` ${max} `], raw);
+    assertInvalid(T, "sampleRate", [min - 1, max + 1, "16000.5", "1e4", "", "abc"], [min, max], raw);
+    const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+    assert.ok(readme.includes(`Raw formats only: ${min}–${max} Hz`), "README states the same sample-rate range");
     assertValid(T, "numChannels", [1, 2, "2"], raw);
     assertInvalid(T, "numChannels", [0, 3, "1.5", ""], [1, 2], raw);
     assertValid(T, "sampleRate", ["", 5], { node: { audioFormat: "auto" } });
