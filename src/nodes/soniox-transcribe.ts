@@ -109,7 +109,8 @@ export = function register(RED: NodeAPI): void {
     /** Reads a new stream's options from its first message; its format is decided from its audio. */
     const prepareStream = (msg: Msg): PendingStream => {
       if (!settings) throw setupError ?? new Error("soniox-transcribe is not configured");
-      const overrides = splitStreamOverrides(msg.soniox);
+      const overrides = splitStreamOverrides(msg.soniox, settings.passUnknownOptions);
+      for (const w of overrides.warnings) node.warn(w);
       const start = streamStartMessage(base, overrides.soniox);
       const props = soxPropsOf(msg);
       const gate = new FormatGate({

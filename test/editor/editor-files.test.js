@@ -44,6 +44,7 @@ const CONTRACT = {
       numChannels: 1,
       convertToPcm: false,
       floatHandling: "send",
+      passUnknownOptions: false,
       languageHints: "",
       languageHintsStrict: false,
       enableSpeakerDiarization: false,
@@ -537,7 +538,7 @@ describe("soniox-transcribe editor definition", function () {
     const cases = [
       ["maxStreams", [1, "1000"], [0, 1001, "2.5"], [1, 1000]],
       ["idleTimeout", [0, "86400", "0.5"], [-1, 86401, ""], [0, 86400]],
-      ["keepaliveInterval", [1, "20", 7.5], [0, 21, ""], [1, 20]],
+      ["keepaliveInterval", [1, "15", 7.5], [0, 16, ""], [1, 15]],
       ["maxQueueMb", [1, "1024"], [0, 1025, "lots"], [1, 1024]],
       ["connectTimeout", [1, "120"], [0, 121], [1, 120]],
       ["finishTimeout", [1, "300"], [0.5, 301], [1, 300]],

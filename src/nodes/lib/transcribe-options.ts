@@ -2,7 +2,7 @@ import { isRawFormat } from "../../core/audio";
 import { SonioxError } from "../../core/errors";
 import type { AudioFields, FloatHandling } from "../../core/audio";
 import { DEFAULT_RECONNECT, type ReconnectPolicy } from "../../core/session";
-import { validateStartMessage, type ContextObject, type StartMessage } from "../../core/session";
+import { unknownStartFields, validateStartMessage, type ContextObject, type StartMessage } from "../../core/session";
 import type { RotationPolicy } from "../../core/session";
 
 /** The soniox-transcribe node's properties as the editor stores them (strings for blank-able numbers). */
@@ -43,6 +43,7 @@ export interface TranscribeNodeConfig {
   heartbeat?: number | string;
   convertToPcm?: boolean;
   floatHandling?: string;
+  passUnknownOptions?: boolean;
 }
 
 export interface StreamSettings {
@@ -60,6 +61,8 @@ export interface StreamSettings {
   /** Transcode every stream to pcm_s16le 16 kHz mono with ffmpeg (msg.soniox.convert_to_pcm per stream). */
   convertToPcm: boolean;
   floatHandling: FloatHandling;
+  /** Send msg.soniox names this node does not know (new Soniox options) instead of leaving them out. */
+  passUnknownOptions: boolean;
 }
 
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === "string" && v.trim() === "");
@@ -161,7 +164,7 @@ export function streamSettings(cfg: TranscribeNodeConfig): StreamSettings {
     streamKeyProperty: (cfg.streamKeyProperty ?? "").trim() || "topic",
     maxStreams: numberSetting(p, "Max streams", cfg.maxStreams, 1, 1000, true, 10),
     idleTimeoutMs: numberSetting(p, "Idle timeout (s)", cfg.idleTimeout, 0, 86400, false, 60) * 1000,
-    keepaliveIntervalMs: numberSetting(p, "Keepalive interval (s)", cfg.keepaliveInterval, 1, 20, false, 8) * 1000,
+    keepaliveIntervalMs: numberSetting(p, "Keepalive interval (s)", cfg.keepaliveInterval, 1, 15, false, 8) * 1000,
     pacing: cfg.pacing !== false,
     maxQueuedBytes: numberSetting(p, "Max queued audio (MB)", cfg.maxQueueMb, 1, 1024, false, 16) * 1024 * 1024,
     connectTimeoutMs: numberSetting(p, "Connect timeout (s)", cfg.connectTimeout, 1, 120, false, 10) * 1000,
@@ -179,6 +182,7 @@ export function streamSettings(cfg: TranscribeNodeConfig): StreamSettings {
     heartbeatIntervalMs: numberSetting(p, "Dead connection check (s)", cfg.heartbeat, 0, 300, false, 10) * 1000,
     convertToPcm: cfg.convertToPcm === true,
     floatHandling: cfg.floatHandling === "convert" ? "convert" : "send",
+    passUnknownOptions: cfg.passUnknownOptions === true,
   };
   settings.reconnect.rateLimitDelayMs = settings.reconnect.baseDelayMs * 10;
   if (cfg.floatHandling !== undefined && cfg.floatHandling !== "" && cfg.floatHandling !== "send" && cfg.floatHandling !== "convert") {
@@ -195,18 +199,34 @@ export interface StreamOverrides {
   /** msg.soniox without our own keys: what merges into the start message. */
   soniox: unknown;
   convertToPcm: boolean | undefined;
+  /** One line per msg.soniox name this node does not know, saying what became of it. */
+  warnings: string[];
 }
 
-/** Takes `convert_to_pcm` out of msg.soniox (Soniox would not know it) and checks it. */
-export function splitStreamOverrides(overrides: unknown): StreamOverrides {
-  if (overrides === null || typeof overrides !== "object" || Array.isArray(overrides) || !("convert_to_pcm" in overrides)) {
-    return { soniox: overrides, convertToPcm: undefined };
+/**
+ * Takes `convert_to_pcm` out of msg.soniox (Soniox would not know it) and checks it. Names that
+ * are no start-message field are most often typos, which Soniox would ignore or refuse: each is
+ * named with the field it most likely meant, and left out unless `passUnknown` (a new Soniox option).
+ */
+export function splitStreamOverrides(overrides: unknown, passUnknown = false): StreamOverrides {
+  if (overrides === null || typeof overrides !== "object" || Array.isArray(overrides)) {
+    return { soniox: overrides, convertToPcm: undefined, warnings: [] };
   }
   const { convert_to_pcm: convert, ...soniox } = overrides as Record<string, unknown>;
-  if (typeof convert !== "boolean") {
+  if (convert !== undefined && typeof convert !== "boolean") {
     throw new SonioxError("invalid_config", `msg.soniox.convert_to_pcm must be true or false (got ${JSON.stringify(convert)})`);
   }
-  return { soniox, convertToPcm: convert };
+  const warnings: string[] = [];
+  for (const { name, closest } of unknownStartFields(soniox, ["api_key"])) {
+    const guess = closest ? `did you mean ${closest}? ` : "";
+    if (passUnknown) {
+      warnings.push(`msg.soniox.${name} is not a Soniox option this node knows; ${guess}it is sent as given ("Pass unknown options" is on)`);
+    } else {
+      delete soniox[name];
+      warnings.push(`msg.soniox.${name} is not a Soniox option this node knows; ${guess}it was left out. If it is a new Soniox option, turn on "Pass unknown options" in the node.`);
+    }
+  }
+  return { soniox, convertToPcm: convert as boolean | undefined, warnings };
 }
 
 /** The audio fields of a start message. */

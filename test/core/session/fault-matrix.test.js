@@ -108,6 +108,7 @@ const FORMATS = [
     ["FLAC", "speech.flac"],
     ["FLAC in Ogg", "speech-flac.oga"],
     ["AAC (ADTS)", "speech.aac"],
+    ["AIFF", "speech.aiff"],
   ].map(([name, file]) => ({ name, file, start: { audio_format: "auto" }, container: true })),
 ];
 
