@@ -220,10 +220,10 @@ export function splitStreamOverrides(overrides: unknown, passUnknown = false): S
   for (const { name, closest } of unknownStartFields(soniox, ["api_key"])) {
     const guess = closest ? `did you mean ${closest}? ` : "";
     if (passUnknown) {
-      warnings.push(`msg.soniox.${name} is not a Soniox option this node knows; ${guess}it is sent as given ("Pass unknown options" is on)`);
+      warnings.push(`msg.soniox.${name} is not a Soniox option this node knows; ${guess}it is sent as given ("Pass unknown msg.soniox options" is on)`);
     } else {
       delete soniox[name];
-      warnings.push(`msg.soniox.${name} is not a Soniox option this node knows; ${guess}it was left out. If it is a new Soniox option, turn on "Pass unknown options" in the node.`);
+      warnings.push(`msg.soniox.${name} is not a Soniox option this node knows; ${guess}it was left out. If it is a new Soniox option, tick "Pass unknown msg.soniox options" in the node.`);
     }
   }
   return { soniox, convertToPcm: convert as boolean | undefined, warnings };
