@@ -169,7 +169,7 @@ export = function register(RED: NodeAPI): void {
       const utterances = new UtteranceAssembler();
       stream.on("response", (r) => {
         node.send([responseMessage(key, created, r), null]);
-        for (const u of utterances.push(r.tokens, r.finished)) node.send([null, utteranceMessage(key, created, u)]);
+        for (const u of utterances.push(r.tokens, r.finished)) node.send([null, utteranceMessage(key, created, u, r.session)]);
       });
       stream.on("restart", (r) => node.send([restartMessage(key, created, r), null]));
       stream.on("state", updateStatus);
@@ -359,12 +359,12 @@ export = function register(RED: NodeAPI): void {
     return { topic: key, payload, soniox: { stream: key, session: restart.session }, ...entry.routing } as NodeMessage;
   }
 
-  function utteranceMessage(key: string, entry: StreamEntry, utterance: Utterance): NodeMessage {
+  function utteranceMessage(key: string, entry: StreamEntry, utterance: Utterance, session: number): NodeMessage {
     return {
       topic: key,
       payload: utterance.text,
       utterance,
-      soniox: { stream: key, session: entry.stream.sessionNumber },
+      soniox: { stream: key, session },
       ...entry.routing,
     } as NodeMessage;
   }

@@ -58,8 +58,6 @@ export interface SessionOptions {
 
 /** What a replacement session needs from a dead one so that no audio is lost. */
 export interface Handover {
-  /** What Soniox had finalized, on the dead session's own audio timeline (its final_audio_proc_ms). */
-  finalMs: number;
   /** Stream position just past the last audio byte sent, or null when none was. */
   sentThrough: number | null;
   /** Audio and commands that were never sent, in order (keepalives left out). */
@@ -311,7 +309,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   /** After this session failed: how far Soniox got and what never went out. */
   handover(): Handover {
     const unsent = this.unsentItems.filter((i) => !(i.kind === "text" && i.text === KEEPALIVE_FRAME));
-    return { finalMs: this.finalMs, sentThrough: this.sentThrough, unsent };
+    return { sentThrough: this.sentThrough, unsent };
   }
 
   /** Stream position just past the last audio byte sent, or null when none was. */

@@ -93,7 +93,8 @@ function checkContext(p: Problems, context: unknown): void {
   if (c.terms !== undefined && !(Array.isArray(c.terms) && c.terms.every((t) => typeof t === "string"))) {
     p.push("context.terms must be a list of strings");
   }
-  const length = contextTextLength(c);
+  // Unsendable data (a circular object) is reported once, by the JSON check; it has no length.
+  const length = jsonProblem(c) === null ? contextTextLength(c) : 0;
   if (length > MAX_CONTEXT_CHARS) p.push(`context must hold at most ${MAX_CONTEXT_CHARS} characters of text in total (it has ${length})`);
 }
 

@@ -412,9 +412,7 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
    */
   private replace(failed: SonioxSession, error: SonioxError, reason: StreamRestart["reason"]): void {
     const handover = failed.handover();
-    const failedInfo = this.info.get(failed);
     this.info.delete(failed);
-    if (failedInfo?.offsetMs != null) this.confirm(failedInfo.offsetMs + handover.finalMs);
     const next = this.createSession(true);
     this.current = next;
     this.sessions++;
