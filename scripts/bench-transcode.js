@@ -14,6 +14,7 @@ const { AudioPipeline } = require("../dist/core/audio/audio-pipeline");
 const { TranscriptionStream } = require("../dist/core/session/stream");
 const { systemClock } = require("../dist/core/clock");
 const { wsTransport } = require("../dist/core/session/transport");
+const { findFfmpeg, ffmpegMissingMessage } = require("../dist/core/audio/ffmpeg-binary");
 
 const SECONDS = Number(process.argv[2] || 20);
 const CHUNK_MS = 120;
@@ -24,7 +25,9 @@ const TICKS_PER_SECOND = 100; // Linux USER_HZ, the unit of /proc/<pid>/stat tim
 /** `seconds` of the fixture sentence, looped, encoded by ffmpeg in the given output format. */
 function loopedAudio(seconds, outputArgs) {
   const args = ["-hide_banner", "-nostdin", "-loglevel", "error", "-stream_loop", "-1", "-i", path.join(AUDIO, "speech-16k-mono.wav"), "-t", String(seconds), ...outputArgs, "pipe:1"];
-  return execFileSync("ffmpeg", args, { maxBuffer: 64 * 1024 * 1024 });
+  const ffmpeg = findFfmpeg();
+  if (ffmpeg === null) throw new Error(ffmpegMissingMessage("This benchmark"));
+  return execFileSync(ffmpeg, args, { maxBuffer: 64 * 1024 * 1024 });
 }
 
 /** The simulator CLI on a free port; its banner names the WebSocket URL. */

@@ -1,27 +1,44 @@
 #!/usr/bin/env node
-// `npm run bench`: how many real-time streams one Node-RED holds, against two baselines.
-// For each stream count N and each contender (bare ws = the floor, the official @soniox/node SDK,
-// Node-RED with soniox-transcribe → soniox-token-filter) it starts a fresh simulator process and a
-// fresh contender process, drives N live 16 kHz PCM streams for a fixed time, and reports CPU per
-// stream-minute, memory per open session, added latency, audio lag and whether every stream kept
-// real time. Then it times first audio → socket, cold and pre-connected. Prints tables, writes JSON
-// to bench-results/. Options: --help.
+// `npm run bench`: what our nodes cost inside Node-RED, against what a Node-RED user would run
+// instead, in the same embedded Node-RED and flow shape (source → X → sink): the least any node
+// can do with bare ws (nr-floor), and a function node using the official SDK (nr-sdk). The bare ws
+// client (floor) and the SDK (sdk) outside Node-RED stay as reference rows. For each stream count
+// N and contender it starts a fresh simulator process and a fresh contender process, drives N live
+// 16 kHz PCM streams for a fixed time and reports CPU per stream-minute, memory per open session,
+// added latency, audio lag, errors, GC pauses and allocation. --find-max searches each contender's
+// capacity; first audio → socket is timed cold and pre-connected; a targets table judges ours
+// against the issue's goals. Prints tables, writes JSON to bench-results/. Options: --help.
 "use strict";
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { parseArgs } = require("util");
 const children = require("./bench/children");
-const { loadRow, connectRow, printLoadTable, printConnectTable } = require("./bench/report");
+const { loadRow, connectRow, printLoadTable, printGcTable, printCapacityTable, printTargetsTable, printConnectTable, short } = require("./bench/report");
+const { findMax } = require("./bench/find-max");
+const { packageVersion } = require("./bench/package-dir");
+const { evaluateTargets } = require("./bench/targets");
 
 const ROOT = path.resolve(__dirname, "..");
 const API_KEY = "bench-key";
-const ALL_CONTENDERS = ["floor", "sdk", "nodered"];
+const ALL_CONTENDERS = ["floor", "sdk", "nr-floor", "nr-sdk", "nodered"];
+// Named only on purpose: a contender that crashes mid-run, to check failures become rows.
+const SELF_CHECK = ["broken"];
 const USAGE = `Usage: npm run bench -- [--streams 1,10,100,200] [--seconds 20] [--contenders ${ALL_CONTENDERS.join(",")}]
+                      [--find-max] [--find-max-from 50] [--find-max-to 1000] [--find-max-seconds 10] [--find-max-minutes 8]
                       [--connect-samples 10] [--max-lag-ms 500] [--cpu-prof nodered] [--nodered-flags=--flag] [--out bench-results]
-  --streams          stream counts to run (each: a fresh simulator and contender process)
+  --streams          stream counts to run (each: a fresh simulator and contender process);
+                     with --find-max and no --streams, none
   --seconds          audio seconds per stream per run (the first 3 s are warm-up, not measured)
-  --contenders       floor (bare ws), sdk (@soniox/node), nodered (embedded Node-RED runtime)
+  --contenders       outside Node-RED: floor (bare ws), sdk (@soniox/node);
+                     inside an embedded Node-RED, source → X → sink: nr-floor (minimal bare-ws node),
+                     nr-sdk (function node using @soniox/node), nodered (soniox-transcribe → soniox-token-filter);
+                     broken: a harness self-check that crashes mid-run
+  --find-max         search each contender's capacity (largest N with >= 99 % of streams in real
+                     time and no errors), doubling from --find-max-from to --find-max-to, then
+                     bisecting to 10 %; floor is always searched too, as the reference.
+                     --find-max-seconds: audio seconds per search run (default: --seconds, at most 10);
+                     --find-max-minutes bounds each contender's search (default 8)
   --connect-samples  streams per contender for the first-audio → socket test (0 skips it)
   --max-lag-ms       a stream "kept real time" if it never fell further behind than this
   --cpu-prof         contenders to run under --cpu-prof (profiles go to <out>/profiles)
@@ -31,9 +48,14 @@ Env: BENCH_STREAMS, BENCH_SECONDS override the defaults.`;
 function options() {
   const { values } = parseArgs({
     options: {
-      streams: { type: "string", default: process.env.BENCH_STREAMS || "1,10,100,200" },
+      streams: { type: "string", default: process.env.BENCH_STREAMS },
       seconds: { type: "string", default: process.env.BENCH_SECONDS || "20" },
       contenders: { type: "string", default: ALL_CONTENDERS.join(",") },
+      "find-max": { type: "boolean", default: false },
+      "find-max-from": { type: "string", default: "50" },
+      "find-max-to": { type: "string", default: "1000" },
+      "find-max-seconds": { type: "string" },
+      "find-max-minutes": { type: "string", default: "8" },
       "connect-samples": { type: "string", default: "10" },
       "max-lag-ms": { type: "string", default: "500" },
       "cpu-prof": { type: "string", default: "" },
@@ -47,19 +69,27 @@ function options() {
     process.exit(0);
   }
   const list = (s) => s.split(",").map((x) => x.trim()).filter(Boolean);
-  const streams = list(values.streams).map(Number);
-  if (streams.some((n) => !Number.isInteger(n) || n < 1 || n > 1000)) {
+  const streams = list(values.streams ?? (values["find-max"] ? "" : "1,10,100,200")).map(Number);
+  const validN = (n) => Number.isInteger(n) && n >= 1 && n <= 1000;
+  if (streams.some((n) => !validN(n))) {
     throw new Error(`--streams must be whole numbers from 1 to 1000 (the node's max streams), got "${values.streams}".`);
   }
   const seconds = Number(values.seconds);
   if (!(seconds >= 6 && seconds <= 600)) throw new Error(`--seconds must be from 6 to 600, got "${values.seconds}".`);
   const contenders = list(values.contenders);
-  const unknown = contenders.filter((c) => !ALL_CONTENDERS.includes(c));
+  const unknown = contenders.filter((c) => !ALL_CONTENDERS.includes(c) && !SELF_CHECK.includes(c));
   if (unknown.length) throw new Error(`Unknown contender "${unknown[0]}": use ${ALL_CONTENDERS.join(", ")}.`);
+  const findMaxRange = [Number(values["find-max-from"]), Number(values["find-max-to"])];
+  if (!findMaxRange.every(validN) || findMaxRange[0] > findMaxRange[1]) {
+    throw new Error(`--find-max-from and --find-max-to must be whole numbers from 1 to 1000, from <= to.`);
+  }
+  const findMaxSeconds = values["find-max-seconds"] === undefined ? Math.min(10, seconds) : Number(values["find-max-seconds"]);
+  if (!(findMaxSeconds >= 6 && findMaxSeconds <= 600)) throw new Error(`--find-max-seconds must be from 6 to 600, got "${values["find-max-seconds"]}".`);
   return {
     streams,
     seconds,
-    contenders: ALL_CONTENDERS.filter((c) => contenders.includes(c)),
+    contenders: [...ALL_CONTENDERS, ...SELF_CHECK].filter((c) => contenders.includes(c)),
+    findMax: values["find-max"] ? { from: findMaxRange[0], to: findMaxRange[1], seconds: findMaxSeconds, precision: 0.1, budgetSeconds: Number(values["find-max-minutes"]) * 60 } : null,
     connectSamples: Number(values["connect-samples"]),
     maxLagMs: Number(values["max-lag-ms"]),
     cpuProf: list(values["cpu-prof"]),
@@ -71,7 +101,7 @@ function options() {
 /** Extra node flags per contender: gc for memory marks; a WebSocket global for the SDK on Node 20. */
 function execArgvFor(contender, opts) {
   const args = ["--expose-gc"];
-  if (contender === "sdk" && typeof WebSocket === "undefined") args.push("--experimental-websocket", "--no-warnings");
+  if ((contender === "sdk" || contender === "nr-sdk") && typeof WebSocket === "undefined") args.push("--experimental-websocket", "--no-warnings");
   if (contender === "nodered") args.push(...opts.noderedFlags);
   if (opts.cpuProf.includes(contender)) args.push("--cpu-prof", `--cpu-prof-dir=${path.join(opts.out, "profiles")}`);
   return args;
@@ -110,15 +140,13 @@ async function runOne(contender, config, opts) {
 
 function machine() {
   const cpus = os.cpus();
-  const version = (name) => {
-    try {
-      return require(`${name}/package.json`).version;
-    } catch {
-      return null;
-    }
-  };
+  const version = packageVersion;
   return {
+    date: new Date().toISOString(),
     cpu: `${cpus.length} × ${cpus[0]?.model ?? "unknown"}`,
+    cpuModel: cpus[0]?.model ?? "unknown",
+    cores: cpus.length,
+    loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))),
     memoryGB: Math.round(os.totalmem() / 2 ** 30),
     os: `${os.type()} ${os.release()}`,
     node: process.version,
@@ -128,39 +156,61 @@ function machine() {
   };
 }
 
+/** One load run as a row; a contender that throws, errors or crashes is a row with its error. */
+async function measureLoad(contender, streams, opts) {
+  try {
+    const { result, sim } = await runOne(contender, { mode: "load", streams, seconds: opts.seconds }, opts);
+    return loadRow({ contender, streams, seconds: opts.seconds, maxLagLimitMs: opts.maxLagMs, result, sim });
+  } catch (err) {
+    return { contender, streams, failed: err.message };
+  }
+}
+
 async function main() {
   const opts = options();
   if (!fs.existsSync(path.join(ROOT, "dist", "simulator", "index.js"))) {
     throw new Error("dist/ is missing: run `npm run bench` (it builds first) or `node scripts/build.js`.");
   }
-  if (opts.contenders.includes("sdk") && !sdkAvailable()) {
-    console.warn("@soniox/node is not installed (npm install --no-save @soniox/node): skipping the SDK baseline.");
-    opts.contenders = opts.contenders.filter((c) => c !== "sdk");
+  if (opts.contenders.some((c) => c.endsWith("sdk")) && !sdkAvailable()) {
+    console.warn("@soniox/node is not installed (npm install --no-save @soniox/node): skipping the SDK contenders.");
+    opts.contenders = opts.contenders.filter((c) => !c.endsWith("sdk"));
   }
   fs.mkdirSync(opts.out, { recursive: true });
   const env = machine();
-  console.log(`Bench on ${env.cpu}, ${env.memoryGB} GB, Node ${env.node}, Node-RED ${env.nodeRed}; streams ${opts.streams.join(",")}, ${opts.seconds} s each.`);
+  console.log(`Bench ${env.date} on ${env.cpuModel}, ${env.cores} cores, ${env.memoryGB} GB (load average ${env.loadAverage.join(" ")}),`);
+  console.log(`Node ${env.node}, Node-RED ${env.nodeRed}, ws ${env.ws}, @soniox/node ${env.sonioxSdk}; contenders ${opts.contenders.join(",")};`);
+  const search = opts.findMax && `; capacity search ${opts.findMax.from}..${opts.findMax.to} with ${opts.findMax.seconds} s runs`;
+  console.log(`streams ${opts.streams.join(",") || "-"}, ${opts.seconds} s each${search || ""}.`);
   console.log("Every contender and the simulator run in their own processes on 127.0.0.1, one contender at a time.\n");
 
   const loadRows = [];
   for (const streams of opts.streams) {
     for (const contender of opts.contenders) {
       process.stdout.write(`  N=${streams} ${contender} ... `);
-      try {
-        const { result, sim } = await runOne(contender, { mode: "load", streams, seconds: opts.seconds }, opts);
-        const row = loadRow({ contender, streams, seconds: opts.seconds, maxLagLimitMs: opts.maxLagMs, result, sim });
-        loadRows.push(row);
-        console.log(`${row.cpuSecondsPerStreamMinute.toFixed(3)} CPU s/stream-min, p99 ${row.latencyMs.p99?.toFixed(2)} ms, ${row.streamsKeptRealTime}/${streams} real time`);
-      } catch (err) {
-        console.log(`FAILED: ${err.message}`);
-        loadRows.push({ contender, streams, failed: err.message });
-      }
+      const row = await measureLoad(contender, streams, opts);
+      loadRows.push(row);
+      if (row.failed) console.log(`FAILED: ${short(row.failed)}`);
+      else console.log(`${row.cpuSecondsPerStreamMinute.toFixed(3)} CPU s/stream-min, p99 ${row.latencyMs.p99?.toFixed(2)} ms, ${row.streamsKeptRealTime}/${streams} real time, ${row.errorCount} errors`);
     }
   }
   const ok = loadRows.filter((r) => !r.failed);
   for (const r of ok) {
-    const floor = ok.find((x) => x.contender === "floor" && x.streams === r.streams);
-    r.ratioToFloor = floor ? r.cpuSecondsPerStreamMinute / floor.cpuSecondsPerStreamMinute : null;
+    const ratio = (other) => {
+      const o = ok.find((x) => x.contender === other && x.streams === r.streams);
+      return o ? r.cpuSecondsPerStreamMinute / o.cpuSecondsPerStreamMinute : null;
+    };
+    r.ratioToFloor = ratio("floor");
+    r.ratioToNrFloor = ratio("nr-floor");
+  }
+
+  const capacity = [];
+  if (opts.findMax) {
+    const searched = opts.contenders.includes("floor") ? opts.contenders : ["floor", ...opts.contenders];
+    const searchOpts = { ...opts, seconds: opts.findMax.seconds };
+    console.log(`\n  capacity search (${searchOpts.seconds} s runs, >= 99 % of streams within ${opts.maxLagMs} ms of real time, no errors)`);
+    for (const contender of searched) {
+      capacity.push(await findMax(contender, (n) => measureLoad(contender, n, searchOpts), { ...opts.findMax, log: (line) => console.log(line) }));
+    }
   }
 
   const connectRows = [];
@@ -171,23 +221,31 @@ async function main() {
         const { result, sim } = await runOne(contender, { mode: "connect", samples: opts.connectSamples }, opts);
         connectRows.push(connectRow({ contender, result, sim }));
       } catch (err) {
-        console.log(`  ${contender}: FAILED: ${err.message}`);
+        console.log(`  ${contender}: FAILED: ${short(err.message)}`);
+        connectRows.push({ contender, failed: err.message });
       }
     }
   }
 
-  console.log("\nPer stream, steady state (CPU = process user+sys; RSS/heap after GC with every session open;");
-  console.log("latency = simulator send → sink; lag = worst lateness of audio at the simulator; kept RT = never >" + ` ${opts.maxLagMs} ms behind and all audio arrived):\n`);
-  console.log(printLoadTable(ok));
-  for (const r of loadRows.filter((x) => x.failed)) console.log(`FAILED ${r.contender} N=${r.streams}: ${r.failed}`);
-  for (const r of ok) {
-    const problems = [...r.simulatorErrors, ...r.contenderErrors];
-    if (problems.length) console.log(`  ${r.contender} N=${r.streams}: ${problems.slice(0, 3).join("; ")}`);
+  console.log(`\nMachine: ${env.cpuModel}, ${env.cores} cores, load average ${env.loadAverage.join(" ")} at start; Node ${env.node}, Node-RED ${env.nodeRed}; ${env.date}.`);
+  if (loadRows.length) {
+    console.log("\nPer stream, steady state (CPU = process user+sys; x nr-floor / x floor = CPU against that contender at the same N;");
+    console.log("RSS/heap after GC with every session open; latency = simulator send → sink; lag = worst lateness of audio at");
+    console.log(`the simulator; kept RT = never > ${opts.maxLagMs} ms behind and all audio arrived; errors = contender + simulator):\n`);
+    console.log(printLoadTable(loadRows));
+    for (const r of ok) {
+      const problems = [...r.simulatorErrors, ...r.contenderErrorKinds.map((k) => `${k.count} × ${k.kind}`)];
+      if (problems.length) console.log(`  ${r.contender} N=${r.streams}: ${problems.slice(0, 3).join("; ")}`);
+    }
+    console.log(`\nGarbage collection over the measured window (pauses from perf_hooks 'gc' entries, allocation from v8.GCProfiler):\n\n${printGcTable(loadRows)}`);
   }
+  if (capacity.length) console.log(`\nCapacity (largest N held, ${opts.findMax.seconds} s runs):\n\n${printCapacityTable(capacity)}`);
   if (connectRows.length) console.log(`\nFirst audio message → first audio byte at the simulator:\n\n${printConnectTable(connectRows)}`);
+  const targets = evaluateTargets({ loadRows, capacity, connectRows: connectRows.filter((r) => !r.failed) });
+  console.log(`\nIssue 15 targets for ours (nodered):\n\n${printTargetsTable(targets)}`);
 
   const file = path.join(opts.out, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  const report = { machine: env, options: opts, load: loadRows, connect: connectRows };
+  const report = { machine: env, options: opts, load: loadRows, capacity, connect: connectRows, targets };
   fs.writeFileSync(file, JSON.stringify(report, null, 2));
   fs.writeFileSync(path.join(opts.out, "latest.json"), JSON.stringify(report, null, 2));
   console.log(`\nWrote ${path.relative(process.cwd(), file)}`);

@@ -74,12 +74,13 @@ sox -D "$WORK/p1-16k.wav" -b 24 -e signed-integer speech-16k-s24-extensible.wav
 "${FF[@]}" -i "$S16K" "${EXACT[@]}" -c:a wmav2 -b:a 32k -f asf speech.wma
 # ffmpeg rather than sox: sox stamps the current time into an AIFF COMT chunk.
 "${FF[@]}" -i "$S16K" "${EXACT[@]}" -ar 8000 -c:a pcm_s16be speech.aiff
-# More containers for the container-clock tests: MPEG-2 CBR and MPEG-1 VBR MP3 (both with ID3v2
-# and a Xing/Info + LAME tag), Vorbis and FLAC in Ogg, and WebM with a cluster every second.
+# More containers for the container-clock tests: MPEG-2 CBR, MPEG-1 VBR and MPEG-2.5 MP3 (all
+# with ID3v2 and a Xing/Info + LAME tag), Vorbis and FLAC in Ogg, and WebM with a cluster every second.
 "${FF[@]}" -i "$S16K" "${EXACT[@]}" -metadata title="Soniox fixture" -id3v2_version 3 \
   -ar 16000 -ac 1 -c:a libmp3lame -b:a 32k speech-16k-cbr-id3.mp3
 "${FF[@]}" -i "$S16K" "${EXACT[@]}" -metadata title="Soniox fixture" -id3v2_version 3 \
   -ar 44100 -ac 1 -c:a libmp3lame -q:a 5 speech-44k-vbr-id3.mp3
+"${FF[@]}" -i "$S16K" "${EXACT[@]}" -ar 8000 -ac 1 -c:a libmp3lame -b:a 16k speech-8k-mpeg25.mp3
 "${FF[@]}" -i "$S16K" "${EXACT[@]}" -c:a libvorbis -q:a 0 speech-vorbis.ogg
 "${FF[@]}" -i "$S16K" "${EXACT[@]}" -c:a flac -f ogg speech-flac.oga
 "${FF[@]}" -i "$S16K" "${EXACT[@]}" -c:a libopus -b:a 24k -cluster_time_limit 1000 speech-clusters.webm
@@ -130,6 +131,7 @@ PHR=$(ms_of "$WORK/p1-16k.wav")
   echo "  \"speech.aiff\": $SENT,"
   echo "  \"speech-16k-cbr-id3.mp3\": $SENT,"
   echo "  \"speech-44k-vbr-id3.mp3\": $SENT,"
+  echo "  \"speech-8k-mpeg25.mp3\": $SENT,"
   echo "  \"speech-vorbis.ogg\": $SENT,"
   echo "  \"speech-flac.oga\": $SENT,"
   echo "  \"speech-clusters.webm\": $SENT,"

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Takes the README screenshot from a running editor: starts Node-RED with the example flows
-// against the simulator, opens the editor in Debian's headless Chromium (playwright-core, no
+// against the simulator, opens the editor in headless Chromium (playwright-core, no
 // browser download) and saves the first example flow as examples/editor.png.
 "use strict";
 const fs = require("fs");

@@ -1,15 +1,20 @@
 "use strict";
-// The body of every contender process: set up the contender (bare ws, the official SDK, or
-// Node-RED), drive the load or the connect-time test, measure, report to the parent over IPC.
+// The body of every contender process: set up the contender (see contenders/), drive the load or
+// the connect-time test, measure, report to the parent over IPC.
 // Usage (by bench.js only): node --expose-gc contender.js '<json config>'
 const { hrMs, sleep } = require("./clock");
 const { Probe } = require("./probe");
 const { RealTimeLoad } = require("./load");
 const { CHUNK_MS, chunkAt } = require("./audio");
+const { GcWindow } = require("./gc");
+const { ErrorLog } = require("./errors");
 
 const cfg = JSON.parse(process.argv[2]);
 // Never outlive the bench: if it goes away, so do we.
 process.on("disconnect", () => process.exit(2));
+// A throw nobody catches ends a real Node-RED too (its red.js exits on uncaughtException): report
+// it as this contender's failure, with its message, rather than as a bare exit code.
+process.on("uncaughtException", (err) => fail(`uncaught: ${err && err.stack ? err.stack : err}`));
 const WARMUP_MS = 3000;
 
 const send = (msg) => new Promise((resolve) => process.send(msg, resolve));
@@ -23,11 +28,20 @@ async function runLoad(contender, probe) {
   const rssSamples = [];
   const sampler = setInterval(() => rssSamples.push(process.memoryUsage.rss()), 1000);
   let windowOpen = false;
+  const gcWindow = new GcWindow();
   const finished = new Promise((resolve) => {
     const load = new RealTimeLoad({
       streams,
       chunks,
-      onChunk: (i, chunk, seq) => contender.audio(keyOf(i), chunk, seq === 0),
+      onChunk: (i, chunk, seq) => {
+        // A contender that throws on send (the SDK's StateError once a session failed) is
+        // counted, not allowed to stop the other streams' audio.
+        try {
+          contender.audio(keyOf(i), chunk, seq === 0);
+        } catch (err) {
+          contender.errors.push(`${keyOf(i)}: ${err.name ?? "Error"}: ${err.message}`);
+        }
+      },
       onDone: resolve,
     });
     load.start();
@@ -35,6 +49,7 @@ async function runLoad(contender, probe) {
       windowOpen = true;
       probe.recording = true;
       probe.markCpu("window");
+      gcWindow.start();
       process.send({ type: "mark", name: "window" });
     }, Math.min(WARMUP_MS, (cfg.seconds * 1000) / 3));
     contender.generator = load;
@@ -42,6 +57,7 @@ async function runLoad(contender, probe) {
   await finished;
   probe.recording = false;
   probe.markCpu("end");
+  const gc = windowOpen ? gcWindow.stop() : null;
   process.send({ type: "mark", name: "end" });
   clearInterval(sampler);
   const lateSamples = contender.generator.lateSamples.sort((a, b) => a - b);
@@ -54,6 +70,7 @@ async function runLoad(contender, probe) {
       p99LateMs: lateSamples[Math.floor(lateSamples.length * 0.99)] ?? 0,
     },
     peakRss: Math.max(0, ...rssSamples),
+    gc,
     ended,
   };
 }
@@ -91,7 +108,7 @@ function keyList(n) {
 async function main() {
   const probe = new Probe();
   const create = require(`./contenders/${cfg.contender}`);
-  const contender = await create(cfg, probe);
+  const contender = await create(cfg, probe, new ErrorLog());
   // One throwaway stream first, so modules loaded on first use (undici for the SDK, the transport
   // for all) are in the baseline and memory per session is the cost of one more session.
   contender.audio("warmup", chunkAt(0), true);
@@ -108,14 +125,16 @@ async function main() {
       memMarks: probe.memMarks,
       latencies: probe.latencies,
       sinkMessages: probe.sinkMessages,
-      errors: contender.errors ?? [],
+      errors: contender.errors.toJSON(),
     },
   });
   await contender.close();
   process.exit(0);
 }
 
-main().catch(async (err) => {
-  await send({ type: "failed", error: err && err.stack ? err.stack : String(err) });
+async function fail(error) {
+  if (process.connected) await send({ type: "failed", error });
   process.exit(1);
-});
+}
+
+main().catch((err) => fail(err && err.stack ? err.stack : String(err)));

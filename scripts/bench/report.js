@@ -53,7 +53,17 @@ function loadRow({ contender, streams, seconds, maxLagLimitMs, result, sim }) {
     streamsSeen: conns.length,
     streamsFinished: conns.filter((c) => c.finished).length,
     simulatorErrors: conns.filter((c) => c.error).map((c) => `${c.ref}: ${c.error.error_code} ${c.error.error_message}`).slice(0, 10),
-    contenderErrors: result.errors.slice(0, 10),
+    contenderErrors: result.errors.samples.slice(0, 10),
+    contenderErrorKinds: result.errors.kinds,
+    errorCount: result.errors.count + conns.filter((c) => c.error).length,
+    gc: result.gc && {
+      count: result.gc.count,
+      totalPauseMs: result.gc.totalPauseMs,
+      maxPauseMs: result.gc.maxPauseMs,
+      /** Share of the window the process spent paused in GC. */
+      pauseShare: result.gc.totalPauseMs / windowMs,
+      allocatedMBPerStreamMinute: result.gc.allocatedBytes === null ? null : result.gc.allocatedBytes / 1048576 / (streams * (windowMs / 60000)),
+    },
     simulatorCpuCores: simW && simE ? (simE.cpuMs - simW.cpuMs) / (simE.at - simW.at) : null,
     responsesAtSink: result.sinkMessages,
   };
@@ -74,26 +84,73 @@ function connectRow({ contender, result, sim }) {
 
 const f = (v, digits = 2) => (v === null || v === undefined || Number.isNaN(v) ? "-" : v.toFixed(digits));
 
+/** The first line of a failure, short enough for a table cell. */
+const short = (text) => String(text).split("\n")[0].slice(0, 70);
+
 function printLoadTable(rows) {
-  const header = ["contender", "N", "CPU s/stream-min", "x floor", "RSS KB/sess", "heap KB/sess", "lat p50/p99/max ms", "lag max ms", "kept RT", "sim CPU"];
-  const lines = rows.map((r) => [
+  const header = ["contender", "N", "CPU s/stream-min", "x nr-floor", "x floor", "RSS KB/sess", "heap KB/sess", "lat p50/p99/max ms", "lag max ms", "kept RT", "errors", "sim CPU"];
+  const lines = rows.map((r) =>
+    r.failed
+      ? [r.contender, String(r.streams), "-", "-", "-", "-", "-", "-", "-", "-", `FAILED: ${short(r.failed)}`, "-"]
+      : [
+          r.contender,
+          String(r.streams),
+          f(r.cpuSecondsPerStreamMinute, 3),
+          f(r.ratioToNrFloor),
+          f(r.ratioToFloor),
+          f(r.rssPerSessionKB, 0),
+          f(r.heapPerSessionKB, 0),
+          `${f(r.latencyMs.p50)}/${f(r.latencyMs.p99)}/${f(r.latencyMs.max, 1)}`,
+          f(r.audioLag.maxMs, 0),
+          `${r.streamsKeptRealTime}/${r.streams}`,
+          String(r.errorCount),
+          r.simulatorCpuCores === null ? "-" : `${Math.round(r.simulatorCpuCores * 100)}%`,
+        ],
+  );
+  return table(header, lines);
+}
+
+/** GC over the measured window: pauses (perf_hooks 'gc' entries) and JS heap allocated. */
+function printGcTable(rows) {
+  const header = ["contender", "N", "GCs", "pause total ms", "pause max ms", "% of window", "alloc MB/stream-min"];
+  const lines = rows
+    .filter((r) => !r.failed && r.gc)
+    .map((r) => [
+      r.contender,
+      String(r.streams),
+      String(r.gc.count),
+      f(r.gc.totalPauseMs, 1),
+      f(r.gc.maxPauseMs, 2),
+      f(r.gc.pauseShare * 100, 2),
+      f(r.gc.allocatedMBPerStreamMinute, 2),
+    ]);
+  return table(header, lines);
+}
+
+/** Capacity: the largest N that kept >= 99 % of streams in real time with no errors. */
+function printCapacityTable(results) {
+  const header = ["contender", "capacity N", "x floor", "first failing N", "why it failed", "runs", "search s"];
+  const floor = results.find((r) => r.contender === "floor");
+  const lines = results.map((r) => [
     r.contender,
-    String(r.streams),
-    f(r.cpuSecondsPerStreamMinute, 3),
-    f(r.ratioToFloor),
-    f(r.rssPerSessionKB, 0),
-    f(r.heapPerSessionKB, 0),
-    `${f(r.latencyMs.p50)}/${f(r.latencyMs.p99)}/${f(r.latencyMs.max, 1)}`,
-    f(r.audioLag.maxMs, 0),
-    `${r.streamsKeptRealTime}/${r.streams}`,
-    r.simulatorCpuCores === null ? "-" : `${Math.round(r.simulatorCpuCores * 100)}%`,
+    r.capacityLabel,
+    floor && floor.capacity > 0 && !r.failed ? f(r.capacity / floor.capacity) : "-",
+    r.firstFailing === null ? "-" : String(r.firstFailing),
+    r.failReason ? short(r.failReason) : "-",
+    String(r.probes.length),
+    f(r.searchSeconds, 0),
   ]);
   return table(header, lines);
 }
 
+function printTargetsTable(targets) {
+  const header = ["target", "measured", "limit", "result"];
+  return table(header, targets.map((t) => [t.target, t.measured, t.limit, t.met === null ? "not measured" : t.met ? "met" : "NOT met"]));
+}
+
 function printConnectTable(rows) {
   const header = ["contender", "cold p50/max ms", "pre-connected p50/max ms"];
-  const lines = rows.map((r) => [
+  const lines = rows.map((r) => r.failed ? [r.contender, `FAILED: ${short(r.failed)}`, "-"] : [
     r.contender,
     r.cold ? `${f(r.cold.p50)}/${f(r.cold.max)}` : "-",
     r["pre-connected"] ? `${f(r["pre-connected"].p50)}/${f(r["pre-connected"].max)}` : "-",
@@ -108,4 +165,4 @@ function table(header, lines) {
   return [row(header), `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`, ...lines.map(row)].join("\n");
 }
 
-module.exports = { loadRow, connectRow, printLoadTable, printConnectTable, latencySummary };
+module.exports = { loadRow, connectRow, printLoadTable, printGcTable, printCapacityTable, printTargetsTable, printConnectTable, latencySummary, short, f };

@@ -1,7 +1,9 @@
 "use strict";
 // Starts a real Node-RED process (node-red/red.js, not the test helper) with this package loaded
-// from its root, given flows, a patch for every soniox-config node, optional credentials and env.
-// Shared by `npm start`, the screenshot script and the browser tests.
+// from its root. Tests and the screenshot script get a throw-away user directory with given flows,
+// a patch for every soniox-config node, optional credentials and env; `npm start` gets a
+// persistent one (prepareWorkDir).
+const crypto = require("crypto");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
@@ -20,27 +22,67 @@ function prepareUserDir({ flows, configPatch = {}, credentials = null, host = "1
   const patched = flows.map((n) => (n.type === "soniox-config" ? { ...n, ...configPatch } : n));
   fs.writeFileSync(path.join(userDir, "flows.json"), JSON.stringify(patched, null, 2));
   if (credentials) fs.writeFileSync(path.join(userDir, "flows_cred.json"), JSON.stringify(credentials, null, 2));
+  writeSettings(userDir, { host, port, credentialSecret: false, allowInstall: false });
+  return userDir;
+}
+
+const SECRET_FILE = "credential-secret";
+const EXAMPLE_FLOW_FILES = ["flows.json", "flows_cred.json", ".flows.json.backup", ".flows_cred.json.backup"];
+
+/**
+ * The user directory `npm start` keeps between runs. The first run (or `reset`) writes the example
+ * flows; later runs keep whatever was deployed. `patches` maps node ids to functions returning the
+ * properties to set on that node at this start (or null to leave it), so only the settings that
+ * depend on this run (simulator URL, broker port) change. The credential secret is generated once
+ * and kept here: losing it would make the stored credentials unreadable. Returns
+ * {userDir, seeded}.
+ */
+function prepareWorkDir({ userDir, flows, patches = {}, reset = false, host = "127.0.0.1", port = 1880 }) {
+  fs.mkdirSync(userDir, { recursive: true });
+  const secretFile = path.join(userDir, SECRET_FILE);
+  if (!fs.existsSync(secretFile)) fs.writeFileSync(secretFile, `${crypto.randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
+  if (reset) for (const f of EXAMPLE_FLOW_FILES) fs.rmSync(path.join(userDir, f), { force: true });
+
+  const flowFile = path.join(userDir, "flows.json");
+  const seeded = !fs.existsSync(flowFile);
+  const current = seeded ? flows : JSON.parse(fs.readFileSync(flowFile, "utf8"));
+  const patched = current.map((n) => {
+    const changes = patches[n.id]?.(n);
+    return changes ? { ...n, ...changes } : n;
+  });
+  if (seeded || JSON.stringify(patched) !== JSON.stringify(current)) fs.writeFileSync(flowFile, JSON.stringify(patched, null, 4));
+  writeSettings(userDir, { host, port, credentialSecretFile: SECRET_FILE, allowInstall: true });
+  return { userDir, seeded };
+}
+
+/**
+ * settings.js for red.js. With `credentialSecretFile` the secret is read from that file in the user
+ * directory when Node-RED loads its settings, so it never has to be copied anywhere else.
+ * `allowInstall` turns on the palette manager's installs, which go into the user directory.
+ */
+function writeSettings(userDir, { host, port, credentialSecret = false, credentialSecretFile = null, allowInstall }) {
+  const settings = {
+    uiHost: host,
+    uiPort: port,
+    userDir,
+    flowFile: "flows.json",
+    flowFilePretty: true,
+    ...(credentialSecretFile ? {} : { credentialSecret }),
+    nodesDir: [ROOT],
+    telemetry: { enabled: false, updateNotification: false },
+    diagnostics: { enabled: false, ui: false },
+    externalModules: { autoInstall: false, palette: { allowInstall } },
+    editorTheme: { tours: false, projects: { enabled: false } },
+    logging: { console: { level: "info", metrics: false, audit: false } },
+  };
+  const secret = credentialSecretFile
+    ? `settings.credentialSecret = require("fs").readFileSync(require("path").join(__dirname, ${JSON.stringify(credentialSecretFile)}), "utf8").trim();\n`
+    : "";
   fs.writeFileSync(
     path.join(userDir, "settings.js"),
-    `module.exports = ${JSON.stringify(
-      {
-        uiHost: host,
-        uiPort: port,
-        userDir,
-        flowFile: "flows.json",
-        credentialSecret: false,
-        nodesDir: [ROOT],
-        telemetry: { enabled: false, updateNotification: false },
-        diagnostics: { enabled: false, ui: false },
-        externalModules: { autoInstall: false, palette: { allowInstall: false } },
-        editorTheme: { tours: false, projects: { enabled: false } },
-        logging: { console: { level: "info", metrics: false, audit: false } },
-      },
-      null,
-      2,
-    )};\n`,
+    "// Written by the node-red-soniox scripts at every start: edits here do not last.\n" +
+      `const settings = ${JSON.stringify(settings, null, 2)};\n${secret}module.exports = settings;\n`,
   );
-  return userDir;
 }
 
 /** Runs red.js directly (not through npx), so the child we hold is the server itself. */
@@ -98,4 +140,4 @@ function startNodeRed({ flows, configPatch, credentials, env = process.env, port
   });
 }
 
-module.exports = { ROOT, prepareUserDir, spawnNodeRed, startNodeRed };
+module.exports = { ROOT, prepareUserDir, prepareWorkDir, spawnNodeRed, startNodeRed };

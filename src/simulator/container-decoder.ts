@@ -51,9 +51,10 @@ export class ContainerDecoder {
   private ended = false;
 
   constructor(private readonly events: DecoderEvents) {
-    // Small probe and no analysis: a live stream is decoded as it comes, not after seconds of buffering.
+    // The smallest probe and no analysis: a live stream is decoded as it comes; a 32 kB probe held
+    // back the first output of an MP3 or AAC stream until 32 kB had arrived.
     this.child = spawn(decoderPath(), [
-      "-hide_banner", "-loglevel", "error", "-probesize", "32768", "-analyzeduration", "0",
+      "-hide_banner", "-loglevel", "error", "-probesize", "2048", "-analyzeduration", "0",
       "-i", "pipe:0", "-ac", "1", "-c:a", "pcm_s16le", "-fflags", "+bitexact", "-flush_packets", "1", "-f", "wav", "pipe:1",
     ]);
     this.child.on("error", (err) => {

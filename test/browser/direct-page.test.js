@@ -4,7 +4,7 @@
 // simulator with it. The simulator's clock is set either side of the 2027-01-15 cutoff for keys
 // in the start message, where temp: keys have to go from a browser.
 const assert = require("assert");
-const { TRANSCRIPT, KEY, skipWithoutChromium, startStack, browserWithMicrophone, artifact, waitFor, watchCaption } = require("./support");
+const { TRANSCRIPT, KEY, startStack, browserWithMicrophone, artifact, waitFor, watchCaption } = require("./support");
 
 const CUTOFF_MS = Date.parse("2027-01-15T00:00:00Z");
 const DAY_MS = 24 * 3600 * 1000;
@@ -16,7 +16,6 @@ describe("browser: direct-stream page with a temporary key", function () {
   let clockOffsetMs = 0;
 
   before(async function () {
-    skipWithoutChromium(this);
     stack = await startStack({ auth: { now: () => new Date(Date.now() + clockOffsetMs) } });
     browser = await browserWithMicrophone();
   });

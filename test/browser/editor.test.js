@@ -3,7 +3,7 @@
 // our nodes in the palette with their icons, every edit dialog with its fields, validation
 // messages and help, and the API key as a password credential that never comes back.
 const assert = require("assert");
-const { KEY, skipWithoutChromium, startStack, artifact } = require("./support");
+const { KEY, startStack, artifact } = require("./support");
 const { launchChromium } = require("../../scripts/lib/chromium");
 
 const PALETTE = {
@@ -33,7 +33,6 @@ describe("browser: the Node-RED editor", function () {
   const pageErrors = [];
 
   before(async function () {
-    skipWithoutChromium(this);
     stack = await startStack();
     browser = await launchChromium({ viewport: { width: 1500, height: 900 } });
     page = browser.context.pages()[0] || (await browser.context.newPage());

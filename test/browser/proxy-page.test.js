@@ -3,7 +3,7 @@
 // microphone (the fixture WAV) over `websocket in` through soniox-transcribe to the simulator,
 // and the caption comes back over `websocket out` to the same page.
 const assert = require("assert");
-const { TRANSCRIPT, skipWithoutChromium, startStack, browserWithMicrophone, artifact, waitFor, watchCaption } = require("./support");
+const { TRANSCRIPT, startStack, browserWithMicrophone, artifact, waitFor, watchCaption } = require("./support");
 
 const SCRIPTS = ["alpha bravo charlie delta", "echo foxtrot golf hotel"];
 
@@ -13,7 +13,6 @@ describe("browser: proxy-stream caption page", function () {
   let browser = null;
 
   before(async function () {
-    skipWithoutChromium(this);
     // The first stream gets the fixture's own sentence; the two-browser test gives each its own words.
     stack = await startStack({ script: (start, i) => (i === 0 ? TRANSCRIPT : SCRIPTS[(i - 1) % 2]) });
     browser = await browserWithMicrophone();

@@ -1,27 +1,18 @@
 "use strict";
 // Shared set-up of the real-browser tests: the simulator in this process (so tests can read
 // sim.connections), a real Node-RED child process running examples/flows.json against it, and
-// Debian's headless Chromium. Everything is skipped, with the reason printed, when Chromium is missing.
+// headless Chromium (scripts/lib/chromium.js says which). Without a Chromium the tests fail and say why.
 const fs = require("fs");
 const path = require("path");
 const { startSimulator } = require("../../dist/simulator");
 const { startNodeRed } = require("../../scripts/lib/node-red");
-const { chromiumUnavailable, launchChromium } = require("../../scripts/lib/chromium");
+const { launchChromium } = require("../../scripts/lib/chromium");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const ARTIFACTS = path.join(ROOT, "test-artifacts");
 const FAKE_MIC_WAV = path.join(ROOT, "test", "fixtures", "audio", "speech-16k-mono.wav");
 const TRANSCRIPT = fs.readFileSync(path.join(ROOT, "test", "fixtures", "audio", "transcript.txt"), "utf8").trim();
 const KEY = "browser-test-long-lived-key";
-
-/** Call from a before() hook: skips the suite with a printed reason when Chromium cannot run. */
-function skipWithoutChromium(context) {
-  const reason = chromiumUnavailable();
-  if (reason) {
-    console.log(`    (browser tests skipped: ${reason})`);
-    context.skip();
-  }
-}
 
 function examples() {
   return JSON.parse(fs.readFileSync(path.join(ROOT, "examples", "flows.json"), "utf8"));
@@ -104,4 +95,4 @@ async function watchCaption(page) {
   });
 }
 
-module.exports = { KEY, TRANSCRIPT, skipWithoutChromium, startStack, browserWithMicrophone, artifact, waitFor, watchCaption };
+module.exports = { KEY, TRANSCRIPT, startStack, browserWithMicrophone, artifact, waitFor, watchCaption };

@@ -14,6 +14,7 @@ const ALLOWED = {
   session: ["audio", "control"],
   filter: ["session"],
   keys: [],
+  streams: ["session", "audio", "control", "filter"],
 };
 
 function imports(file) {
@@ -75,6 +76,16 @@ describe("src/core layering", function () {
       done.add(p);
     };
     for (const p of Object.keys(edges)) visit(p, []);
+  });
+
+  it("the README's table of parts lists every part with the imports allowed here", function () {
+    const readme = fs.readFileSync(path.join(CORE, "..", "..", "README.md"), "utf8");
+    for (const [part, allowed] of Object.entries(ALLOWED)) {
+      const row = readme.match(new RegExp(`^\\| \`${part}\` \\| \\d+ \\| ([^|]+) \\|`, "m"));
+      assert.ok(row, `README's parts table has a row for ${part}`);
+      const listed = row[1].trim() === "shared only" ? [] : row[1].split(",").map((s) => s.trim());
+      assert.deepStrictEqual(listed.sort(), [...allowed].sort(), `README says ${part} may import ${row[1].trim()}`);
+    }
   });
 
   it("the shared files import nothing from the parts", function () {

@@ -165,6 +165,19 @@ describe("soniox-transcribe node (real Node-RED runtime, simulator over real soc
     assert.strictEqual(sim.connections.length, 1, "no stream was opened for the bad options");
   });
 
+  it("refuses a message above the queue limit, and gives up on a format it cannot tell within Format wait, both to Catch with the routing", async function () {
+    await load(NODES, transcribeFlow(sim, { audioFormat: "auto", maxQueueMb: 1, formatTimeout: 1 }), { cfg: { apiKey: KEY } });
+    const caught = collect("caught");
+    const tx = helper.getNode("tx");
+    tx.receive({ topic: "big", payload: Buffer.alloc(1024 * 1024 + 1) });
+    tx.receive({ topic: "web", payload: Buffer.from("OggS"), _session: { id: "browser-7" } });
+    await waitFor(() => caught.length === 2, 5000, "two errors");
+    assert.match(caught[0].error.message, /Stream "big": one message of 1\.0 MB is more than the "Queue limit per stream"/);
+    assert.match(caught[1].error.message, /\[web\] Stream "web": the format of its audio could not be told from its first 4 bytes within 1 s/);
+    assert.deepStrictEqual(caught[1]._session, { id: "browser-7" });
+    assert.strictEqual(sim.connections.length, 0, "neither opened a connection");
+  });
+
   it("surfaces Soniox errors to Catch with code, message and retryable, and never the key", async function () {
     await load(NODES, transcribeFlow(sim), { cfg: { apiKey: "wrong-key-123456" } });
     const caught = collect("caught");

@@ -18,6 +18,7 @@ const FILES = [
   "speech-16k-cbr-id3.mp3",
   "speech-44k-stereo.mp3",
   "speech-44k-vbr-id3.mp3",
+  "speech-8k-mpeg25.mp3",
   "speech.flac",
   "speech.aac",
   "speech.aiff",

@@ -7,7 +7,7 @@ const assert = require("assert");
 const fs = require("fs");
 const path = require("path");
 const { startSimulator } = require("../../dist/simulator");
-const { ffmpegAvailable } = require("../../dist/core/audio/ffmpeg-probe");
+const { ffmpegPath } = require("../support/ffmpeg");
 const { helper, NODES, transcribeFlow, load, waitFor } = require("../support/nodered");
 const { childPids, handles, steadyHandles, settle } = require("./measure");
 
@@ -65,7 +65,7 @@ describe("redeploy and node close mid-stream (PCM and container streams with ffm
   let sim;
 
   before(function () {
-    if (!ffmpegAvailable()) this.skip(); // the container half needs ffmpeg; the CI image has it
+    ffmpegPath(); // the container half needs ffmpeg: fail here, with the reason, rather than in every round
   });
 
   beforeEach(async function () {

@@ -5,9 +5,8 @@
 const WebSocket = require("ws");
 const { START_FIELDS } = require("../audio");
 
-module.exports = async function createFloor(cfg, probe) {
+module.exports = async function createFloor(cfg, probe, errors) {
   const streams = new Map();
-  const errors = [];
 
   function open(key) {
     const ws = new WebSocket(cfg.url, { headers: { Authorization: `Bearer ${cfg.apiKey}` }, perMessageDeflate: false });

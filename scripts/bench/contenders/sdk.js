@@ -4,11 +4,10 @@
 // --experimental-websocket) and sends the key as the deprecated api_key start-message field.
 const { START_FIELDS } = require("../audio");
 
-module.exports = async function createSdk(cfg, probe) {
+module.exports = async function createSdk(cfg, probe, errors) {
   const { SonioxNodeClient } = require("@soniox/node");
   const client = new SonioxNodeClient({ api_key: cfg.apiKey, realtime: { ws_base_url: cfg.url } });
   const streams = new Map();
-  const errors = [];
 
   function open(key) {
     const session = client.realtime.stt({ ...START_FIELDS, client_reference_id: key });
@@ -19,14 +18,16 @@ module.exports = async function createSdk(cfg, probe) {
     });
     session.on("finished", () => (s.finished = true));
     session.on("error", (err) => errors.push(`${key}: ${err.message}`));
-    s.connecting = session.connect().then(
-      () => {
+    // .catch after .then: sendAudio throws (StateError) if the session failed meanwhile.
+    s.connecting = session
+      .connect()
+      .then(() => {
         s.connected = true;
-        for (const chunk of s.pending) session.sendAudio(chunk);
+        const pending = s.pending;
         s.pending = null;
-      },
-      (err) => errors.push(`${key}: connect: ${err.message}`),
-    );
+        for (const chunk of pending) session.sendAudio(chunk);
+      })
+      .catch((err) => errors.push(`${key}: ${err.name ?? "Error"}: ${err.message}`));
     streams.set(key, s);
     return s;
   }

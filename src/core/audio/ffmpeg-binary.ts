@@ -1,15 +1,18 @@
 /**
- * Finding the ffmpeg binary. prism-media looks for ffmpeg-static, then ffmpeg on PATH; we also
- * accept @ffmpeg-installer/ffmpeg, the registry package that ships its binary inside the tarball
- * (ffmpeg-static downloads it at install time, which fails on machines without general internet).
+ * Finding the ffmpeg binary, always as an absolute path. We search PATH ourselves instead of asking
+ * prism-media: when nothing is on PATH, prism falls back to running `./ffmpeg` from whatever the
+ * working directory is, which would execute an unrelated file. After PATH comes
+ * @ffmpeg-installer/ffmpeg (an optional dependency of this package), which ships the binary inside
+ * its tarball; ffmpeg-static is not used because it downloads the binary at install time.
  */
-import { FFmpeg } from "prism-media";
+import * as fs from "fs";
+import * as path from "path";
 
 let cached: string | null | undefined;
 
-/** The ffmpeg command to spawn, or null when there is none. The answer is cached for the process. */
+/** The absolute path of the ffmpeg to spawn, or null when there is none. Cached for the process. */
 export function findFfmpeg(): string | null {
-  if (cached === undefined) cached = fromPrism() ?? fromInstallerPackage();
+  if (cached === undefined) cached = onPath() ?? fromInstallerPackage();
   return cached;
 }
 
@@ -22,11 +25,31 @@ export function ffmpegMissingMessage(purpose: string): string {
   );
 }
 
-function fromPrism(): string | null {
+function onPath(): string | null {
+  const names = process.platform === "win32" ? windowsNames() : ["ffmpeg"];
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    // A relative entry ("." or empty, which shells read as ".") would again mean the working directory.
+    if (!path.isAbsolute(dir)) continue;
+    for (const name of names) {
+      const candidate = path.join(dir, name);
+      if (isExecutableFile(candidate)) return candidate;
+    }
+  }
+  return null;
+}
+
+function windowsNames(): string[] {
+  const extensions = (process.env.PATHEXT ?? ".EXE").split(";").filter(Boolean);
+  return extensions.map((ext) => `ffmpeg${ext.toLowerCase()}`);
+}
+
+function isExecutableFile(file: string): boolean {
   try {
-    return FFmpeg.getInfo().command;
+    if (!fs.statSync(file).isFile()) return false;
+    fs.accessSync(file, fs.constants.X_OK);
+    return true;
   } catch {
-    return null;
+    return false;
   }
 }
 
@@ -34,7 +57,8 @@ function fromInstallerPackage(): string | null {
   try {
     // Optional and untyped: its only export we use is the binary's path.
     const installer = require("@ffmpeg-installer/ffmpeg") as { path?: unknown };
-    return typeof installer.path === "string" ? installer.path : null;
+    const file = installer.path;
+    return typeof file === "string" && path.isAbsolute(file) && isExecutableFile(file) ? file : null;
   } catch {
     return null;
   }

@@ -4,7 +4,7 @@
  * audio_format "auto" input needs this: a container's byte rate is not known from its name.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "child_process";
-import { FFmpeg } from "prism-media";
+import { findFfmpeg } from "./ffmpeg-binary";
 
 export interface DurationProbe {
   /** Feed the same container bytes that are being sent (no copy is needed; do not mutate). */
@@ -49,9 +49,7 @@ const ESTIMATE_WINDOW_MS = 2000;
 const SETTLE_MS = 30;
 const STDERR_TAIL_CHARS = 600;
 
-let ffmpegCommand: string | null | undefined;
-
-/** Cached check that an ffmpeg binary can be found (as prism-media finds it: ffmpeg-static, then PATH). */
+/** Cached check that an ffmpeg binary can be found (PATH, then @ffmpeg-installer/ffmpeg). */
 export function ffmpegAvailable(): boolean {
   return findFfmpeg() !== null;
 }
@@ -60,17 +58,6 @@ export function ffmpegAvailable(): boolean {
 export function createDurationProbe(): DurationProbe | null {
   const command = findFfmpeg();
   return command === null ? null : new FfmpegDurationProbe(command);
-}
-
-function findFfmpeg(): string | null {
-  if (ffmpegCommand === undefined) {
-    try {
-      ffmpegCommand = FFmpeg.getInfo().command;
-    } catch {
-      ffmpegCommand = null;
-    }
-  }
-  return ffmpegCommand;
 }
 
 /**

@@ -5,6 +5,11 @@ import type { ContainerClock } from "./clock-meter";
 /** The longest frame header: sync 2, codes 2, sample number 7, block size 2, rate 2, CRC 1. */
 const MAX_FRAME_HEADER = 16;
 const MAX_METADATA_BYTES = 1024 * 1024;
+/**
+ * No frame that follows on within twice the largest frame STREAMINFO announces (this much when it
+ * does not say): the stream is no longer one FLAC stream (e.g. files joined).
+ */
+const UNKNOWN_MAX_FRAME_BYTES = 512 * 1024;
 
 function crc8(bytes: Uint8Array): number {
   let crc = 0;
@@ -32,7 +37,8 @@ function parseFrameHeader(b: Uint8Array): FrameHeader | null {
   const lead = b[at];
   let extra = 0;
   while (extra < 7 && lead & (0x80 >> extra)) extra++;
-  if (extra === 1 || extra === 7 && (b[1] & 1) === 0) return null;
+  // A continuation byte cannot lead the coded number; only sample numbers (variable block size) take 7 bytes.
+  if (extra === 1 || (extra === 7 && (b[1] & 1) === 0)) return null;
   let number = extra === 0 ? lead : lead & (0xff >> (extra + 1));
   const count = extra === 0 ? 1 : extra;
   if (at + count > b.length) return null;
@@ -67,6 +73,8 @@ export class FlacClock implements ContainerClock {
   private sampleRate = 0;
   private fixedBlock = 0;
   private nextSample: number | null = null;
+  private lastFrameAt = 0;
+  private maxGap = 2 * UNKNOWN_MAX_FRAME_BYTES;
   private metadataDone = false;
 
   read(cur: ByteCursor, index: ClockIndex): string | null {
@@ -89,10 +97,11 @@ export class FlacClock implements ContainerClock {
       index.mark(cur.pos + i, (first * 1000) / this.sampleRate, true);
       index.pendingMs = (frame.blockSize * 1000) / this.sampleRate;
       this.nextSample = first + frame.blockSize;
+      this.lastFrameAt = cur.pos + i;
       i += 2;
     }
     cur.skip(i);
-    return null;
+    return cur.pos - this.lastFrameAt > this.maxGap ? "no FLAC frame follows on from the last one (a second file joined on?)" : null;
   }
 
   /** "fLaC", then metadata blocks; the last has the top bit of its type byte set. Returns true when all are read. */
@@ -114,6 +123,8 @@ export class FlacClock implements ContainerClock {
         const minBlock = (s[0] << 8) | s[1];
         const maxBlock = (s[2] << 8) | s[3];
         this.fixedBlock = minBlock === maxBlock ? minBlock : 0;
+        const maxFrame = (s[7] << 16) | (s[8] << 8) | s[9];
+        this.maxGap = 2 * (maxFrame || UNKNOWN_MAX_FRAME_BYTES);
         this.sampleRate = (s[10] << 12) | (s[11] << 4) | (s[12] >> 4);
         if (this.sampleRate === 0) return "FLAC STREAMINFO gives no sample rate";
       }
@@ -123,6 +134,7 @@ export class FlacClock implements ContainerClock {
     if (this.sampleRate === 0) return "FLAC metadata has no STREAMINFO";
     this.metadataDone = true;
     index.headerEnd = cur.pos;
+    this.lastFrameAt = cur.pos;
     return true;
   }
 }

@@ -2,6 +2,7 @@ import type { ByteCursor } from "./byte-cursor";
 import type { ClockIndex } from "./clock-index";
 import type { ContainerClock } from "./clock-meter";
 
+const EBML = 0x1a45dfa3;
 const SEGMENT = 0x18538067;
 const CLUSTER = 0x1f43b675;
 const BLOCK_GROUP = 0xa0;
@@ -60,6 +61,7 @@ export class MatroskaClock implements ContainerClock {
         unknown &&= cur.at(idLength + i) === 0xff;
       }
       const start = cur.pos;
+      if (id === EBML && index.headerEnd !== null) return "a second WebM/Matroska file begins mid-stream (files joined); decoders stop at the end of the first";
       if (MASTERS.has(id)) {
         if (id === CLUSTER) {
           index.headerEnd ??= start;
@@ -93,7 +95,7 @@ export class MatroskaClock implements ContainerClock {
     for (let i = 1; i < trackLength; i++) track = track * 256 + b[i];
     this.track ??= track;
     if (track !== this.track) return true;
-    const relative = (b[trackLength] << 24) >> 16 | b[trackLength + 1];
+    const relative = ((b[trackLength] << 24) >> 16) | b[trackLength + 1];
     // Decoders drop the codec delay (Opus pre-skip) from the start of the output.
     const ms = Math.max(0, this.clusterMs + (relative * this.scaleNs) / 1e6 - this.codecDelayMs);
     if (this.lastBlockMs !== null && ms > this.lastBlockMs) index.pendingMs = ms - this.lastBlockMs;

@@ -2,7 +2,7 @@ import type { ByteCursor } from "./byte-cursor";
 import type { ClockIndex } from "./clock-index";
 import type { ContainerClock } from "./clock-meter";
 import { skipId3v2 } from "./id3";
-import { parseMpegFrame, readXingTag, type MpegFrame } from "./mpeg-frame";
+import { isTagFrame, parseMpegFrame, readXingTag, type MpegFrame } from "./mpeg-frame";
 
 /** Past this many bytes without a frame header the stream is not MPEG audio any more. */
 const MAX_RESYNC_BYTES = 64 * 1024;
@@ -20,6 +20,8 @@ export class MpegClock implements ContainerClock {
   private samples = 0;
   private sampleRate = 0;
   private startSkip = 0;
+  /** Decoded samples the tag declares, and the first of them decoders drop as padding (null without a LAME tag). */
+  private declared = Infinity;
   private endSample = Infinity;
   private first = true;
   private resync = 0;
@@ -48,6 +50,12 @@ export class MpegClock implements ContainerClock {
         }
       }
       this.resync = 0;
+      // Joined files carry the next file's tag frame mid-stream: no audio in it either.
+      if (cur.available < frame.tagOffset + 4) return null;
+      if (isTagFrame(cur.view(frame.tagOffset + 4), frame.tagOffset)) {
+        cur.skip(frame.length);
+        continue;
+      }
       const start = cur.pos;
       index.headerEnd ??= start;
       index.mark(start, this.msAfter(this.samples), true);
@@ -62,14 +70,21 @@ export class MpegClock implements ContainerClock {
     if (tag === null) return false;
     if (tag.delay !== null) {
       this.startSkip = tag.delay + DECODER_DELAY;
-      if (tag.frames !== null && tag.padding !== null) this.endSample = tag.frames * frame.samples - tag.padding + DECODER_DELAY;
+      if (tag.frames !== null && tag.padding !== null) {
+        this.declared = tag.frames * frame.samples;
+        this.endSample = this.declared - tag.padding + DECODER_DELAY;
+      }
     }
     return true;
   }
 
-  /** Output time after `samples` decoded samples, with the encoder's delay and padding trimmed. */
+  /**
+   * Output time after `samples` decoded samples, with the encoder's delay and padding trimmed.
+   * Frames past those the tag declares (files joined together, a radio stream) count in full.
+   */
   private msAfter(samples: number): number {
-    const kept = Math.max(0, Math.min(samples, this.endSample) - this.startSkip);
+    const inTag = Math.min(samples, this.declared);
+    const kept = Math.max(0, Math.min(inTag, this.endSample) - this.startSkip) + (samples - inTag);
     return (kept * 1000) / this.sampleRate;
   }
 }

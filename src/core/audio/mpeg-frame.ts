@@ -48,10 +48,15 @@ export interface XingTag {
   padding: number | null;
 }
 
+/** Whether a frame (at least its first tagOffset + 4 bytes) is a Xing/Info tag frame rather than audio. */
+export function isTagFrame(frame: Uint8Array, tagOffset: number): boolean {
+  const id = String.fromCharCode(...frame.subarray(tagOffset, tagOffset + 4));
+  return id === "Xing" || id === "Info";
+}
+
 /** Reads a Xing or Info tag from a whole first frame, or null when the frame is ordinary audio. */
 export function readXingTag(frame: Uint8Array, tagOffset: number): XingTag | null {
-  const id = String.fromCharCode(...frame.subarray(tagOffset, tagOffset + 4));
-  if (id !== "Xing" && id !== "Info") return null;
+  if (!isTagFrame(frame, tagOffset)) return null;
   const dv = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   const flags = dv.getUint32(tagOffset + 4);
   let at = tagOffset + 8;

@@ -27,7 +27,8 @@ function identify(body: Uint8Array): Codec | null {
 /**
  * Ogg (Opus, Vorbis, FLAC): every page header carries the granule position, the count of samples
  * decoded by the end of the page, so a page's end time is exact. Pages whose first packet is
- * fresh (not continued from the page before) are where decoding can resume.
+ * fresh (not continued from the page before) are where decoding can resume. A chained stream
+ * (one link after another, as internet radio sends) goes on timing each link after the last.
  */
 export class OggClock implements ContainerClock {
   readonly name = "Ogg";
@@ -35,6 +36,11 @@ export class OggClock implements ContainerClock {
   private codec: Codec | null = null;
   private serial: number | null = null;
   private lastMs = 0;
+  /** Time at which the current chained stream began (0 for the first). */
+  private chainStartMs = 0;
+  /** A later link of a chained stream (internet radio): it has its own header, so it is no resume point. */
+  private chained = false;
+  private inChainHeader = false;
   private resync = 0;
 
   read(cur: ByteCursor, index: ClockIndex): string | null {
@@ -56,27 +62,36 @@ export class OggClock implements ContainerClock {
       const lo = dv.getUint32(6, true);
       const hi = dv.getUint32(10, true);
       const continued = (cur.at(5) & 1) !== 0;
-      if (this.codec === null) {
+      const firstOfStream = (cur.at(5) & 2) !== 0;
+      this.resync = 0;
+      // A first page before any audio is another stream multiplexed alongside (skipped); after audio, the next link of a chain.
+      if (this.codec === null || (firstOfStream && index.headerEnd !== null)) {
         if (cur.available < length) return null;
-        this.codec = identify(cur.view(length).subarray(27 + segments));
-        if (this.codec === null) return "the Ogg stream holds a codec other than Opus, Vorbis or FLAC";
+        const codec = identify(cur.view(length).subarray(27 + segments));
+        if (codec === null) return "the Ogg stream holds a codec other than Opus, Vorbis or FLAC";
+        if (this.codec !== null) {
+          this.chained = true;
+          this.inChainHeader = true;
+          this.chainStartMs = this.lastMs;
+        }
+        this.codec = codec;
         this.serial = serial;
         cur.skip(length);
         continue;
       }
-      this.resync = 0;
       const start = cur.pos;
       cur.skip(length);
       if (serial !== this.serial) continue;
-      const noGranule = lo === 0xffffffff && hi === 0xffffffff;
-      if (index.headerEnd === null) {
-        if (lo === 0 && hi === 0) continue;
-        index.headerEnd = start;
+      const granuleZero = lo === 0 && hi === 0;
+      if (index.headerEnd === null || this.inChainHeader) {
+        if (granuleZero) continue;
+        index.headerEnd ??= start;
+        this.inChainHeader = false;
       }
-      index.mark(start, this.lastMs, !continued);
-      if (noGranule) continue;
+      index.mark(start, this.lastMs, !continued && !this.chained);
+      if (lo === 0xffffffff && hi === 0xffffffff) continue;
       const samples = hi * 2 ** 32 + lo - this.codec.preSkip;
-      this.lastMs = Math.max(0, (samples * 1000) / this.codec.rate);
+      this.lastMs = this.chainStartMs + Math.max(0, (samples * 1000) / this.codec.rate);
       index.mark(start + length, this.lastMs, false);
     }
   }

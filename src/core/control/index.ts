@@ -5,3 +5,4 @@ export * from "./commands";
 export * from "./settings";
 export * from "./inline";
 export * from "./vad";
+export * from "./control-streams";

@@ -1,9 +1,7 @@
 import { isRawFormat } from "../../core/audio";
 import { SonioxError } from "../../core/errors";
-import type { AudioFields, FloatHandling } from "../../core/audio";
-import { DEFAULT_RECONNECT, type ReconnectPolicy } from "../../core/session";
-import { unknownStartFields, validateStartMessage, type ContextObject, type StartMessage } from "../../core/session";
-import type { RotationPolicy } from "../../core/session";
+import { DEFAULT_RECONNECT, type ContextObject } from "../../core/session";
+import type { StreamSettings } from "../../core/streams";
 
 /** The soniox-transcribe node's properties as the editor stores them (strings for blank-able numbers). */
 export interface TranscribeNodeConfig {
@@ -36,6 +34,7 @@ export interface TranscribeNodeConfig {
   maxQueueMb?: number | string;
   connectTimeout?: number | string;
   finishTimeout?: number | string;
+  formatTimeout?: number | string;
   reconnect?: boolean;
   reconnectAttempts?: number | string;
   reconnectDelay?: number | string;
@@ -46,23 +45,9 @@ export interface TranscribeNodeConfig {
   passUnknownOptions?: boolean;
 }
 
-export interface StreamSettings {
+/** The streams' settings plus where the node reads a message's stream key. */
+export interface TranscribeSettings extends StreamSettings {
   streamKeyProperty: string;
-  maxStreams: number;
-  idleTimeoutMs: number;
-  keepaliveIntervalMs: number;
-  pacing: boolean;
-  maxQueuedBytes: number;
-  connectTimeoutMs: number;
-  finishTimeoutMs: number;
-  reconnect: ReconnectPolicy;
-  rotation: RotationPolicy;
-  heartbeatIntervalMs: number;
-  /** Transcode every stream to pcm_s16le 16 kHz mono with ffmpeg (msg.soniox.convert_to_pcm per stream). */
-  convertToPcm: boolean;
-  floatHandling: FloatHandling;
-  /** Send msg.soniox names this node does not know (new Soniox options) instead of leaving them out. */
-  passUnknownOptions: boolean;
 }
 
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === "string" && v.trim() === "");
@@ -137,30 +122,9 @@ export function baseStartMessage(cfg: TranscribeNodeConfig): Record<string, unkn
   return start;
 }
 
-/**
- * Merges a stream's msg.soniox overrides over the node's start message and validates the result.
- * A raw format switched on by an override keeps the node's rate/channels unless given too.
- */
-export function streamStartMessage(base: Record<string, unknown>, overrides: unknown): StartMessage {
-  if (overrides === undefined || overrides === null) return validateStartMessage(base);
-  if (typeof overrides !== "object" || Array.isArray(overrides)) {
-    throw new SonioxError("invalid_config", "msg.soniox must be an object of Soniox start options (snake_case, e.g. {language_hints: [\"en\"]})");
-  }
-  const merged: Record<string, unknown> = { ...base, ...(overrides as Record<string, unknown>) };
-  const format = merged.audio_format;
-  if (typeof format === "string" && isRawFormat(format)) {
-    merged.sample_rate ??= 16000;
-    merged.num_channels ??= 1;
-  } else {
-    if (!("sample_rate" in (overrides as object))) delete merged.sample_rate;
-    if (!("num_channels" in (overrides as object))) delete merged.num_channels;
-  }
-  return validateStartMessage(merged);
-}
-
-export function streamSettings(cfg: TranscribeNodeConfig): StreamSettings {
+export function streamSettings(cfg: TranscribeNodeConfig): TranscribeSettings {
   const p: string[] = [];
-  const settings: StreamSettings = {
+  const settings: TranscribeSettings = {
     streamKeyProperty: (cfg.streamKeyProperty ?? "").trim() || "topic",
     maxStreams: numberSetting(p, "Max streams", cfg.maxStreams, 1, 1000, true, 10),
     idleTimeoutMs: numberSetting(p, "Idle timeout (s)", cfg.idleTimeout, 0, 86400, false, 60) * 1000,
@@ -169,6 +133,7 @@ export function streamSettings(cfg: TranscribeNodeConfig): StreamSettings {
     maxQueuedBytes: numberSetting(p, "Max queued audio (MB)", cfg.maxQueueMb, 1, 1024, false, 16) * 1024 * 1024,
     connectTimeoutMs: numberSetting(p, "Connect timeout (s)", cfg.connectTimeout, 1, 120, false, 10) * 1000,
     finishTimeoutMs: numberSetting(p, "Finish timeout (s)", cfg.finishTimeout, 1, 300, false, 10) * 1000,
+    formatTimeoutMs: numberSetting(p, "Format wait (s)", cfg.formatTimeout, 1, 300, false, 10) * 1000,
     reconnect: {
       ...DEFAULT_RECONNECT,
       enabled: cfg.reconnect !== false,
@@ -192,53 +157,4 @@ export function streamSettings(cfg: TranscribeNodeConfig): StreamSettings {
   settings.rotation.graceMs = Math.max(0, Math.min(settings.rotation.graceMs, 295 * 60000 - settings.rotation.afterMs));
   if (p.length) throw new SonioxError("invalid_config", `Invalid soniox-transcribe settings: ${p.join("; ")}`);
   return settings;
-}
-
-/** msg.soniox keys that are this node's per-stream options, not Soniox start-message fields. */
-export interface StreamOverrides {
-  /** msg.soniox without our own keys: what merges into the start message. */
-  soniox: unknown;
-  convertToPcm: boolean | undefined;
-  /** One line per msg.soniox name this node does not know, saying what became of it. */
-  warnings: string[];
-}
-
-/**
- * Takes `convert_to_pcm` out of msg.soniox (Soniox would not know it) and checks it. Names that
- * are no start-message field are most often typos, which Soniox would ignore or refuse: each is
- * named with the field it most likely meant, and left out unless `passUnknown` (a new Soniox option).
- */
-export function splitStreamOverrides(overrides: unknown, passUnknown = false): StreamOverrides {
-  if (overrides === null || typeof overrides !== "object" || Array.isArray(overrides)) {
-    return { soniox: overrides, convertToPcm: undefined, warnings: [] };
-  }
-  const { convert_to_pcm: convert, ...soniox } = overrides as Record<string, unknown>;
-  if (convert !== undefined && typeof convert !== "boolean") {
-    throw new SonioxError("invalid_config", `msg.soniox.convert_to_pcm must be true or false (got ${JSON.stringify(convert)})`);
-  }
-  const warnings: string[] = [];
-  for (const { name, closest } of unknownStartFields(soniox, ["api_key"])) {
-    const guess = closest ? `did you mean ${closest}? ` : "";
-    if (passUnknown) {
-      warnings.push(`msg.soniox.${name} is not a Soniox option this node knows; ${guess}it is sent as given ("Pass unknown msg.soniox options" is on)`);
-    } else {
-      delete soniox[name];
-      warnings.push(`msg.soniox.${name} is not a Soniox option this node knows; ${guess}it was left out. If it is a new Soniox option, tick "Pass unknown msg.soniox options" in the node.`);
-    }
-  }
-  return { soniox, convertToPcm: convert as boolean | undefined, warnings };
-}
-
-/** The audio fields of a start message. */
-export function audioFieldsOf(start: StartMessage): AudioFields {
-  const fields: AudioFields = { audio_format: start.audio_format };
-  if (start.sample_rate !== undefined) fields.sample_rate = start.sample_rate;
-  if (start.num_channels !== undefined) fields.num_channels = start.num_channels;
-  return fields;
-}
-
-/** The start message with its audio fields replaced by those the stream's format resolution chose. */
-export function withAudioFields(start: StartMessage, audio: AudioFields): StartMessage {
-  const { sample_rate: _rate, num_channels: _channels, ...rest } = start;
-  return validateStartMessage({ ...rest, ...audio });
 }

@@ -3,7 +3,7 @@
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
-const { ClockIndex, ClockMeter, OggClock, AdtsClock, meterFor } = require("../../../dist/core/audio");
+const { ClockIndex, ClockMeter, OggClock, AdtsClock, FlacClock, MatroskaClock, meterFor } = require("../../../dist/core/audio");
 
 const DIR = path.join(__dirname, "../../fixtures/audio");
 const read = (f) => fs.readFileSync(path.join(DIR, f));
@@ -54,6 +54,22 @@ describe("clock meter bookkeeping", () => {
     const later = meter.msAt(ogg.length + 80000);
     assert.ok(later > atEnd + 1000, `junk after the clock was lost still counts as time: ${later}`);
   });
+
+  for (const [file, clock, said] of [
+    ["speech.flac", () => new FlacClock(), /no FLAC frame follows on/],
+    ["speech-clusters.webm", () => new MatroskaClock(), /second WebM/],
+  ]) {
+    it(`says so when a second ${file} is joined on, rather than freezing time`, () => {
+      const one = read(file);
+      const reasons = [];
+      const meter = new ClockMeter(clock(), (r) => reasons.push(r));
+      for (let copy = 0; copy < 4; copy++) meter.observe(one);
+      assert.equal(reasons.length, 1);
+      assert.match(reasons[0], said);
+      assert.equal(meter.approximate, true);
+      assert.ok(meter.msAt(4 * one.length) > 3 * meter.msAt(one.length), "the joined bytes still count as time");
+    });
+  }
 
   for (const [name, start, head] of [
     ["ASF/WMA", { audio_format: "auto" }, read("speech.wma").subarray(0, 64)],

@@ -6,12 +6,13 @@ const fs = require("fs");
 const path = require("path");
 const { spawnSync } = require("child_process");
 const { containerHeader, resumePoint, needsHeader } = require("../../../dist/core/audio/container-resume");
+const { ffmpegPath } = require("../../support/ffmpeg");
 
 const AUDIO = path.join(__dirname, "..", "..", "fixtures", "audio");
 const TOTAL_MS = 4267;
 
 function decodedMs(bytes) {
-  const r = spawnSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-i", "pipe:0", "-f", "s16le", "-ac", "1", "-ar", "8000", "pipe:1"], {
+  const r = spawnSync(ffmpegPath(), ["-hide_banner", "-loglevel", "error", "-i", "pipe:0", "-f", "s16le", "-ac", "1", "-ar", "8000", "pipe:1"], {
     input: bytes,
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -20,7 +21,7 @@ function decodedMs(bytes) {
 
 /** Browsers' MediaRecorder starts a new cluster every second or so; ffmpeg's default is 5 s. */
 function shortClusters(file) {
-  const r = spawnSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-i", file, "-c", "copy", "-cluster_time_limit", "500", "-f", "webm", "pipe:1"], {
+  const r = spawnSync(ffmpegPath(), ["-hide_banner", "-loglevel", "error", "-i", file, "-c", "copy", "-cluster_time_limit", "500", "-f", "webm", "pipe:1"], {
     maxBuffer: 16 * 1024 * 1024,
   });
   return r.stdout;

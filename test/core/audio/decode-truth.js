@@ -8,7 +8,9 @@ function decodedMs(bytes, inputArgs = []) {
   const wav = execFileSync(
     ffmpeg,
     ["-hide_banner", "-loglevel", "error", ...inputArgs, "-i", "pipe:0", "-ac", "1", "-c:a", "pcm_s16le", "-fflags", "+bitexact", "-f", "wav", "pipe:1"],
-    { input: bytes, maxBuffer: 1 << 28 },
+    // stderr is kept with the error ffmpeg exits with, not printed: ffmpeg complains about a chained
+    // Ogg/Opus link's header packets but still decodes every link.
+    { input: bytes, maxBuffer: 1 << 28, stdio: ["pipe", "pipe", "pipe"] },
   );
   const rate = wav.readUInt32LE(24);
   const data = wav.indexOf("data", 12, "latin1");

@@ -5,6 +5,7 @@ const path = require("path");
 const { execFileSync } = require("child_process");
 const { PcmConverter } = require("../../../dist/core/audio/pcm-convert");
 const { parseWavHeader } = require("../../../dist/core/audio/wav");
+const { ffmpegPath } = require("../../support/ffmpeg");
 
 const AUDIO = path.join(__dirname, "..", "..", "fixtures", "audio");
 const read = (f) => fs.readFileSync(path.join(AUDIO, f));
@@ -39,7 +40,7 @@ describe("in-process PCM conversion to 16-bit mono", function () {
   it("browser-style Float32 48 kHz matches ffmpeg's conversion to within one step", function () {
     const f32 = read("speech-48k-f32le.raw");
     const ours = new PcmConverter({ format: "pcm_f32le", sampleRate: 48000, channels: 1 }).push(f32);
-    const ffmpeg = execFileSync("ffmpeg", ["-loglevel", "error", "-f", "f32le", "-ar", "48000", "-ac", "1", "-i", "pipe:0", "-f", "s16le", "pipe:1"], { input: f32, timeout: 10000 });
+    const ffmpeg = execFileSync(ffmpegPath(), ["-loglevel", "error", "-f", "f32le", "-ar", "48000", "-ac", "1", "-i", "pipe:0", "-f", "s16le", "pipe:1"], { input: f32, timeout: 10000 });
     assert.strictEqual(ours.length, ffmpeg.length);
     for (let i = 0; i < ours.length; i += 2) assert.ok(Math.abs(ours.readInt16LE(i) - ffmpeg.readInt16LE(i)) <= 1, `sample ${i / 2}`);
   });

@@ -1,0 +1,96 @@
+import type { AudioFields, FloatHandling } from "../audio";
+import { isRawFormat } from "../audio";
+import { SonioxError } from "../errors";
+import type { ReconnectPolicy, RotationPolicy, StartMessage } from "../session";
+import { unknownStartFields, validateStartMessage } from "../session";
+
+/** How every stream of one transcribe node behaves; the node parses these from its dialog. */
+export interface StreamSettings {
+  maxStreams: number;
+  idleTimeoutMs: number;
+  keepaliveIntervalMs: number;
+  pacing: boolean;
+  maxQueuedBytes: number;
+  connectTimeoutMs: number;
+  finishTimeoutMs: number;
+  /** A new stream whose format cannot be decided yet (auto, first chunk too short) waits this long for more audio. */
+  formatTimeoutMs: number;
+  reconnect: ReconnectPolicy;
+  rotation: RotationPolicy;
+  heartbeatIntervalMs: number;
+  /** Transcode every stream to pcm_s16le 16 kHz mono with ffmpeg (msg.soniox.convert_to_pcm per stream). */
+  convertToPcm: boolean;
+  floatHandling: FloatHandling;
+  /** Send msg.soniox names this node does not know (new Soniox options) instead of leaving them out. */
+  passUnknownOptions: boolean;
+}
+
+/**
+ * Merges a stream's msg.soniox overrides over the node's start message and validates the result.
+ * A raw format switched on by an override keeps the node's rate/channels unless given too.
+ */
+export function streamStartMessage(base: Record<string, unknown>, overrides: unknown): StartMessage {
+  if (overrides === undefined || overrides === null) return validateStartMessage(base);
+  if (typeof overrides !== "object" || Array.isArray(overrides)) {
+    throw new SonioxError("invalid_config", "msg.soniox must be an object of Soniox start options (snake_case, e.g. {language_hints: [\"en\"]})");
+  }
+  const merged: Record<string, unknown> = { ...base, ...(overrides as Record<string, unknown>) };
+  const format = merged.audio_format;
+  if (typeof format === "string" && isRawFormat(format)) {
+    merged.sample_rate ??= 16000;
+    merged.num_channels ??= 1;
+  } else {
+    if (!("sample_rate" in (overrides as object))) delete merged.sample_rate;
+    if (!("num_channels" in (overrides as object))) delete merged.num_channels;
+  }
+  return validateStartMessage(merged);
+}
+
+/** msg.soniox keys that are this node's per-stream options, not Soniox start-message fields. */
+export interface StreamOverrides {
+  /** msg.soniox without our own keys: what merges into the start message. */
+  soniox: unknown;
+  convertToPcm: boolean | undefined;
+  /** One line per msg.soniox name this node does not know, saying what became of it. */
+  warnings: string[];
+}
+
+/**
+ * Takes `convert_to_pcm` out of msg.soniox (Soniox would not know it) and checks it. Names that
+ * are no start-message field are most often typos, which Soniox would ignore or refuse: each is
+ * named with the field it most likely meant, and left out unless `passUnknown` (a new Soniox option).
+ */
+export function splitStreamOverrides(overrides: unknown, passUnknown = false): StreamOverrides {
+  if (overrides === null || typeof overrides !== "object" || Array.isArray(overrides)) {
+    return { soniox: overrides, convertToPcm: undefined, warnings: [] };
+  }
+  const { convert_to_pcm: convert, ...soniox } = overrides as Record<string, unknown>;
+  if (convert !== undefined && typeof convert !== "boolean") {
+    throw new SonioxError("invalid_config", `msg.soniox.convert_to_pcm must be true or false (got ${JSON.stringify(convert)})`);
+  }
+  const warnings: string[] = [];
+  for (const { name, closest } of unknownStartFields(soniox, ["api_key"])) {
+    const guess = closest ? `did you mean ${closest}? ` : "";
+    if (passUnknown) {
+      warnings.push(`msg.soniox.${name} is not a Soniox option this node knows; ${guess}it is sent as given ("Pass unknown msg.soniox options" is on)`);
+    } else {
+      delete soniox[name];
+      warnings.push(`msg.soniox.${name} is not a Soniox option this node knows; ${guess}it was left out. If it is a new Soniox option, tick "Pass unknown msg.soniox options" in the node.`);
+    }
+  }
+  return { soniox, convertToPcm: convert as boolean | undefined, warnings };
+}
+
+/** The audio fields of a start message. */
+export function audioFieldsOf(start: StartMessage): AudioFields {
+  const fields: AudioFields = { audio_format: start.audio_format };
+  if (start.sample_rate !== undefined) fields.sample_rate = start.sample_rate;
+  if (start.num_channels !== undefined) fields.num_channels = start.num_channels;
+  return fields;
+}
+
+/** The start message with its audio fields replaced by those the stream's format resolution chose. */
+export function withAudioFields(start: StartMessage, audio: AudioFields): StartMessage {
+  const { sample_rate: _rate, num_channels: _channels, ...rest } = start;
+  return validateStartMessage({ ...rest, ...audio });
+}
