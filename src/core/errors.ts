@@ -13,9 +13,13 @@ export type ClientErrorCode =
 
 export type ErrorCode = number | ClientErrorCode;
 
-/** Soniox codes worth retrying (408, 500, 503; 429 only after a longer wait), per the API's own guidance. */
+/**
+ * Soniox codes worth retrying (408, 500, 503; 429 only after a longer wait), per the API's own
+ * guidance; 502 and 504 come from a proxy in front of Soniox refusing the upgrade, a transport
+ * fault like any other.
+ */
 export function isRetryableCode(code: ErrorCode): boolean {
-  if (typeof code === "number") return code === 408 || code === 429 || code === 500 || code === 503;
+  if (typeof code === "number") return code === 408 || code === 429 || code === 500 || code === 502 || code === 503 || code === 504;
   return code === "connect_timeout" || code === "connection_failed" || code === "connection_closed";
 }
 

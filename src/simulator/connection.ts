@@ -5,11 +5,12 @@
 import { EventEmitter } from "node:events";
 import WebSocket from "ws";
 import { FIN_TOKEN } from "../core/session";
-import { createAudioMeter, type AudioMeter } from "./audio-meter";
+import { createAudioMeter, type AudioMeter, type AudioPiece } from "./audio-meter";
 import { authenticateStartMessage, type AuthMethod, type UpgradeAuth } from "./auth";
 import { DOCUMENTED, INVENTED, defaultErrorText } from "./messages";
 import type { FaultSpec, ResolvedOptions } from "./options";
 import { Recogniser } from "./recogniser";
+import { TimedRecogniser } from "./timed-recogniser";
 import { parseScript } from "./script";
 import { validateStart, type StartConfig } from "./start-validation";
 import type { TempKey, TempKeyStore } from "./temp-keys";
@@ -99,7 +100,7 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
   private readonly faults: FaultSpec[];
   private phase: Phase = "awaiting_start";
   private silenced = false;
-  private recogniser: Recogniser | null = null;
+  private recogniser: Recogniser | TimedRecogniser | null = null;
   private meter: AudioMeter | null = null;
   private lastResultAudioMs = 0;
 
@@ -252,19 +253,27 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
 
   private startStreaming(start: Record<string, unknown>, config: StartConfig): void {
     const o = this.options;
-    const script = typeof o.script === "function" ? o.script(start, this.index) : o.script;
-    this.recogniser = new Recogniser(parseScript(script, config.languageHints[0] ?? "en"), {
-      wordMs: o.wordMs,
-      finalLagMs: o.finalLagMs,
-      endpointSilenceMs: config.endpointDetection ? (o.endpointSilenceMs ?? config.maxEndpointDelayMs ?? 500) : null,
+    const fields = {
       speakerDiarization: config.speakerDiarization,
       languageIdentification: config.languageIdentification,
       translation: config.translation,
-    });
+    };
+    if (o.timedScript) {
+      this.recogniser = new TimedRecogniser(o.timedScript.words, { ...fields, finalLagMs: o.finalLagMs });
+    } else {
+      const script = typeof o.script === "function" ? o.script(start, this.index) : o.script;
+      this.recogniser = new Recogniser(parseScript(script, config.languageHints[0] ?? "en"), {
+        ...fields,
+        wordMs: o.wordMs,
+        finalLagMs: o.finalLagMs,
+        endpointSilenceMs: config.endpointDetection ? (o.endpointSilenceMs ?? config.maxEndpointDelayMs ?? 500) : null,
+      });
+    }
     this.meter = createAudioMeter(config.audio, o, () => this.failWith(400, DOCUMENTED.audioDecodeError));
     this.phase = "streaming";
     this.timers.clear("start");
     this.armFirstAudioTimeout();
+    this.timers.set("length-cap", o.maxSessionMs, () => this.failWith(400, DOCUMENTED.audioTooLong));
   }
 
   private armFirstAudioTimeout(): void {
@@ -301,11 +310,10 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
     this.armIdleTimeout();
 
     const { pacing } = this.options;
-    if (this.audioMs > this.options.maxAudioMs) return this.failWith(400, DOCUMENTED.audioTooLong);
     if (pacing.enforce && lead > pacing.maxLeadMs) return this.failWith(400, DOCUMENTED.tooMuchAudio);
     if (pacing.tooSlow?.enforce && -lead > pacing.tooSlow.maxLagMs) return this.failWith(408, DOCUMENTED.inputTooSlow);
 
-    for (const piece of pieces) recogniser.advance(piece.ms, piece.speech);
+    this.hear(recogniser, pieces);
     if (recogniser.hasFinalOutput || this.audioMs - this.lastResultAudioMs >= this.options.responseEveryMs) {
       this.sendResult();
     }
@@ -315,6 +323,20 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
         return this.fire(fault);
       }
     }
+  }
+
+  private hear(recogniser: Recogniser | TimedRecogniser, pieces: AudioPiece[]): void {
+    if (!(recogniser instanceof TimedRecogniser)) {
+      for (const piece of pieces) recogniser.advance(piece.ms, piece.speech);
+      return;
+    }
+    // Only once some audio was measured: before that the bytes may be a header alone, which is
+    // found at the start of the file whatever audio follows it.
+    if (!recogniser.located && this.audioMs > 0) {
+      const at = this.options.timedScript?.locate(this.receivedAudio()) ?? null;
+      if (at !== null) recogniser.locate(at);
+    }
+    for (const piece of pieces) recogniser.advance(piece.ms);
   }
 
   private onControl(text: string): void {
@@ -351,9 +373,9 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
     meter.finish((pieces) => {
       if (this.phase !== "finishing" || this.closed) return;
       this.phase = "ended";
-      for (const piece of pieces) recogniser.advance(piece.ms, piece.speech);
       this.audioMs = meter.msOf(this.audioBytes);
-      if (this.options.flushScriptOnEnd) recogniser.flushScript();
+      this.hear(recogniser, pieces);
+      if (this.options.flushScriptOnEnd && recogniser instanceof Recogniser) recogniser.flushScript();
       recogniser.finalizeAll(null);
       const last = recogniser.takeResult();
       if (last.tokens.length > 0) this.send(last);

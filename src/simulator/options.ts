@@ -1,3 +1,5 @@
+import type { TimedScript } from "./timed-recogniser";
+
 /**
  * Options of the Soniox simulator. Everything is optional; `resolveOptions` fills in the
  * defaults documented on each field. Points the Soniox docs leave UNCONFIRMED are switches here
@@ -60,7 +62,14 @@ export interface SimulatorOptions {
   models?: string[];
   /** Models that accept `translation` (default: all of `models`). */
   translationModels?: string[];
-  /** Refuse unknown start-message fields with 400 (default false: ignored, as Soniox probably does). */
+  /**
+   * Strict (default true): where Soniox's behaviour is UNCONFIRMED, take the reading that is
+   * harder on the client: unknown start-message fields are refused, and a keepalive does not count
+   * as the first audio. `strict: false` is the lenient reading; the two switches below override
+   * either part.
+   */
+  strict?: boolean;
+  /** UNCONFIRMED: refuse unknown start-message fields with 400 (default: `strict`). */
   rejectUnknownFields?: boolean;
   /**
    * The words the simulated recogniser "hears" (default "Hello from the Soniox simulator. How are
@@ -68,6 +77,11 @@ export interface SimulatorOptions {
    * A function gets the start message and the connection index.
    */
   script?: string | ((start: Record<string, unknown>, connIndex: number) => string);
+  /**
+   * Tests only: words at known times in a file, heard by each connection from where its audio
+   * begins in the file (the test locates it). Replaces `script`; endpoints are not produced.
+   */
+  timedScript?: TimedScript;
   /** Speech audio (ms) it takes to hear one word (default 350). */
   wordMs?: number;
   /** A word turns final once received audio passes its end by this many ms (default 600). */
@@ -94,13 +108,17 @@ export interface SimulatorOptions {
   keepaliveBeforeStartCounts?: boolean;
   /** 408 "Timed out while waiting for the first audio chunk" after the start message (default 20000). */
   firstAudioTimeoutMs?: number;
-  /** UNCONFIRMED: a keepalive restarts the first-audio timeout (default true). */
+  /** UNCONFIRMED: a keepalive restarts the first-audio timeout (default: not `strict`). */
   firstAudioKeepaliveCounts?: boolean;
   /** 408 "Request timeout." when neither audio nor keepalive arrives for this long (default 20000). */
   keepaliveTimeoutMs?: number;
   pacing?: PacingOptions;
-  /** 400 "Audio is too long." past this much audio (default 300 minutes). */
-  maxAudioMs?: number;
+  /**
+   * 400 "Audio is too long." once a session is this old, counted in wall-clock time from the start
+   * message with pauses included (default 300 minutes). Soniox does not say how it counts; a
+   * client that counts only the audio it sent would be caught out by the wall-clock reading.
+   */
+  maxSessionMs?: number;
   faults?: FaultSpec[];
   /**
    * Clock (ms) for audio timing: lead, lag and first-audio time (default `Date.now()`). Benchmarks
@@ -130,6 +148,7 @@ export interface ResolvedOptions {
   translationModels: string[];
   rejectUnknownFields: boolean;
   script: string | ((start: Record<string, unknown>, connIndex: number) => string);
+  timedScript: TimedScript | null;
   wordMs: number;
   finalLagMs: number;
   responseEveryMs: number;
@@ -144,7 +163,7 @@ export interface ResolvedOptions {
   firstAudioKeepaliveCounts: boolean;
   keepaliveTimeoutMs: number;
   pacing: { maxLeadMs: number; enforce: boolean; tooSlow: { maxLagMs: number; enforce: boolean } | null };
-  maxAudioMs: number;
+  maxSessionMs: number;
   faults: FaultSpec[];
   clock: () => number;
   stampSentTime: boolean;
@@ -168,6 +187,7 @@ function parseCutoff(value: string): number {
  */
 export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
   const models = o.models ?? ["stt-rt-v5", "stt-rt-v4"];
+  const strict = o.strict ?? true;
   const startMessageCutoff = o.auth?.startMessageCutoff ?? "2027-01-15";
   return {
     apiKeys: o.apiKeys ?? ["test-key"],
@@ -184,8 +204,9 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     maxConcurrentConnections: o.maxConcurrentConnections ?? Infinity,
     models,
     translationModels: o.translationModels ?? models,
-    rejectUnknownFields: o.rejectUnknownFields ?? false,
+    rejectUnknownFields: o.rejectUnknownFields ?? strict,
     script: o.script ?? DEFAULT_SCRIPT,
+    timedScript: o.timedScript ?? null,
     wordMs: o.wordMs ?? 350,
     finalLagMs: o.finalLagMs ?? 600,
     responseEveryMs: o.responseEveryMs ?? 120,
@@ -197,7 +218,7 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     startTimeoutMs: o.startTimeoutMs ?? 10_000,
     keepaliveBeforeStartCounts: o.keepaliveBeforeStartCounts ?? true,
     firstAudioTimeoutMs: o.firstAudioTimeoutMs ?? 20_000,
-    firstAudioKeepaliveCounts: o.firstAudioKeepaliveCounts ?? true,
+    firstAudioKeepaliveCounts: o.firstAudioKeepaliveCounts ?? !strict,
     keepaliveTimeoutMs: o.keepaliveTimeoutMs ?? 20_000,
     pacing: {
       maxLeadMs: o.pacing?.maxLeadMs ?? 4000,
@@ -206,7 +227,7 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
         ? { maxLagMs: o.pacing.tooSlow.maxLagMs, enforce: o.pacing.tooSlow.enforce ?? false }
         : null,
     },
-    maxAudioMs: o.maxAudioMs ?? 300 * 60_000,
+    maxSessionMs: o.maxSessionMs ?? 300 * 60_000,
     faults: o.faults ?? [],
     clock: o.clock ?? (() => Date.now()),
     stampSentTime: o.stampSentTime ?? false,

@@ -19,7 +19,7 @@ const PALETTE = {
  */
 const DIALOGS = [
   { type: "soniox-config", id: "ex-soniox-config", prefix: "node-config-input", field: "url", bad: "ws://example.com/x", message: /URL: must start with wss:\/\// },
-  { type: "soniox-transcribe", id: "ex3-ptt-transcribe", prefix: "node-input", field: "sampleRate", bad: "5", message: /1000.*192000/ },
+  { type: "soniox-transcribe", id: "ex3-ptt-transcribe", prefix: "node-input", field: "sampleRate", bad: "5", message: /1000.*384000/ },
   { type: "soniox-control", id: "ex3-ptt-control", prefix: "node-input", field: "minFinalizeInterval", bad: "-5", message: null },
   { type: "soniox-token-filter", id: "ex3-cap-filter", prefix: "node-input", field: "maxStreams", bad: "0", message: null },
   { type: "soniox-temp-key", id: "ex6-direct-mint", prefix: "node-input", field: "expiresIn", bad: "5000", message: /Expires in: enter a whole number from 1 to 3600/ },

@@ -10,6 +10,7 @@ const vm = require("vm");
 const cheerio = require("cheerio");
 const { i18n } = require("@node-red/util");
 const { RAW_FORMATS } = require("../../dist/core/audio/audio-format");
+const { SAMPLE_RATE_RANGE } = require("../../dist/core/session/start-message");
 const pkg = require("../../package.json");
 
 const nodesDir = path.resolve(__dirname, "../../dist/nodes");
@@ -43,6 +44,7 @@ const CONTRACT = {
       numChannels: 1,
       convertToPcm: false,
       floatHandling: "send",
+      passUnknownOptions: false,
       languageHints: "",
       languageHintsStrict: false,
       enableSpeakerDiarization: false,
@@ -441,10 +443,13 @@ describe("soniox-transcribe editor definition", function () {
     assertInvalid(T, "audioFormat", ["wav", "s16le", "", null, "PCM_S16LE"]);
   });
 
-  it("checks sample rate and channels only for raw formats, as whole numbers in range", function () {
+  it("checks sample rate and channels only for raw formats, as whole numbers in the runtime's range (which the README states)", function () {
     const raw = { node: { audioFormat: "pcm_s16le" } };
-    assertValid(T, "sampleRate", [1000, 16000, "48000", " 192000 "], raw);
-    assertInvalid(T, "sampleRate", [999, 192001, "16000.5", "1e4", "", "abc"], [1000, 192000], raw);
+    const { min, max } = SAMPLE_RATE_RANGE;
+    assertValid(T, "sampleRate", [min, 16000, "48000", ` ${max} `], raw);
+    assertInvalid(T, "sampleRate", [min - 1, max + 1, "16000.5", "1e4", "", "abc"], [min, max], raw);
+    const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+    assert.ok(readme.includes(`Raw formats only: ${min}–${max} Hz`), "README states the same sample-rate range");
     assertValid(T, "numChannels", [1, 2, "2"], raw);
     assertInvalid(T, "numChannels", [0, 3, "1.5", ""], [1, 2], raw);
     assertValid(T, "sampleRate", ["", 5], { node: { audioFormat: "auto" } });
@@ -534,7 +539,7 @@ describe("soniox-transcribe editor definition", function () {
     const cases = [
       ["maxStreams", [1, "1000"], [0, 1001, "2.5"], [1, 1000]],
       ["idleTimeout", [0, "86400", "0.5"], [-1, 86401, ""], [0, 86400]],
-      ["keepaliveInterval", [1, "20", 7.5], [0, 21, ""], [1, 20]],
+      ["keepaliveInterval", [1, "15", 7.5], [0, 16, ""], [1, 15]],
       ["maxQueueMb", [1, "1024"], [0, 1025, "lots"], [1, 1024]],
       ["connectTimeout", [1, "120"], [0, 121], [1, 120]],
       ["finishTimeout", [1, "300"], [0.5, 301], [1, 300]],

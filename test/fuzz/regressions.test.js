@@ -76,7 +76,8 @@ describe("fuzz regressions: start options JSON cannot send", function () {
     });
 
     it("sends msg.soniox with a circular or BigInt field to Catch, opens no socket, and keeps Node-RED up", async function () {
-      await load(NODES, transcribeFlow(sim), { cfg: { apiKey: "sk-regress-1234" } });
+      // Unknown names are left out unless passed through; passed through, they must still be sendable.
+      await load(NODES, transcribeFlow(sim, { passUnknownOptions: true }), { cfg: { apiKey: "sk-regress-1234" } });
       const caught = [];
       helper.getNode("caught").on("input", (m) => caught.push(m.error.message));
       const tx = helper.getNode("tx");

@@ -267,6 +267,27 @@ describe("soniox-transcribe node (real Node-RED runtime, simulator over real soc
     assert.match(warnings[0], /^\[raw\] .*set the audio format/);
   });
 
+  it("names the field a misspelt msg.soniox option most likely meant, and leaves it out of the start message", async function () {
+    await load(NODES, transcribeFlow(sim), { cfg: { apiKey: KEY } });
+    const tx = helper.getNode("tx");
+    tx.receive({ topic: "typo", payload: pcm(100), soniox: { enable_endpoint_detections: false } });
+    await waitFor(() => sim.connections[0] && sim.connections[0].startMessage, 3000, "start message");
+    assert.ok(!("enable_endpoint_detections" in sim.connections[0].startMessage), "not sent (the strict simulator would refuse it)");
+    const warnings = tx.warn.args.map((a) => String(a[0])).filter((w) => /enable_endpoint_detections/.test(w));
+    assert.strictEqual(warnings.length, 1);
+    assert.match(warnings[0], /did you mean enable_endpoint_detection\?.*left out.*Pass unknown msg.soniox options/);
+  });
+
+  it("passes unknown msg.soniox options through when told to (new Soniox fields), still with a warning", async function () {
+    sim.options = { ...sim.options, strict: false };
+    await load(NODES, transcribeFlow(sim, { passUnknownOptions: true }), { cfg: { apiKey: KEY } });
+    const tx = helper.getNode("tx");
+    tx.receive({ topic: "new", payload: pcm(100), soniox: { shiny_new_option: 3 } });
+    await waitFor(() => sim.connections[0] && sim.connections[0].startMessage, 3000, "start message");
+    assert.strictEqual(sim.connections[0].startMessage.shiny_new_option, 3);
+    assert.ok(tx.warn.args.some((a) => /shiny_new_option .*sent as given/.test(String(a[0]))));
+  });
+
   it("starts a new stream when audio follows a stop before the old stream has finished", async function () {
     await load(NODES, transcribeFlow(sim), { cfg: { apiKey: KEY } });
     const responses = collect("responses");

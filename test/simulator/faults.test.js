@@ -134,13 +134,15 @@ describe("simulator: faults and pacing", function () {
     assert.strictEqual(c.messages.at(-1).error_message, "Input too slow");
   });
 
-  it("refuses audio past maxAudioMs with 400 Audio is too long.", async () => {
-    t.sim.options = { maxAudioMs: 300 };
+  it("ends a session with 400 Audio is too long. once it is maxSessionMs old, counting wall-clock time while no audio flows", async () => {
+    t.sim.options = { maxSessionMs: 300 };
     const c = t.client();
     await within(c.opened, 2000, "open");
     c.ws.send(JSON.stringify(START));
-    sendChunks(c.ws, tone16(480));
-    await within(c.closed, 2000, "the length error");
+    sendChunks(c.ws, tone16(100));
+    // Only 100 ms of audio, then keepalives (a paused client): the cap is wall-clock, not audio.
+    const keepalive = setInterval(() => c.ws.send(JSON.stringify({ type: "keepalive" })), 50);
+    await within(c.closed, 2000, "the length error").finally(() => clearInterval(keepalive));
     assert.strictEqual(c.messages.at(-1).error_message, "Audio is too long.");
   });
 

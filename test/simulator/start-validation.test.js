@@ -67,7 +67,8 @@ describe("simulator: start message validation", function () {
     assert.strictEqual(c.messages[0].error_message, "Model does not support translations.");
   });
 
-  it("ignores unknown fields by default and refuses them when asked", async () => {
+  it("refuses unknown fields when strict (the default) and ignores them when lenient (UNCONFIRMED)", async () => {
+    t.sim.options = { strict: false };
     const ok = t.client();
     await within(ok.opened, 2000, "open");
     ok.ws.send(JSON.stringify({ ...START, shiny_new_field: 1 }));
@@ -75,7 +76,7 @@ describe("simulator: start message validation", function () {
     await within(ok.closed, 2000, "close");
     assert.ok(ok.messages.at(-1).finished);
 
-    t.sim.options = { rejectUnknownFields: true };
+    t.sim.options = {};
     const { c } = await startWith({ ...START, shiny_new_field: 1 });
     assert.match(c.messages[0].error_message, /Unknown field in start request: shiny_new_field/);
   });

@@ -194,9 +194,9 @@ describe("simulator: streaming and results", function () {
     assert.strictEqual(c.messages.at(-1).error_message, "Timed out while waiting for the first audio chunk");
   });
 
-  it("lets keepalives hold off the first-audio timeout unless switched off (UNCONFIRMED)", async () => {
+  it("lets keepalives hold off the first-audio timeout only when lenient (UNCONFIRMED; strict is the default)", async () => {
     for (const counts of [true, false]) {
-      t.sim.options = { firstAudioTimeoutMs: 250, firstAudioKeepaliveCounts: counts };
+      t.sim.options = counts ? { firstAudioTimeoutMs: 250, strict: false } : { firstAudioTimeoutMs: 250 };
       const c = await started();
       for (let i = 0; i < 4; i++) {
         await new Promise((r) => setTimeout(r, 70));

@@ -24,6 +24,8 @@ export interface DeclaredAudio {
 
 export interface MeterContext {
   pacing: boolean;
+  /** False keeps ffmpeg out of it even when installed (the stream's own clocks must do). */
+  ffmpeg?: boolean;
   clock: Clock;
   /** Asks the pacer to look again (the meter learned something). */
   repace(): void;
@@ -74,7 +76,7 @@ export function meterFor(start: DeclaredAudio, head: Uint8Array, ctx: MeterConte
         'for M4A/MP4 or other formats turn on "convert to PCM 16 kHz mono".',
     );
   }
-  const probe = ctx.pacing ? createDurationProbe() : null;
+  const probe = ctx.pacing && ctx.ffmpeg !== false ? createDurationProbe() : null;
   if (!probe) return new AssumedRateMeter(ASSUMED_CONTAINER_BYTES_PER_MS);
   return new ProbeMeter(probe, ctx.clock, ASSUMED_CONTAINER_BYTES_PER_MS, ctx.repace, (err) =>
     ctx.warn(`Could not measure the duration of this ${container ?? "container"} audio with ffmpeg (${err.message}); pacing is approximate`),

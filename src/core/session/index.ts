@@ -7,6 +7,7 @@ export * from "./send-queue";
 export * from "./replay-log";
 export * from "./reconnect-policy";
 export * from "./start-message";
+export * from "./start-fields";
 export * from "./stream";
 export * from "./results";
 export * from "./endpoint";

@@ -11,8 +11,11 @@ export interface SendQueueOptions {
   sliceMs: number;
   /** Bound on audio bytes waiting (before connect and while pacing). */
   maxQueuedBytes: number;
-  /** `startMs` is where the chunk begins on this queue's audio timeline. */
-  sendAudio(chunk: Uint8Array, ms: number, startMs: number, streamOffset: number): void;
+  /**
+   * `startMs` is where the chunk begins on this queue's audio timeline; `at` is its position in
+   * the stream, null for a container header re-sent ahead of a replay (no audio time).
+   */
+  sendAudio(chunk: Uint8Array, ms: number, startMs: number, at: number | null): void;
   sendText(text: string): void;
   /** False while the socket has too much unsent data: audio then waits (bounded) instead of piling up in memory twice. */
   canSend(): boolean;
@@ -23,7 +26,10 @@ export interface SendQueueOptions {
 /** Largest piece of audio sent in one frame when pacing is off. */
 const UNPACED_PIECE_MS = 2000;
 
-export type QueueItem = { kind: "audio"; data: Uint8Array } | { kind: "text"; text: string; onSent?: () => void };
+/** `at`: the audio's position in the stream; null for a re-sent header. */
+export type QueueItem =
+  | { kind: "audio"; data: Uint8Array; at: number | null }
+  | { kind: "text"; text: string; onSent?: () => void };
 type Item = QueueItem;
 
 /**
@@ -39,7 +45,8 @@ export class SendQueue {
   private timer: unknown = null;
   private anchor: number | null = null;
   private sentMs = 0;
-  private streamOffset = 0;
+  /** Where audio pushed without a position goes (a session used on its own, not by a stream). */
+  private nextAt = 0;
   private queued = 0;
   private credit = 0;
 
@@ -58,9 +65,17 @@ export class SendQueue {
     return this.items.length - this.head;
   }
 
-  pushAudio(chunk: Uint8Array): void {
+  /**
+   * Queues audio. Without `at` the queue numbers the bytes itself and shows them to the meter;
+   * with it, the caller owns the positions and the meter (one meter for a whole stream).
+   */
+  pushAudio(chunk: Uint8Array, at?: number | null): void {
     if (this.closed || chunk.length === 0) return;
-    this.meter.observe(chunk);
+    if (at === undefined) {
+      this.meter.observe(chunk);
+      at = this.nextAt;
+      this.nextAt += chunk.length;
+    }
     const now = this.opts.clock.now();
     if (this.anchor === null) this.anchor = now - this.credit;
     else if (this.queued === 0 && now - this.anchor > this.sentMs) {
@@ -68,7 +83,7 @@ export class SendQueue {
       // or the next burst would go out all at once.
       this.anchor = now - this.sentMs;
     }
-    this.items.push({ kind: "audio", data: chunk });
+    this.items.push({ kind: "audio", data: chunk, at });
     this.queued += chunk.length;
     this.enforceBound();
     this.drain();
@@ -141,7 +156,6 @@ export class SendQueue {
       if (item.kind !== "audio" || item.data.length === 0) continue;
       dropped += item.data.length;
       this.queued -= item.data.length;
-      this.streamOffset += item.data.length;
       item.data = item.data.subarray(item.data.length);
     }
     if (dropped > 0) this.opts.onDrop(dropped);
@@ -168,29 +182,34 @@ export class SendQueue {
         }, this.opts.sliceMs);
         return;
       }
+      const at = item.at;
+      if (at === null) {
+        // A re-sent header holds no audio time: it goes out whole, ahead of the replay.
+        this.shift();
+        this.emitAudio(item.data, null);
+        continue;
+      }
       if (!this.opts.pacing) {
         // Unpaced bursts still go in pieces, so socket backpressure can act between them.
-        const piece = this.meter.bytesForMs(this.streamOffset, UNPACED_PIECE_MS);
+        const piece = this.meter.bytesForMs(at, UNPACED_PIECE_MS);
         if (piece > 0 && piece < item.data.length) {
-          this.emitAudio(item.data.subarray(0, piece));
-          item.data = item.data.subarray(piece);
+          this.emitPiece(item, piece);
           continue;
         }
         this.shift();
-        this.emitAudio(item.data);
+        this.emitAudio(item.data, at);
         continue;
       }
       const budgetMs = this.opts.clock.now() - (this.anchor ?? 0) + this.opts.leadMs - this.sentMs;
-      const allowed = budgetMs > 0 ? this.meter.bytesForMs(this.streamOffset, budgetMs) : 0;
+      const allowed = budgetMs > 0 ? this.meter.bytesForMs(at, budgetMs) : 0;
       if (allowed >= item.data.length) {
         this.shift();
-        this.emitAudio(item.data);
+        this.emitAudio(item.data, at);
         continue;
       }
-      const slice = Math.min(allowed, this.meter.bytesForMs(this.streamOffset, this.opts.sliceMs));
+      const slice = Math.min(allowed, this.meter.bytesForMs(at, this.opts.sliceMs));
       if (slice > 0) {
-        this.emitAudio(item.data.subarray(0, slice));
-        item.data = item.data.subarray(slice);
+        this.emitPiece(item, slice);
         continue;
       }
       // Either real time has not caught up yet, or the meter cannot size audio yet (it pokes
@@ -217,19 +236,20 @@ export class SendQueue {
     }
   }
 
-  private emitAudio(chunk: Uint8Array): void {
-    const offset = this.streamOffset;
-    const startMs = this.sentMs;
-    const ms = this.meter.msForRange(offset, chunk.length);
-    this.streamOffset += chunk.length;
-    this.sentMs += ms;
-    this.queued -= chunk.length;
-    this.opts.sendAudio(chunk, ms, startMs, offset);
+  /** Sends the first `bytes` of an audio item and keeps the rest queued at its new position. */
+  private emitPiece(item: { data: Uint8Array; at: number | null }, bytes: number): void {
+    const at = item.at as number;
+    this.emitAudio(item.data.subarray(0, bytes), at);
+    item.data = item.data.subarray(bytes);
+    item.at = at + bytes;
   }
 
-  /** Bytes from stream offset `offset` that hold `ms` of audio, by this queue's meter. */
-  bytesForMs(offset: number, ms: number): number {
-    return this.meter.bytesForMs(offset, ms);
+  private emitAudio(chunk: Uint8Array, at: number | null): void {
+    const startMs = this.sentMs;
+    const ms = at === null ? 0 : this.meter.msForRange(at, chunk.length);
+    this.sentMs += ms;
+    this.queued -= chunk.length;
+    this.opts.sendAudio(chunk, ms, startMs, at);
   }
 
   private clearTimer(): void {

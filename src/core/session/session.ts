@@ -9,7 +9,6 @@ import {
   parseServerFrame,
   type SonioxResult,
 } from "./protocol";
-import { ReplayLog } from "./replay-log";
 import { SendQueue, type QueueItem } from "./send-queue";
 import type { StartMessage } from "./start-message";
 import type { AuthMethod, Transport, TransportFactory } from "./transport";
@@ -53,20 +52,14 @@ export interface SessionOptions {
   heartbeatTimeoutMs?: number;
   /** Socket send buffer above which audio waits in the (bounded) queue instead. */
   highWaterBytes?: number;
-  /** Bound on sent-but-not-final audio kept for replay after a failure. */
-  maxReplayBytes?: number;
   /** Queue audio without connecting until start() is called (a replacement waiting out its backoff). */
   deferStart?: boolean;
 }
 
 /** What a replacement session needs from a dead one so that no audio is lost. */
 export interface Handover {
-  /** Audio Soniox had not finalized, from `fromMs` on (cut on a frame boundary where the format allows). */
-  replay: Uint8Array[];
-  /** Where the replay starts on the dead session's audio timeline (its final_audio_proc_ms). */
-  fromMs: number;
-  /** True when the replay starts at the very first byte of the stream (so it carries any header). */
-  fromStart: boolean;
+  /** Stream position just past the last audio byte sent, or null when none was. */
+  sentThrough: number | null;
   /** Audio and commands that were never sent, in order (keepalives left out). */
   unsent: QueueItem[];
 }
@@ -93,7 +86,10 @@ export interface SessionEvents {
   close: [info: SessionClose];
 }
 
-const MAX_KEEPALIVE_MS = 20000;
+/** Soniox drops a stream after 20 s without audio or keepalive; this leaves room for a slow network. */
+const MAX_KEEPALIVE_MS = 15000;
+/** What a WebSocket subprotocol may contain (RFC 7230 tchar). */
+const SUBPROTOCOL_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Until a meter is chosen (before the first audio), any rate will do: nothing is paced yet. */
 const PLACEHOLDER_BYTES_PER_MS = 32;
 
@@ -128,7 +124,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   private paused = false;
   private started = false;
   private finalMs = 0;
-  private readonly replayLog: ReplayLog;
+  private sentThrough: number | null = null;
   private warnedBackpressure = false;
 
   constructor(private readonly opts: SessionOptions) {
@@ -142,14 +138,13 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
         leadMs: opts.paceLeadMs ?? 500,
         sliceMs: opts.paceSliceMs ?? 120,
         maxQueuedBytes: opts.maxQueuedBytes ?? 16 * 1024 * 1024,
-        sendAudio: (chunk, ms, startMs, offset) => this.sendAudioFrame(chunk, ms, startMs, offset),
+        sendAudio: (chunk, ms, _startMs, at) => this.sendAudioFrame(chunk, ms, at),
         sendText: (text) => this.transport?.send(text),
         canSend: () => this.socketHasRoom(),
         onDrop: (bytes) => this.noteDrop(bytes),
       },
       opts.meter ?? new AssumedRateMeter(PLACEHOLDER_BYTES_PER_MS),
     );
-    this.replayLog = new ReplayLog(opts.maxReplayBytes ?? 8 * 1024 * 1024);
   }
 
   get state(): SessionState {
@@ -190,6 +185,17 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     if (this.started || this.isClosed) return;
     this.started = true;
     if (this.stateValue === "idle") this.setState("connecting");
+    if (this.opts.authMethod === "subprotocol" && !SUBPROTOCOL_TOKEN.test(this.opts.apiKey)) {
+      // Retrying cannot help: the key itself can never be a subprotocol (RFC 7230 token).
+      this.fail(
+        new SonioxError(
+          "invalid_config",
+          'This API key cannot be sent as a WebSocket subprotocol: it has characters a subprotocol may not contain (temporary "temp:" keys have a colon). ' +
+            'Set the Soniox config node\'s authentication to "Authorization header".',
+        ),
+      );
+      return;
+    }
     this.connectTimer = this.clock.setTimeout(() => {
       this.connectTimer = null;
       this.fail(new SonioxError("connect_timeout", `Could not connect to Soniox within ${this.connectTimeoutMs()} ms`));
@@ -216,8 +222,12 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     }
   }
 
-  /** Queues audio; starts the session if it is idle. Returns false if the audio was not taken. */
-  sendAudio(chunk: Uint8Array): boolean {
+  /**
+   * Queues audio; starts the session if it is idle. Returns false if the audio was not taken.
+   * `at` is the audio's position in the stream (null for a re-sent header) when a stream owns
+   * positions and meter; without it the session numbers bytes itself.
+   */
+  sendAudio(chunk: Uint8Array, at?: number | null): boolean {
     if (chunk.length === 0) return true;
     if (this.stateValue !== "idle" && this.stateValue !== "connecting" && this.stateValue !== "streaming") return false;
     if (this.paused) {
@@ -227,7 +237,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     if (this.stateValue === "idle" && !this.opts.deferStart) this.start();
     if (this.isClosed) return false;
     this.stats.audioBytesIn += chunk.length;
-    this.queue.pushAudio(chunk);
+    this.queue.pushAudio(chunk, at);
     return true;
   }
 
@@ -249,13 +259,14 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
 
   /**
    * Finalizes what was said, then drops incoming audio while keepalives hold the stream open.
-   * A session not started yet is simply marked paused (it opens when started, then waits).
+   * A session not started yet is marked paused (it opens when started, then waits); audio already
+   * queued in it (a replay after a reconnect) still goes out and is finalized first.
    */
   pause(): void {
     if (this.paused) return;
     this.requireLive("pause");
     const before = this.state;
-    if (this.stateValue !== "idle") this.queue.pushText(finalizeFrame());
+    if (this.stateValue !== "idle" || this.queue.hasAudio) this.queue.pushText(finalizeFrame());
     this.paused = true;
     this.emit("state", this.state, before);
   }
@@ -295,23 +306,15 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     this.finish({ reason: "canceled" });
   }
 
-  /**
-   * After this session failed: the audio a replacement must send again, and what never went out.
-   * `cutAt` says how many bytes into a chunk the replay may start (raw audio can be cut on a
-   * frame; compressed audio restarts at a chunk and is re-synced by the caller).
-   */
+  /** After this session failed: how far Soniox got and what never went out. */
   handover(): Handover {
-    const logged = this.replayLog.from(this.finalMs);
-    const replay: Uint8Array[] = [];
-    let fromStart = false;
-    logged.forEach((c, i) => {
-      if (i > 0) return replay.push(c.data);
-      const skip = c.startMs < this.finalMs ? this.queue.bytesForMs(c.offset, this.finalMs - c.startMs) : 0;
-      fromStart = c.offset === 0 && skip === 0;
-      replay.push(c.data.subarray(Math.min(skip, c.data.length)));
-    });
     const unsent = this.unsentItems.filter((i) => !(i.kind === "text" && i.text === KEEPALIVE_FRAME));
-    return { replay: replay.filter((r) => r.length > 0), fromMs: this.finalMs, fromStart, unsent };
+    return { sentThrough: this.sentThrough, unsent };
+  }
+
+  /** Stream position just past the last audio byte sent, or null when none was. */
+  get audioSentThrough(): number | null {
+    return this.sentThrough;
   }
 
   /** Counts `ms` of queued audio as already due (see SendQueue.backdate). */
@@ -359,10 +362,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     }
     this.stats.responses++;
     const final = frame.result.final_audio_proc_ms;
-    if (final !== undefined && final > this.finalMs) {
-      this.finalMs = final;
-      this.replayLog.confirm(final);
-    }
+    if (final !== undefined && final > this.finalMs) this.finalMs = final;
     this.emit("result", frame.result);
     if (frame.result.finished) this.finish({ reason: "finished" });
   }
@@ -389,9 +389,9 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     return false;
   }
 
-  private sendAudioFrame(chunk: Uint8Array, ms: number, startMs: number, offset: number): void {
+  private sendAudioFrame(chunk: Uint8Array, ms: number, at: number | null): void {
     this.transport?.send(chunk);
-    this.replayLog.record(chunk, offset, startMs, ms);
+    if (at !== null) this.sentThrough = at + chunk.length;
     this.stats.audioBytesSent += chunk.length;
     this.stats.audioMsSent += ms;
     this.lastActivityAt = this.clock.now();

@@ -33,6 +33,8 @@ export interface StartMessage {
   [passthrough: string]: unknown;
 }
 
+/** The sample rates raw audio may declare; the editor and README state the same range (a test holds them to it). */
+export const SAMPLE_RATE_RANGE = { min: 1000, max: 384000 } as const;
 const MAX_CONTEXT_CHARS = 10000;
 const LANGUAGE_CODE = /^[a-z]{2,3}$/;
 
@@ -91,9 +93,23 @@ function checkContext(p: Problems, context: unknown): void {
   if (c.terms !== undefined && !(Array.isArray(c.terms) && c.terms.every((t) => typeof t === "string"))) {
     p.push("context.terms must be a list of strings");
   }
-  if (jsonProblem(c) === null && JSON.stringify(c).length > MAX_CONTEXT_CHARS) {
-    p.push(`context must be at most ${MAX_CONTEXT_CHARS} characters in total`);
+  // Unsendable data (a circular object) is reported once, by the JSON check; it has no length.
+  const length = jsonProblem(c) === null ? contextTextLength(c) : 0;
+  if (length > MAX_CONTEXT_CHARS) p.push(`context must hold at most ${MAX_CONTEXT_CHARS} characters of text in total (it has ${length})`);
+}
+
+/**
+ * Soniox limits the context's text ("max length 10000" characters), not its JSON: the characters
+ * of every string in it count (keys and values of general, text, terms, translation pairs), the
+ * punctuation of the object form does not.
+ */
+function contextTextLength(value: unknown): number {
+  if (typeof value === "string") return value.length;
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + contextTextLength(item), 0);
+  if (typeof value === "object" && value !== null) {
+    return Object.values(value).reduce((sum: number, item) => sum + contextTextLength(item), 0);
   }
+  return 0;
 }
 
 function checkTranslation(p: Problems, translation: unknown): void {
@@ -135,7 +151,7 @@ export function validateStartMessage(input: Record<string, unknown>): StartMessa
     if (input.sample_rate === undefined) p.push(`sample_rate is required for ${format}`);
     if (input.num_channels === undefined) p.push(`num_channels is required for ${format}`);
   }
-  checkInteger(p, input, "sample_rate", 1000, 384000);
+  checkInteger(p, input, "sample_rate", SAMPLE_RATE_RANGE.min, SAMPLE_RATE_RANGE.max);
   checkInteger(p, input, "num_channels", 1, 2);
   const hints = input.language_hints;
   if (hints !== undefined) {

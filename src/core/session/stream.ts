@@ -1,20 +1,21 @@
 import { EventEmitter } from "events";
-import type { AudioMeter } from "../audio";
+import { meterFor as defaultMeterFor, type AudioMeter, type MeterContext, type ResumePoint } from "../audio";
 import type { Clock } from "../clock";
-import { resumePoint } from "../audio";
 import type { ControlCommand } from "../control";
 import { SonioxError } from "../errors";
-import { meterFor as defaultMeterFor, type MeterContext } from "../audio";
 import { END_OF_STREAM_FRAME, type SonioxResult } from "./protocol";
 import { reconnectDelay, DEFAULT_RECONNECT, type ReconnectPolicy } from "./reconnect-policy";
+import { RepeatGuard } from "./repeat-guard";
+import { ReplayLog } from "./replay-log";
 import { summariseResult, type ResultSummary } from "./results";
-import { SonioxSession, type SessionClose, type SessionState } from "./session";
+import { SonioxSession, type Handover, type SessionClose, type SessionState } from "./session";
+import { SessionMeterView } from "./session-meter-view";
 import type { StartMessage } from "./start-message";
-import { StreamHead } from "../audio";
+import { StreamTimeline } from "./stream-timeline";
 import type { AuthMethod, TransportFactory } from "./transport";
 
 export interface RotationPolicy {
-  /** Start a fresh session after this much audio (Soniox caps a session at 300 min); 0 = never. */
+  /** Start a fresh session once a session is this old (wall clock, pauses included; Soniox caps a session at 300 min); 0 = never. */
   afterMs: number;
   /** Wait this long past `afterMs` for a quiet moment (an endpoint or finalize) before forcing it. */
   graceMs: number;
@@ -39,6 +40,10 @@ export interface StreamOptions {
   rotation?: RotationPolicy;
   heartbeatIntervalMs?: number;
   heartbeatTimeoutMs?: number;
+  /** Bound on audio kept until Soniox finalizes it (for replay after a reconnect); default 8 MiB. */
+  maxReplayBytes?: number;
+  /** Let the meter use ffmpeg to measure compressed audio when installed (default true). */
+  ffmpeg?: boolean;
   /** Picks how audio time is measured once the first bytes are seen. */
   meterFor?: (start: StartMessage, head: Uint8Array, ctx: MeterContext) => AudioMeter;
 }
@@ -47,6 +52,8 @@ export interface StreamResponse extends ResultSummary {
   tokens: SonioxResult["tokens"];
   final_audio_proc_ms?: number;
   total_audio_proc_ms?: number;
+  /** The Soniox session (1-based) that produced this response; a retiring one keeps its number. */
+  session: number;
 }
 
 /** Marks the start of a replacement Soniox session: timestamps continue, speaker labels restart. */
@@ -55,7 +62,9 @@ export interface StreamRestart {
   reason: "reconnect" | "rotation";
   /** Where the new session's audio starts on the stream's timeline. */
   offset_ms: number;
-  /** Why the previous session ended (reconnects only). */
+  /** Audio between what Soniox had finalized and where the new session starts that no session will hear (0 when none). */
+  skipped_ms: number;
+  /** Why the previous session ended (reconnects, and rotations forced by Soniox's length limit). */
   error?: { code: SonioxError["code"]; message: string };
 }
 
@@ -70,45 +79,78 @@ export interface StreamEvents {
   closed: [info: SessionClose];
 }
 
+export interface StreamStats {
+  /** Final tokens a replacement session produced again and that were not delivered twice. */
+  repeatedFinalsDropped: number;
+  /** Unconfirmed audio the replay bound pushed out. */
+  replayBytesDropped: number;
+  /** Audio no session heard because a replay could not start early enough. */
+  skippedMs: number;
+}
+
+interface SessionInfo {
+  number: number;
+  /** Where this session's audio begins on the stream's timeline; null until it gets audio. */
+  offsetMs: number | null;
+  createdAt: number;
+}
+
 /** A replacement session counts as working (the attempt count resets) after this long. */
 const HEALTHY_AFTER_MS = 10000;
 
 const DEFAULT_ROTATION: RotationPolicy = { afterMs: 280 * 60 * 1000, graceMs: 10 * 60 * 1000 };
 
+/** Soniox's answer when a session reached its length cap: a new session carries on. */
+const TOO_LONG = /too long/i;
+
 /**
  * One named audio stream of a transcribe node. Usually one Soniox session; when a session fails
  * with a retryable error it is replaced (reconnect), and before Soniox's 300-minute cap it is
- * rotated. Either way no audio is lost: unsent audio moves over, audio Soniox had not finalized is
- * sent again, and timestamps continue on one timeline.
+ * rotated. Either way no audio is lost and no word repeated: the stream keeps audio Soniox has
+ * not finalized by its byte position, a replacement starts at the resumable point at or before
+ * what Soniox finalized (header first), its timestamps are placed by the stream's own clock at
+ * that point, and final words a replacement hears twice are delivered once.
  */
 export class TranscriptionStream extends EventEmitter<StreamEvents> {
   readonly key: string;
   private current: SonioxSession;
-  private readonly offsets = new Map<SonioxSession, number>();
+  private readonly info = new Map<SonioxSession, SessionInfo>();
   private readonly retiring = new Set<SonioxSession>();
-  private readonly head: StreamHead;
+  private readonly log: ReplayLog;
+  private readonly guard = new RepeatGuard();
   private readonly reconnect: ReconnectPolicy;
   private readonly rotation: RotationPolicy;
+  private meter: AudioMeter | null = null;
+  private timeline: StreamTimeline | null = null;
+  /** Stream position of the next byte the user sends. */
+  private received = 0;
+  /** What Soniox has finalized, on the stream's timeline. */
+  private confirmedMs = 0;
   private sessions = 1;
   private attempts = 0;
   private reconnectTimer: unknown = null;
+  private rotationTimer: unknown = null;
+  private rotationDue = false;
   private pendingRestart: StreamRestart | null = null;
+  /** Events of the new session held back until the retiring one has said everything. */
+  private held: Array<() => void> = [];
   private ending = false;
   private closedInfo: SessionClose | null = null;
   private idleTimer: unknown = null;
   private lastAudioAt: number;
-  private firstChunk: Uint8Array | null = null;
   private lastState: StreamState = "idle";
   private healthyAt = 0;
+  private warnedReplayBound = false;
+  readonly stats: StreamStats = { repeatedFinalsDropped: 0, replayBytesDropped: 0, skippedMs: 0 };
 
   constructor(private readonly opts: StreamOptions) {
     super();
     this.key = opts.key;
     this.lastAudioAt = opts.clock.now();
-    this.head = new StreamHead(opts.start.audio_format);
+    this.log = new ReplayLog(opts.maxReplayBytes ?? 8 * 1024 * 1024);
     this.reconnect = opts.reconnect ?? DEFAULT_RECONNECT;
     this.rotation = opts.rotation ?? DEFAULT_ROTATION;
-    this.current = this.createSession(0, false);
+    this.current = this.createSession(false);
     this.armIdleTimer();
   }
 
@@ -139,15 +181,20 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
 
   audio(chunk: Uint8Array): boolean {
     if (this.closedInfo) return false;
-    if (chunk.length > 0) {
-      this.head.observe(chunk);
-      if (this.firstChunk === null) {
-        this.firstChunk = chunk;
-        this.current.useMeter(this.newMeter());
-      }
-    }
+    if (chunk.length === 0) return this.current.sendAudio(chunk);
+    if (this.meter === null) this.chooseMeter(chunk);
+    this.meter?.observe(chunk);
+    const at = this.received;
+    this.received += chunk.length;
     this.lastAudioAt = this.opts.clock.now();
-    return this.current.sendAudio(chunk);
+    const session = this.current;
+    // Audio that arrives while paused is dropped on purpose (that is what pause means), so it is
+    // neither kept for replay nor the start of a session's timeline.
+    if (!session.isPaused) {
+      this.noteFirstAudio(session, at);
+      this.keep(chunk, at);
+    }
+    return session.sendAudio(chunk, at);
   }
 
   control(command: ControlCommand): void {
@@ -166,6 +213,7 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
       case "pause":
         s.pause();
         if (this.reconnectTimer === null) s.start();
+        if (this.rotationDue) this.rotate();
         return;
       case "resume":
         s.resume();
@@ -189,19 +237,39 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     this.close({ reason: "canceled" });
   }
 
-  /** A meter for the current session, chosen from the stream's first bytes. */
-  private newMeter(): AudioMeter {
+  /** The stream's meter and timeline, chosen from its first bytes; each session sees them through a view. */
+  private chooseMeter(first: Uint8Array): void {
     const meterFor = this.opts.meterFor ?? defaultMeterFor;
-    const session = this.current;
-    return meterFor(this.opts.start, this.firstChunk ?? new Uint8Array(0), {
+    this.meter = meterFor(this.opts.start, first, {
       pacing: this.opts.pacing,
+      ffmpeg: this.opts.ffmpeg,
       clock: this.opts.clock,
-      repace: () => session.repace(),
+      repace: () => this.current.repace(),
       warn: (message) => this.emit("warning", message),
     });
+    this.timeline = new StreamTimeline(this.meter);
+    this.current.useMeter(new SessionMeterView(this.meter));
   }
 
-  private createSession(offsetMs: number, deferStart: boolean): SonioxSession {
+  private noteFirstAudio(session: SonioxSession, at: number): void {
+    const info = this.info.get(session);
+    if (info && info.offsetMs === null) info.offsetMs = this.timeline?.msAt(at) ?? 0;
+  }
+
+  /** Keeps audio for a possible replay; says once when the bound starts costing replayable audio. */
+  private keep(chunk: Uint8Array, at: number): void {
+    const dropped = this.log.record(chunk, at);
+    if (dropped === 0) return;
+    this.stats.replayBytesDropped += dropped;
+    if (this.warnedReplayBound) return;
+    this.warnedReplayBound = true;
+    this.emit(
+      "warning",
+      `Soniox is more than ${this.opts.maxReplayBytes ?? 8 * 1024 * 1024} bytes of audio behind in finalizing; the oldest unconfirmed audio is no longer kept, so a reconnect now would skip it (the restart message says how much)`,
+    );
+  }
+
+  private createSession(deferStart: boolean): SonioxSession {
     const session = new SonioxSession({
       url: this.opts.url,
       apiKey: this.opts.apiKey,
@@ -218,12 +286,14 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
       heartbeatTimeoutMs: this.opts.heartbeatTimeoutMs,
       deferStart,
     });
-    this.offsets.set(session, offsetMs);
+    this.info.set(session, { number: this.sessions, offsetMs: null, createdAt: this.opts.clock.now() });
+    if (this.meter) session.useMeter(new SessionMeterView(this.meter));
     session.on("state", () => this.noteState());
     session.on("warning", (w) => this.emit("warning", w));
     session.on("open", () => this.onOpen(session));
     session.on("result", (r) => this.onResult(session, r));
     session.on("close", (info) => this.onSessionClose(session, info));
+    this.armRotation();
     return session;
   }
 
@@ -233,41 +303,77 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     if (!this.pendingRestart) return;
     const restart = this.pendingRestart;
     this.pendingRestart = null;
-    this.emit("restart", restart);
+    this.deliver(session, () => this.emit("restart", restart));
     this.noteState();
+  }
+
+  /** A retiring session's replies all come before the new session's restart marker and replies. */
+  private deliver(session: SonioxSession, event: () => void): void {
+    if (this.retiring.size > 0 && !this.retiring.has(session)) this.held.push(event);
+    else event();
   }
 
   private onResult(session: SonioxSession, result: SonioxResult): void {
     // A replacement that keeps failing soon after it opens must not reset the count forever.
     if (session === this.current && this.attempts > 0 && this.opts.clock.now() >= this.healthyAt) this.attempts = 0;
-    const offset = this.offsets.get(session) ?? 0;
+    const info = this.info.get(session);
+    const offset = info?.offsetMs ?? 0;
     if (offset > 0) shiftTimeline(result, offset);
-    const summary = summariseResult(result);
-    const response: StreamResponse = { tokens: result.tokens, ...summary };
-    if (result.final_audio_proc_ms !== undefined) response.final_audio_proc_ms = result.final_audio_proc_ms;
-    if (result.total_audio_proc_ms !== undefined) response.total_audio_proc_ms = result.total_audio_proc_ms;
-    // A retiring session's "finished" ends that session, not the stream.
-    const streamFinished = summary.finished && session === this.current;
-    if (summary.finished && !streamFinished) response.finished = false;
-    this.emit("response", response);
-    if (session === this.current) this.maybeRotate(summary);
+    if (result.final_audio_proc_ms !== undefined) this.confirm(result.final_audio_proc_ms);
+    const streamFinished = result.finished === true && session === this.current;
+    const raw = summariseResult(result);
+    this.deliver(session, () => {
+      const before = this.guard.droppedFinals;
+      const tokens = this.guard.filter(result.tokens);
+      this.stats.repeatedFinalsDropped += this.guard.droppedFinals - before;
+      const summary = summariseResult({ ...result, tokens });
+      const response: StreamResponse = { tokens, ...summary, session: info?.number ?? this.sessions };
+      if (result.final_audio_proc_ms !== undefined) response.final_audio_proc_ms = result.final_audio_proc_ms;
+      if (result.total_audio_proc_ms !== undefined) response.total_audio_proc_ms = result.total_audio_proc_ms;
+      // A retiring session's "finished" ends that session, not the stream.
+      if (summary.finished && !streamFinished) response.finished = false;
+      this.emit("response", response);
+    });
+    if (session === this.current) this.maybeRotate(raw);
+  }
+
+  /** Audio before `finalMs` (stream timeline) will never be replayed: let it go. */
+  private confirm(finalMs: number): void {
+    if (finalMs <= this.confirmedMs || !this.timeline) return;
+    this.confirmedMs = finalMs;
+    const point = this.timeline.resumeAtOrBefore(finalMs);
+    if (!point) return;
+    this.log.release(point.offset);
+    this.timeline.release(point.offset);
   }
 
   private onSessionClose(session: SonioxSession, info: SessionClose): void {
-    this.offsets.delete(session);
     session.removeAllListeners();
     if (this.retiring.delete(session)) {
+      this.info.delete(session);
       if (info.error) this.emit("warning", `The session rotated out ended badly: ${info.error.message}`);
+      if (this.retiring.size === 0) this.flushHeld();
       if (this.ending && this.current.isClosed && this.retiring.size === 0) this.close({ reason: "finished" });
       return;
     }
     if (session !== this.current || this.closedInfo) return;
-    if (info.reason === "failed" && info.error && this.shouldReconnect(info.error)) {
-      this.replace(session, info.error);
+    const error = info.error;
+    if (info.reason === "failed" && error?.code === 408 && this.neverHeardAudio(session)) {
+      this.info.delete(session);
+      this.reconnectLazily(session);
       return;
     }
-    if (info.reason === "failed" && info.error && this.attempts > 0) {
-      const err = new SonioxError(info.error.code, `${info.error.message} (gave up after ${this.attempts} reconnect attempts)`);
+    if (info.reason === "failed" && error && error.code === 400 && TOO_LONG.test(error.message) && !this.ending) {
+      this.replace(session, error, "rotation");
+      return;
+    }
+    if (info.reason === "failed" && error && this.shouldReconnect(error)) {
+      this.attempts++;
+      this.replace(session, error, "reconnect");
+      return;
+    }
+    if (info.reason === "failed" && error && this.attempts > 0) {
+      const err = new SonioxError(error.code, `${error.message} (gave up after ${this.attempts} reconnect attempts)`);
       this.close({ reason: "failed", error: err });
       return;
     }
@@ -280,40 +386,72 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
   }
 
   /**
-   * Replaces a failed session: what it never sent and what Soniox never finalized go to a new
-   * session (after the container header, when the format needs one), which starts after backoff.
+   * A session that failed before it was given any audio (a pre-connected stream that Soniox timed
+   * out waiting for the first audio, if a keepalive does not count as audio) lost nothing. It is
+   * replaced by one that connects when audio comes, so a pre-connected stream works whichever way
+   * Soniox counts keepalives.
    */
-  private replace(failed: SonioxSession, error: SonioxError): void {
-    this.attempts++;
+  private neverHeardAudio(session: SonioxSession): boolean {
+    const h = session.handover();
+    return h.sentThrough === null && !h.unsent.some((i) => i.kind === "audio") && !this.ending && this.retiring.size === 0 && this.reconnect.enabled;
+  }
+
+  private reconnectLazily(failed: SonioxSession): void {
+    const unsent = failed.handover().unsent;
+    const next = this.createSession(false);
+    this.current = next;
+    if (failed.isPaused) next.pause();
+    for (const item of unsent) if (item.kind === "text" && item.text !== END_OF_STREAM_FRAME) next.sendText(item.text);
+    this.noteState();
+  }
+
+  /**
+   * Replaces a failed session. The new one gets the header, then the stream's audio from the
+   * resumable point at or before what Soniox finalized, then what never went out, in order; its
+   * timeline starts at that point's exact time. It connects after backoff (none for a rotation).
+   */
+  private replace(failed: SonioxSession, error: SonioxError, reason: StreamRestart["reason"]): void {
     const handover = failed.handover();
-    const failedOffset = this.offsets.get(failed) ?? 0;
-    const offset = failedOffset + handover.fromMs;
-    const next = this.createSession(offset, true);
+    this.info.delete(failed);
+    const next = this.createSession(true);
     this.current = next;
     this.sessions++;
-    if (this.firstChunk) next.useMeter(this.newMeter());
-    if (failed.isPaused) next.pause();
-    const replay = this.resumable(handover.replay, handover.fromStart);
-    const replayMs = Math.max(0, failed.stats.audioMsSent - handover.fromMs);
-    next.backdate(replayMs);
-    for (const chunk of replay) next.sendAudio(chunk);
+    this.info.get(next)!.number = this.sessions;
+    const plan = this.replayPlan(handover);
+    this.info.get(next)!.offsetMs = plan.offsetMs;
+    if (plan.skippedMs > 0) {
+      this.stats.skippedMs += plan.skippedMs;
+      this.emit("warning", `Reconnect skipped ${Math.round(plan.skippedMs)} ms of audio Soniox had not finalized (${plan.why})`);
+    }
+    next.backdate(plan.replayMs);
+    const header = this.timeline?.header() ?? null;
+    if (header && plan.from !== null && plan.from > 0) next.sendAudio(header, null);
+    for (const c of plan.replay) next.sendAudio(c.data, c.offset);
     for (const item of handover.unsent) {
-      if (item.kind === "audio") next.sendAudio(item.data);
-      else if (item.text === END_OF_STREAM_FRAME) next.end();
+      if (item.kind === "audio") {
+        const trimmed = trimBefore(item.data, item.at, plan.resumeFrom);
+        if (trimmed) next.sendAudio(trimmed.data, trimmed.at);
+      } else if (item.text === END_OF_STREAM_FRAME) next.end();
       else next.sendText(item.text);
     }
+    if (failed.isPaused) next.pause();
     if (this.ending && next.state !== "finishing") next.end();
-    const delay = reconnectDelay(this.reconnect, error, this.attempts);
+    const delay = reason === "rotation" ? 0 : reconnectDelay(this.reconnect, error, this.attempts);
     this.pendingRestart = {
       session: this.sessions,
-      reason: "reconnect",
-      offset_ms: offset,
+      reason,
+      offset_ms: plan.offsetMs,
+      skipped_ms: Math.round(plan.skippedMs),
       error: { code: error.code, message: error.message },
     };
-    this.emit(
-      "warning",
-      `Reconnecting (attempt ${this.attempts} of ${this.reconnect.maxAttempts}${delay > 0 ? ` in ${delay} ms` : ""}) after: ${error.message}`,
-    );
+    if (reason === "reconnect") {
+      this.emit(
+        "warning",
+        `Reconnecting (attempt ${this.attempts} of ${this.reconnect.maxAttempts}${delay > 0 ? ` in ${delay} ms` : ""}) after: ${error.message}`,
+      );
+    } else {
+      this.emit("warning", `Soniox ended the session at its length limit (${error.message}); a new session carries on`);
+    }
     this.reconnectTimer = this.opts.clock.setTimeout(() => {
       this.reconnectTimer = null;
       if (!this.closedInfo) next.start();
@@ -321,43 +459,108 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     this.noteState();
   }
 
-  /** Replay bytes a new session can decode: header first, and for containers from a resync point. */
-  private resumable(replay: Uint8Array[], fromStart: boolean): Uint8Array[] {
-    const kind = this.head.kind;
-    if (fromStart || replay.length === 0 || kind === null || kind === "raw" || kind === "unknown") return replay;
-    const header = this.head.header;
-    if (kind === "wav") return header ? [header, ...replay] : replay;
-    const joined = Buffer.concat(replay);
-    const at = resumePoint(kind, joined);
-    if (at < 0) {
-      this.emit("warning", `Could not find a point to resume this ${kind} audio; the unconfirmed audio before the reconnect was skipped. Use "convert to PCM" for lossless reconnects.`);
-      return header ? [header] : [];
+  /** Where a replacement starts, what it replays, and what (if anything) no session will hear. */
+  private replayPlan(handover: Handover): {
+    from: number | null;
+    resumeFrom: number;
+    offsetMs: number;
+    replay: Array<{ data: Uint8Array; offset: number }>;
+    replayMs: number;
+    skippedMs: number;
+    why: string;
+  } {
+    const firstUnsent = handover.unsent.find((i) => i.kind === "audio" && i.at !== null);
+    const end = firstUnsent?.kind === "audio" && firstUnsent.at !== null ? firstUnsent.at : handover.sentThrough;
+    const timeline = this.timeline;
+    if (end === null || !timeline) {
+      // Nothing was sent: the unsent audio, in full, is the whole replay.
+      const at = firstUnsent?.kind === "audio" ? firstUnsent.at ?? 0 : this.received;
+      return { from: null, resumeFrom: 0, offsetMs: timeline?.msAt(at) ?? 0, replay: [], replayMs: 0, skippedMs: 0, why: "" };
     }
-    return header ? [header, joined.subarray(at)] : [joined.subarray(at)];
+    let point: ResumePoint | null = timeline.resumeAtOrBefore(this.confirmedMs);
+    let why = "";
+    if (point && point.offset > end) point = { offset: end, ms: timeline.msAt(end) };
+    if (!point || point.offset < this.log.start) {
+      why = point ? "the replay bound had already let that audio go" : "no point to resume the audio was found before it";
+      point = timeline.resumeAtOrAfter(Math.max(this.log.start, point?.offset ?? 0)) ?? { offset: end, ms: timeline.msAt(end) };
+    }
+    const replay = this.log.slice(point.offset, end);
+    return {
+      from: point.offset,
+      resumeFrom: Math.max(end, point.offset),
+      offsetMs: point.ms,
+      replay,
+      replayMs: Math.max(0, timeline.msAt(end) - point.ms),
+      skippedMs: Math.max(0, point.ms - this.confirmedMs),
+      why,
+    };
+  }
+
+  /** Arms the age check of the current session (wall clock, pauses included). */
+  private armRotation(): void {
+    if (this.rotationTimer !== null) this.opts.clock.clearTimeout(this.rotationTimer);
+    this.rotationTimer = null;
+    this.rotationDue = false;
+    const { afterMs, graceMs } = this.rotation;
+    if (afterMs <= 0) return;
+    this.rotationTimer = this.opts.clock.setTimeout(() => {
+      this.rotationDue = true;
+      // A paused session is as quiet as it gets; otherwise wait for an endpoint, up to the grace.
+      if (this.current.isPaused) return this.rotate();
+      this.rotationTimer = this.opts.clock.setTimeout(() => {
+        this.rotationTimer = null;
+        this.rotate();
+      }, graceMs);
+    }, afterMs);
+  }
+
+  private maybeRotate(summary: ResultSummary): void {
+    if (this.rotationDue && (summary.endpoint || summary.finalized)) this.rotate();
   }
 
   /**
-   * Soniox ends a session after 300 minutes of audio; a fresh one is opened beforehand, at a quiet
-   * moment when possible, while the old one finalizes what it has.
+   * Soniox ends a session after 300 minutes; a fresh one takes over beforehand, at a quiet moment
+   * when possible, while the old one finalizes what it has. The new one starts at the resumable
+   * point at or before the end of what the old one was sent, so a container decodes from its
+   * first byte; the few words both hear are delivered once.
    */
-  private maybeRotate(summary: ResultSummary): void {
-    const { afterMs, graceMs } = this.rotation;
-    const s = this.current;
-    if (afterMs <= 0 || this.ending || s.state !== "streaming" || s.queuedBytes > 0) return;
-    const sent = s.stats.audioMsSent;
-    const quiet = summary.endpoint || summary.finalized;
-    if (sent < afterMs || (!quiet && sent < afterMs + graceMs)) return;
-    const old = s;
-    const offset = (this.offsets.get(old) ?? 0) + sent;
-    const next = this.createSession(offset, false);
+  private rotate(): void {
+    const old = this.current;
+    if (this.ending || this.closedInfo || this.reconnectTimer !== null || old.queuedBytes > 0) {
+      if (this.rotationDue && this.rotationTimer === null && !this.ending && !this.closedInfo) {
+        this.rotationTimer = this.opts.clock.setTimeout(() => {
+          this.rotationTimer = null;
+          this.rotate();
+        }, 1000);
+      }
+      return;
+    }
+    if (old.state !== "streaming" && old.state !== "paused") return;
+    const sentThrough = old.audioSentThrough;
+    const next = this.createSession(false);
     this.current = next;
     this.sessions++;
+    this.info.get(next)!.number = this.sessions;
     this.retiring.add(old);
-    if (this.firstChunk) next.useMeter(this.newMeter());
-    if (this.head.header) next.sendAudio(this.head.header);
-    this.pendingRestart = { session: this.sessions, reason: "rotation", offset_ms: offset };
+    let offsetMs = this.timeline?.msAt(this.received) ?? 0;
+    if (sentThrough !== null && this.timeline) {
+      const point = this.timeline.resumeAtOrBefore(this.timeline.msAt(sentThrough)) ?? { offset: sentThrough, ms: this.timeline.msAt(sentThrough) };
+      const header = this.timeline.header();
+      if (header && point.offset > 0) next.sendAudio(header, null);
+      for (const c of this.log.slice(point.offset, sentThrough)) next.sendAudio(c.data, c.offset);
+      offsetMs = point.ms;
+      this.info.get(next)!.offsetMs = point.ms;
+    }
+    if (old.isPaused) next.pause();
+    this.pendingRestart = { session: this.sessions, reason: "rotation", offset_ms: offsetMs, skipped_ms: 0 };
     next.start();
     old.end();
+  }
+
+  private flushHeld(): void {
+    const held = this.held;
+    this.held = [];
+    for (const event of held) event();
   }
 
   private noteState(): void {
@@ -371,15 +574,18 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     if (this.closedInfo) return;
     this.closedInfo = info;
     this.clearTimers();
+    this.flushHeld();
+    this.meter?.destroy();
     this.emit("state", info.reason);
     this.emit("closed", info);
   }
 
   private clearTimers(): void {
-    if (this.idleTimer !== null) this.opts.clock.clearTimeout(this.idleTimer);
-    if (this.reconnectTimer !== null) this.opts.clock.clearTimeout(this.reconnectTimer);
-    this.idleTimer = null;
-    this.reconnectTimer = null;
+    for (const name of ["idleTimer", "reconnectTimer", "rotationTimer"] as const) {
+      const handle = this[name];
+      if (handle !== null) this.opts.clock.clearTimeout(handle);
+      this[name] = null;
+    }
   }
 
   /** One timer per stream, re-armed from the last audio rather than reset per chunk. */
@@ -398,6 +604,14 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
       this.armIdleTimer();
     }, wait);
   }
+}
+
+/** The part of a queued audio item at or after stream position `from` (null if none). */
+function trimBefore(data: Uint8Array, at: number | null, from: number): { data: Uint8Array; at: number } | null {
+  if (at === null) return null;
+  if (at >= from) return { data, at };
+  if (at + data.length <= from) return null;
+  return { data: data.subarray(from - at), at: from };
 }
 
 /** Moves a replacement session's timestamps onto the stream's timeline. */

@@ -2,7 +2,7 @@ import type { AudioFields, FloatHandling } from "../audio";
 import { isRawFormat } from "../audio";
 import { SonioxError } from "../errors";
 import type { ReconnectPolicy, RotationPolicy, StartMessage } from "../session";
-import { validateStartMessage } from "../session";
+import { unknownStartFields, validateStartMessage } from "../session";
 
 /** How every stream of one transcribe node behaves; the node parses these from its dialog. */
 export interface StreamSettings {
@@ -21,6 +21,8 @@ export interface StreamSettings {
   /** Transcode every stream to pcm_s16le 16 kHz mono with ffmpeg (msg.soniox.convert_to_pcm per stream). */
   convertToPcm: boolean;
   floatHandling: FloatHandling;
+  /** Send msg.soniox names this node does not know (new Soniox options) instead of leaving them out. */
+  passUnknownOptions: boolean;
 }
 
 /**
@@ -49,18 +51,34 @@ export interface StreamOverrides {
   /** msg.soniox without our own keys: what merges into the start message. */
   soniox: unknown;
   convertToPcm: boolean | undefined;
+  /** One line per msg.soniox name this node does not know, saying what became of it. */
+  warnings: string[];
 }
 
-/** Takes `convert_to_pcm` out of msg.soniox (Soniox would not know it) and checks it. */
-export function splitStreamOverrides(overrides: unknown): StreamOverrides {
-  if (overrides === null || typeof overrides !== "object" || Array.isArray(overrides) || !("convert_to_pcm" in overrides)) {
-    return { soniox: overrides, convertToPcm: undefined };
+/**
+ * Takes `convert_to_pcm` out of msg.soniox (Soniox would not know it) and checks it. Names that
+ * are no start-message field are most often typos, which Soniox would ignore or refuse: each is
+ * named with the field it most likely meant, and left out unless `passUnknown` (a new Soniox option).
+ */
+export function splitStreamOverrides(overrides: unknown, passUnknown = false): StreamOverrides {
+  if (overrides === null || typeof overrides !== "object" || Array.isArray(overrides)) {
+    return { soniox: overrides, convertToPcm: undefined, warnings: [] };
   }
   const { convert_to_pcm: convert, ...soniox } = overrides as Record<string, unknown>;
-  if (typeof convert !== "boolean") {
+  if (convert !== undefined && typeof convert !== "boolean") {
     throw new SonioxError("invalid_config", `msg.soniox.convert_to_pcm must be true or false (got ${JSON.stringify(convert)})`);
   }
-  return { soniox, convertToPcm: convert };
+  const warnings: string[] = [];
+  for (const { name, closest } of unknownStartFields(soniox, ["api_key"])) {
+    const guess = closest ? `did you mean ${closest}? ` : "";
+    if (passUnknown) {
+      warnings.push(`msg.soniox.${name} is not a Soniox option this node knows; ${guess}it is sent as given ("Pass unknown msg.soniox options" is on)`);
+    } else {
+      delete soniox[name];
+      warnings.push(`msg.soniox.${name} is not a Soniox option this node knows; ${guess}it was left out. If it is a new Soniox option, tick "Pass unknown msg.soniox options" in the node.`);
+    }
+  }
+  return { soniox, convertToPcm: convert as boolean | undefined, warnings };
 }
 
 /** The audio fields of a start message. */

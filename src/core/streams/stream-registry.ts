@@ -185,7 +185,8 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
       const waiting = this.pending.size === 0 ? "" : ` (${this.pending.size} of them still waiting for enough audio to tell its format)`;
       throw new SonioxError("invalid_state", `Too many streams: ${maxStreams} are open, so "${m.key}" was not started${waiting}. Stop unused streams or raise "Max streams".`);
     }
-    const overrides = splitStreamOverrides(m.overrides);
+    const overrides = splitStreamOverrides(m.overrides, this.opts.settings.passUnknownOptions);
+    for (const w of overrides.warnings) this.warn(`[${m.key}] ${w}`);
     const start = streamStartMessage(this.opts.base, overrides.soniox);
     const gate = new FormatGate({
       declared: audioFieldsOf(start),
@@ -232,7 +233,8 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
     this.open.set(key, created);
     for (const w of resolution.warnings) this.warn(`[${key}] ${w}`);
     stream.on("response", (response) => {
-      const session = stream.sessionNumber;
+      // The session that produced it: a retiring session's last words keep its number.
+      const session = response.session;
       this.emit("response", { key, routing: created.routing, session, response });
       for (const utterance of created.utterances.push(response.tokens, response.finished)) {
         this.emit("utterance", { key, routing: created.routing, session, utterance });

@@ -42,6 +42,7 @@ export interface TranscribeNodeConfig {
   heartbeat?: number | string;
   convertToPcm?: boolean;
   floatHandling?: string;
+  passUnknownOptions?: boolean;
 }
 
 /** The streams' settings plus where the node reads a message's stream key. */
@@ -127,7 +128,7 @@ export function streamSettings(cfg: TranscribeNodeConfig): TranscribeSettings {
     streamKeyProperty: (cfg.streamKeyProperty ?? "").trim() || "topic",
     maxStreams: numberSetting(p, "Max streams", cfg.maxStreams, 1, 1000, true, 10),
     idleTimeoutMs: numberSetting(p, "Idle timeout (s)", cfg.idleTimeout, 0, 86400, false, 60) * 1000,
-    keepaliveIntervalMs: numberSetting(p, "Keepalive interval (s)", cfg.keepaliveInterval, 1, 20, false, 8) * 1000,
+    keepaliveIntervalMs: numberSetting(p, "Keepalive interval (s)", cfg.keepaliveInterval, 1, 15, false, 8) * 1000,
     pacing: cfg.pacing !== false,
     maxQueuedBytes: numberSetting(p, "Max queued audio (MB)", cfg.maxQueueMb, 1, 1024, false, 16) * 1024 * 1024,
     connectTimeoutMs: numberSetting(p, "Connect timeout (s)", cfg.connectTimeout, 1, 120, false, 10) * 1000,
@@ -146,6 +147,7 @@ export function streamSettings(cfg: TranscribeNodeConfig): TranscribeSettings {
     heartbeatIntervalMs: numberSetting(p, "Dead connection check (s)", cfg.heartbeat, 0, 300, false, 10) * 1000,
     convertToPcm: cfg.convertToPcm === true,
     floatHandling: cfg.floatHandling === "convert" ? "convert" : "send",
+    passUnknownOptions: cfg.passUnknownOptions === true,
   };
   settings.reconnect.rateLimitDelayMs = settings.reconnect.baseDelayMs * 10;
   if (cfg.floatHandling !== undefined && cfg.floatHandling !== "" && cfg.floatHandling !== "send" && cfg.floatHandling !== "convert") {

@@ -60,6 +60,17 @@ describe("SonioxSession over real sockets against the simulator", function () {
     assert.strictEqual(sim.connections[0].authMethod, "subprotocol");
   });
 
+  it("refuses a temp: key with subprotocol auth as a configuration error, without connecting", async function () {
+    sim = await startSimulator();
+    const { s, closed } = session(sim, { authMethod: "subprotocol", apiKey: "temp:WYJ67RBEFUWQXXPKYPD2UGXKWB" });
+    s.start();
+    const info = await closed;
+    assert.strictEqual(info.error.code, "invalid_config");
+    assert.strictEqual(info.error.retryable, false);
+    assert.match(info.error.message, /Authorization header/);
+    assert.strictEqual(sim.connections.length, 0);
+  });
+
   it("surfaces an HTTP 401 upgrade refusal with its status", async function () {
     sim = await startSimulator({ badKeyResponse: "http" });
     const { s, closed } = session(sim, { apiKey: "bad-key" });

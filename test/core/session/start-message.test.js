@@ -41,7 +41,8 @@ describe("validateStartMessage", function () {
     [{ endpoint_sensitivity: 1.5 }, /endpoint_sensitivity must be a number from -1 to 1 \(got 1.5\)/],
     [{ endpoint_latency_adjustment_level: 4 }, /endpoint_latency_adjustment_level must be an integer from 0 to 3/],
     [{ client_reference_id: "x".repeat(257) }, /client_reference_id must be text of at most 256/],
-    [{ context: { text: "x".repeat(10001) } }, /context must be at most 10000 characters/],
+    [{ context: { text: "x".repeat(10001) } }, /context must hold at most 10000 characters of text in total \(it has 10001\)/],
+    [{ context: { text: "x".repeat(5000), terms: ["y".repeat(5001)] } }, /it has 10001/],
     [{ context: { general: [{ key: 1 }] } }, /context.general must be a list of \{key, value\}/],
     [{ translation: { type: "one_way" } }, /translation.target_language must be an ISO 639-1/],
     [{ translation: { type: "two_way", language_a: "en", language_b: "en" } }, /must differ/],
@@ -59,6 +60,13 @@ describe("validateStartMessage", function () {
       );
     });
   }
+
+  it("counts a context's text, not the punctuation of its JSON, as Soniox's limit does", function () {
+    const terms = Array.from({ length: 1000 }, () => "wordsxxxx"); // 9000 characters, 13000 as JSON
+    const input = { ...base, context: { text: "z".repeat(1000), terms } };
+    assert.ok(JSON.stringify(input.context).length > 10000);
+    assert.doesNotThrow(() => validateStartMessage(input));
+  });
 
   it("lists every problem at once", function () {
     assert.throws(() => validateStartMessage({ model: "", audio_format: "pcm_s16le" }), (err) => {

@@ -1,0 +1,58 @@
+/** Every start-message field Soniox documents (protocol notes §3), as Soniox spells them. */
+export const START_FIELDS: readonly string[] = [
+  "model",
+  "audio_format",
+  "sample_rate",
+  "num_channels",
+  "language_hints",
+  "language_hints_strict",
+  "context",
+  "enable_speaker_diarization",
+  "enable_language_identification",
+  "enable_endpoint_detection",
+  "max_endpoint_delay_ms",
+  "endpoint_sensitivity",
+  "endpoint_latency_adjustment_level",
+  "client_reference_id",
+  "translation",
+];
+
+export interface UnknownField {
+  name: string;
+  /** The known field it most likely meant, or null when none is close. */
+  closest: string | null;
+}
+
+/** Fields of `options` that are not start-message fields, each with the likeliest intended one. */
+export function unknownStartFields(options: Record<string, unknown>, alsoKnown: readonly string[] = []): UnknownField[] {
+  const known = [...START_FIELDS, ...alsoKnown];
+  return Object.keys(options)
+    .filter((name) => !known.includes(name))
+    .map((name) => ({ name, closest: closestOf(name, known) }));
+}
+
+/** A typo is a few edits away; anything further is a different name, not a misspelling. */
+function closestOf(name: string, known: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const d = editDistance(name.toLowerCase(), candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(name.length / 4)) ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length];
+}
