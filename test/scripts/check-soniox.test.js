@@ -68,9 +68,10 @@ describe("scripts/check-soniox.js (npm run check:soniox) against the simulator",
     assert.deepStrictEqual(switches(r.rows), {
       recognition: "auth.header: true",
       "subprotocol-auth": "auth.subprotocol: true",
-      "keepalive-before-audio": "firstAudioKeepaliveCounts: true",
+      // The simulator is strict by default: the pessimistic reading of both UNCONFIRMED points.
+      "keepalive-before-audio": "firstAudioKeepaliveCounts: false",
       "keepalive-before-start": "keepaliveBeforeStartCounts: true",
-      "unknown-start-fields": "rejectUnknownFields: false",
+      "unknown-start-fields": "rejectUnknownFields: true",
       "temp-key-subprotocol": "mints temp: keys (as the simulator does)",
       "finalize-cadence": "none (the simulator never refuses frequent finalize)",
       "error-frame-shape": "error_code + error_message (+ tokens: [])",
@@ -87,8 +88,8 @@ describe("scripts/check-soniox.js (npm run check:soniox) against the simulator",
       startTimeoutMs: 1200,
       firstAudioTimeoutMs: 1200,
       keepaliveBeforeStartCounts: false,
-      firstAudioKeepaliveCounts: false,
-      rejectUnknownFields: true,
+      firstAudioKeepaliveCounts: true,
+      rejectUnknownFields: false,
       badKeyResponse: "http",
       rejectHeaderAndSubprotocolTogether: true,
       emptyBinaryEndsStream: true,
@@ -100,7 +101,7 @@ describe("scripts/check-soniox.js (npm run check:soniox) against the simulator",
     const s = switches(r.rows);
     assert.deepStrictEqual(
       [s["keepalive-before-audio"], s["keepalive-before-start"], s["unknown-start-fields"], s["bad-key"], s["header-and-subprotocol"], s["empty-binary-frame"]],
-      ["firstAudioKeepaliveCounts: false", "keepaliveBeforeStartCounts: false", "rejectUnknownFields: true", 'badKeyResponse: "http"', "rejectHeaderAndSubprotocolTogether: true", "emptyBinaryEndsStream: true"],
+      ["firstAudioKeepaliveCounts: true", "keepaliveBeforeStartCounts: false", "rejectUnknownFields: false", 'badKeyResponse: "http"', "rejectHeaderAndSubprotocolTogether: true", "emptyBinaryEndsStream: true"],
     );
   });
 
