@@ -9,6 +9,7 @@ import { parseControl, type ControlCommand, type ControlType } from "../core/con
 import { FinalizeLimiter, parsePushToTalk, QuietTimer, toWire } from "../core/control";
 import { controlSettings, type ControlNodeConfig, type ControlSettings } from "../core/control";
 import { InlineStream } from "../core/control";
+import { guardOutput } from "./lib/safe-output";
 
 interface ControlDef extends NodeDef, ControlNodeConfig {}
 
@@ -32,6 +33,7 @@ export = function register(RED: NodeAPI): void {
   function SonioxControl(this: Node, def: ControlDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
+    guardOutput(node);
     const clock = systemClock;
     const streams = new Map<string, StreamEntry>();
     let settings: ControlSettings | null = null;

@@ -13,6 +13,7 @@ import { FormatGate } from "../core/audio";
 import type { StartMessage } from "../core/session";
 import { toAudioBytes } from "./lib/audio-payload";
 import { describeStreams } from "./lib/status";
+import { guardOutput } from "./lib/safe-output";
 import { throttle } from "./lib/throttle";
 import {
   audioFieldsOf,
@@ -68,6 +69,7 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this;
     const configNode = RED.nodes.getNode(def.config) as SonioxConfigNode | null;
+    guardOutput(node, () => [configNode?.apiKey()]);
     const streams = new Map<string, StreamEntry>();
     // Streams that failed for good: their audio is dropped (counted) until the flow says start,
     // rather than opening a new failing connection for every chunk.
