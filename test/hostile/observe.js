@@ -37,18 +37,19 @@ function logLines(from = 0) {
 /** Every place the key could surface; returns where it was found (an empty list is the goal). */
 async function keySightings(key, seen) {
   const flows = helper._redNodes.getFlows();
-  const adminFlows = await helper.request().get("/flows").set("Node-RED-API-Version", "v2");
-  const adminCreds = await helper.request().get("/credentials/soniox-config/cfg");
-  // A refused admin request would contain no key either; only a real answer counts as a look.
-  if (adminFlows.status !== 200 || !adminFlows.text.includes("soniox-config")) throw new Error(`admin API GET /flows answered ${adminFlows.status}`);
-  if (adminCreds.status !== 200 || !adminCreds.text.includes("has_apiKey")) throw new Error(`admin API credentials answered ${adminCreds.status}: ${adminCreds.text}`);
+  // The helper mounts no admin HTTP routes, so ask the runtime API behind them (what GET /flows and
+  // GET /credentials/:type/:id answer the editor with).
+  const api = helper._RED.runtime.flows;
+  const adminFlows = await api.getFlows({});
+  const adminCreds = await api.getNodeCredentials({ type: "soniox-config", id: "cfg" });
+  if (!adminCreds || adminCreds.has_apiKey !== true) throw new Error(`the admin API does not see the key as set: ${JSON.stringify(adminCreds)}`);
   const places = {
     msgs: seen.msgs,
     statuses: seen.statuses,
     errors: seen.errors,
     logs: helper.log().args,
     "exported flows": flows,
-    "admin API": [adminFlows.text, adminCreds.text],
+    "admin API": [adminFlows, adminCreds],
   };
   return Object.entries(places)
     .filter(([, value]) => JSON.stringify(value).includes(key))
