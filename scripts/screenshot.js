@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // Takes the README screenshot from a running editor: starts Node-RED with the example flows
 // against the simulator, opens the editor in Debian's headless Chromium (playwright-core, no
-// browser download) and saves the first example flow as examples/editor.png.
+// browser download) and saves the first example flow as docs/editor.png.
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const { ROOT, startNodeRed } = require("./lib/node-red");
 const { launchChromium } = require("./lib/chromium");
 
-const out = process.argv[2] || path.join(ROOT, "examples", "editor.png");
+const out = process.argv[2] || path.join(ROOT, "docs", "editor.png");
 const SIM_KEY = "simulator-key";
 
 async function main() {

@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 "use strict";
-// The browser pages of the example flows are edited as real files in examples/pages and served
+// The browser pages of the example flows are edited as real files in examples-src and served
 // by template nodes in examples/flows.json (so an imported example needs no files). This copies
 // each page into its template node: `node scripts/lib/example-pages.js [flows.json ...]`.
 const fs = require("fs");
 const path = require("path");
 
-const PAGES_DIR = path.resolve(__dirname, "..", "..", "examples", "pages");
+const PAGES_DIR = path.resolve(__dirname, "..", "..", "examples-src");
 
-/** Template node id → page file in examples/pages. */
+/** Template node id → page file in examples-src. */
 const PAGES = {
   "ex6-proxy-page": "proxy-caption.html",
   "ex6-direct-page": "direct-stream.html",

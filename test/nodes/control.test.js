@@ -4,7 +4,7 @@ const helper = require("node-red-node-test-helper");
 const controlNode = require("../../dist/nodes/soniox-control.js");
 const { pcm, tone, silence, chunks } = require("../core/control/vad-generate");
 
-helper.init(require.resolve("node-red"));
+helper.init(require("../support/runtime").RUNTIME);
 
 const S16 = { format: "pcm_s16le", sampleRate: 16000, channels: 1 };
 

@@ -4,7 +4,7 @@ const helper = require("node-red-node-test-helper");
 const filterNode = require("../../dist/nodes/soniox-token-filter.js");
 const { transcribeMessages } = require("../fixtures/tokens/load");
 
-helper.init(require.resolve("node-red"));
+helper.init(require("../support/runtime").RUNTIME);
 
 /**
  * Resolves with [port, msg] pairs once `count` messages have arrived on the given helper nodes

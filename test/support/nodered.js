@@ -8,11 +8,13 @@ const controlNode = require("../../dist/nodes/soniox-control.js");
 const filterNode = require("../../dist/nodes/soniox-token-filter.js");
 const tempKeyNode = require("../../dist/nodes/soniox-temp-key.js");
 
-helper.init(require.resolve("node-red"));
+const { RUNTIME, coreNode } = require("./runtime");
 
-const catchNode = require("@node-red/nodes/core/common/25-catch.js");
-const statusNode = require("@node-red/nodes/core/common/25-status.js");
-const completeNode = require("@node-red/nodes/core/common/24-complete.js");
+helper.init(RUNTIME);
+
+const catchNode = coreNode("common/25-catch.js");
+const statusNode = coreNode("common/25-status.js");
+const completeNode = coreNode("common/24-complete.js");
 const HELPER_LOADED = new Set([catchNode, statusNode, completeNode]);
 const ONCE = Symbol("loaded once per runtime");
 
@@ -120,4 +122,4 @@ function waitFor(predicate, timeoutMs = 8000, what = "condition") {
   });
 }
 
-module.exports = { helper, NODES, transcribeFlow, configFor, load, collect, waitFor };
+module.exports = { helper, NODES, RUNTIME, coreNode, transcribeFlow, configFor, load, collect, waitFor };
