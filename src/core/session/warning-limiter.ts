@@ -9,7 +9,8 @@ interface Kind {
 /**
  * Warnings a server controls (one per binary or non-JSON frame) would otherwise flood the log:
  * 5,000 bad frames, 5,000 lines. Each kind is said once, then counted; the count is said at most
- * once per interval and when the session ends, so nothing is dropped without being counted.
+ * once per interval ("<this one> (N more like this suppressed)") and when the session ends ("N
+ * more like this were suppressed: <the last>"), so every frame is either shown or counted.
  */
 export class WarningLimiter {
   private readonly kinds = new Map<string, Kind>();
@@ -42,7 +43,7 @@ export class WarningLimiter {
   /** Says what is still only counted; called once when the session ends. */
   flush(): void {
     for (const seen of this.kinds.values()) {
-      if (seen.suppressed > 0) this.emit(`${seen.lastText} (${seen.suppressed} more like this suppressed)`);
+      if (seen.suppressed > 0) this.emit(`${seen.suppressed} more like this were suppressed: ${seen.lastText}`);
       seen.suppressed = 0;
     }
   }
