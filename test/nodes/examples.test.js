@@ -1,20 +1,26 @@
 "use strict";
-// examples/flows.json is what users import first: load it whole into the real runtime and run
+// examples/*.json is what users import first: load it whole into the real runtime and run
 // its flows against the simulator, so the examples can never rot.
 const assert = require("assert");
 const fs = require("fs");
 const path = require("path");
 const { startSimulator } = require("../../dist/simulator");
 const { helper, NODES, coreNode, load, waitFor } = require("../support/nodered");
+const { exampleFiles } = require("../../scripts/lib/example-pages");
 
-const CORE = ["common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "function/15-change.js", "function/10-switch.js", "function/10-function.js", "storage/10-file.js", "network/10-mqtt.js", "network/22-websocket.js", "network/21-httpin.js", "function/80-template.js"]
+const CORE = ["common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "function/15-change.js", "function/10-switch.js", "function/10-function.js", "storage/10-file.js", "network/10-mqtt.js", "network/22-websocket.js", "network/21-httpin.js", "function/80-template.js", "function/90-exec.js"]
   .map(coreNode);
+// The Dashboard 2 tab's nodes, from the real @flowfuse/node-red-dashboard (a devDependency).
+const DASHBOARD = ["config/ui_base.js", "config/ui_page.js", "config/ui_group.js", "config/ui_theme.js", "widgets/ui_template.js", "widgets/ui_button.js"]
+  .map((p) => require(`@flowfuse/node-red-dashboard/nodes/${p}`));
 const FIXTURE_WAV = path.join(__dirname, "..", "fixtures", "audio", "speech-16k-mono.wav");
 const TRANSCRIPT = fs.readFileSync(path.join(__dirname, "..", "fixtures", "audio", "transcript.txt"), "utf8").trim();
 const KEY = "example-key";
+const CREDENTIALS = { "ex-soniox-config": { apiKey: KEY }, "ex14-dash-soniox-config": { apiKey: KEY } };
 
+/** Every file Node-RED lists under Import → Examples, loaded together. */
 function examples() {
-  return JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "examples", "flows.json"), "utf8"));
+  return exampleFiles().flatMap((f) => JSON.parse(fs.readFileSync(f, "utf8")));
 }
 
 /** Points the example's config node at the simulator and taps a node's outputs with helper nodes. */
@@ -47,11 +53,17 @@ describe("examples/flows.json", function () {
 
   it("loads every node of every example flow", async function () {
     const flow = prepare(examples(), sim, []);
-    await load([...NODES, ...CORE], flow, { "ex-soniox-config": { apiKey: KEY } });
+    await load([...NODES, ...CORE, ...DASHBOARD], flow, CREDENTIALS);
     for (const n of flow) {
       if (n.type === "tab") continue;
       assert.ok(helper.getNode(n.id), `example node ${n.id} (${n.type}) did not start`);
     }
+  });
+
+  it("flows.json alone starts without Dashboard 2 installed (its tab lives in its own file)", async function () {
+    const flow = prepare(JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "examples", "flows.json"), "utf8")), sim, []);
+    await load([...NODES, ...CORE], flow, CREDENTIALS);
+    for (const n of flow) if (n.type !== "tab") assert.ok(helper.getNode(n.id), `flows.json node ${n.id} (${n.type}) did not start`);
   });
 
   it("WAV file example: streams the file paced by its header and prints tokens, utterances and finished", async function () {
@@ -59,7 +71,7 @@ describe("examples/flows.json", function () {
       ["ex-wav-transcribe", 0, "tap-responses"],
       ["ex-wav-transcribe", 1, "tap-utterances"],
     ]);
-    await load([...NODES, ...CORE], flow, { "ex-soniox-config": { apiKey: KEY } });
+    await load([...NODES, ...CORE, ...DASHBOARD], flow, CREDENTIALS);
     const responses = [];
     const utterances = [];
     helper.getNode("tap-responses").on("input", (m) => responses.push(m));
@@ -87,7 +99,7 @@ describe("examples/flows.json: the control, filter and multi-stream tabs", funct
     sim = await startSimulator({ apiKeys: [KEY], script, wordMs: 150, finalLagMs: 300 });
     await new Promise((resolve) => helper.startServer(resolve));
     const flow = prepare(examples(), sim, taps);
-    await load([...NODES, ...CORE], flow, { "ex-soniox-config": { apiKey: KEY } });
+    await load([...NODES, ...CORE, ...DASHBOARD], flow, CREDENTIALS);
     const tapped = {};
     for (const [, , id] of taps) {
       tapped[id] = [];
@@ -159,5 +171,81 @@ describe("examples/flows.json: the control, filter and multi-stream tabs", funct
     const texts = Object.values(byTopic).sort();
     assert.deepStrictEqual(Object.keys(byTopic).sort(), ["camera-1", "camera-2"]);
     assert.deepStrictEqual(texts, ["back garden", "front door"]);
+  });
+});
+
+describe("examples/flows.json: the microphone-on-this-machine tab, with ffmpeg as the microphone", function () {
+  this.timeout(30000);
+  let sim;
+  let ffmpegPath;
+
+  before(function () {
+    // A real recorder process: ffmpeg (from the registry, not the system) plays the fixture at
+    // real-time rate to stdout, as arecord would deliver the microphone.
+    ffmpegPath = require("@ffmpeg-installer/ffmpeg").path;
+    assert.ok(fs.existsSync(ffmpegPath), `@ffmpeg-installer/ffmpeg gave ${ffmpegPath}, which does not exist`);
+  });
+
+  async function run() {
+    sim = await startSimulator({ apiKeys: [KEY], script: TRANSCRIPT, wordMs: 150, finalLagMs: 300 });
+    await new Promise((resolve) => helper.startServer(resolve));
+    const flow = prepare(examples(), sim, [
+      ["ex14-mic-exec", 0, "tap-chunks"],
+      ["ex14-mic-filter", 0, "tap-phrase"],
+      ["ex14-mic-transcribe", 1, "tap-utt"],
+      ["ex14-mic-transcribe", 0, "tap-responses"],
+      ["ex14-mic-exec", 2, "tap-exit"],
+    ]);
+    const exec = flow.find((n) => n.id === "ex14-mic-exec");
+    assert.strictEqual(exec.command, "arecord -f S16_LE -r 16000 -c 1 -t raw", "the tab ships the arecord command");
+    exec.command = `${ffmpegPath} -hide_banner -loglevel error -nostdin -re -i ${FIXTURE_WAV} -f s16le -ac 1 -ar 16000 -`;
+    await load([...NODES, ...CORE, ...DASHBOARD], flow, CREDENTIALS);
+    const t = {};
+    for (const id of ["tap-chunks", "tap-phrase", "tap-utt", "tap-responses", "tap-exit"]) {
+      t[id] = [];
+      helper.getNode(id).on("input", (m) => t[id].push({ at: Date.now(), msg: m }));
+    }
+    return t;
+  }
+
+  afterEach(async function () {
+    await helper.unload();
+    await new Promise((resolve) => helper.stopServer(resolve));
+    await sim.close();
+  });
+
+  it("listen: live stdout chunks reach Soniox, the phrase fires, the transcript arrives, and the recorder's exit ends the stream", async function () {
+    const t = await run();
+    helper.getNode("ex14-mic-start").receive({});
+    await waitFor(() => sim.connections[0] && sim.connections[0].finished, 25000, "the stream to finish after ffmpeg exits");
+    const conn = sim.connections[0];
+    const chunks = t["tap-chunks"];
+    assert.ok(chunks.length >= 10, `stdout came in live chunks (${chunks.length})`);
+    assert.ok(chunks.every((c) => c.msg.topic === "mic"));
+    const spread = chunks[chunks.length - 1].at - chunks[0].at;
+    assert.ok(spread >= 3000, `the recorder delivered over ${spread} ms (the clip is 4.27 s), not at once`);
+    assert.ok(conn.receivedAudio().equals(fs.readFileSync(FIXTURE_WAV).subarray(44)), "every sample the recorder wrote reached Soniox");
+    assert.strictEqual(conn.startMessage.audio_format, "pcm_s16le");
+    assert.deepStrictEqual(t["tap-exit"].map((e) => e.msg.payload), [{ code: 0 }], "the recorder ended by itself");
+    await waitFor(() => t["tap-phrase"].length >= 1, 3000, "the phrase trigger");
+    assert.strictEqual(t["tap-phrase"][0].msg.payload, "hello world");
+    assert.strictEqual(t["tap-phrase"][0].msg.topic, "mic");
+    await waitFor(() => t["tap-responses"].some((r) => r.msg.payload.finished), 3000, "finished on output 1");
+    assert.strictEqual(t["tap-utt"].map((u) => u.msg.payload).join(" "), TRANSCRIPT);
+  });
+
+  it("stop: kills the recorder, and its exit stops the Soniox stream gracefully", async function () {
+    const t = await run();
+    helper.getNode("ex14-mic-start").receive({});
+    await waitFor(() => t["tap-responses"].some((r) => /hello/i.test(r.msg.payload.final_text + r.msg.payload.non_final_text)), 10000, "first words");
+    helper.getNode("ex14-mic-stop").receive({});
+    await waitFor(() => sim.connections[0].finished, 8000, "finished after stop");
+    assert.strictEqual(t["tap-exit"].length, 1);
+    // ffmpeg traps SIGTERM and exits with 255 (arecord likewise exits by itself), so no signal is reported.
+    assert.deepStrictEqual(t["tap-exit"][0].msg.payload, { code: 255 }, "the recorder process ended on the stop button's SIGTERM");
+    const conn = sim.connections[0];
+    assert.ok(conn.audioMs < 3500, `the recorder was stopped early (${conn.audioMs} ms of 4267 sent)`);
+    await waitFor(() => t["tap-responses"].some((r) => r.msg.payload.finished), 3000, "finished on output 1");
+    assert.ok(t["tap-utt"].length >= 1 && /^Hello world/.test(t["tap-utt"][0].msg.payload), "the words before stop came out as an utterance");
   });
 });
