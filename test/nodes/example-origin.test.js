@@ -47,6 +47,13 @@ describe("browser examples refuse other origins (plain HTTP/WS)", function () {
   before(async function () {
     stack = await startStack();
     own = stack.red.url;
+    // Node-RED says it is running before every flow has registered its routes (404 until then);
+    // a refused request mints nothing, so it can be repeated until the routes are there.
+    const started = Date.now();
+    while ((await post(own, "/soniox/caption/ticket", { origin: "http://evil.example" })).status === 404) {
+      if (Date.now() - started > 20000) throw new Error("the example routes never appeared");
+      await new Promise((r) => setTimeout(r, 100));
+    }
   });
   after(async function () {
     for (const ws of sockets) ws.terminate();
