@@ -13,7 +13,8 @@ function post(base, path, headers = {}) {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (c) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: body ? JSON.parse(body) : null }));
+      const json = /json/.test(res.headers["content-type"] || "");
+      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: json ? JSON.parse(body) : body }));
     });
     req.on("error", reject);
     req.end();
