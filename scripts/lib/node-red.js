@@ -13,6 +13,21 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const RUNNING = /Server now running at (https?:\/\/\S+?)\/?\s*$/m;
 
 /**
+ * Settings can only hold functions as code, so this is appended to settings.js: websocket in
+ * nodes refuse a handshake from a page of another site (browsers always send Origin); clients
+ * that are not browsers send none and pass, as the README's "Securing the browser examples" says.
+ */
+const VERIFY_WEBSOCKET_ORIGIN = `module.exports.webSocketNodeVerifyClient = function (info) {
+  if (!info.origin) return true;
+  try {
+    return new URL(info.origin).host === (info.req.headers["x-forwarded-host"] || info.req.headers.host);
+  } catch (err) {
+    return false;
+  }
+};
+`;
+
+/**
  * Writes a fresh user directory: flows.json (soniox-config nodes patched), flows_cred.json in
  * plain text when credentials are given (credentialSecret is false, so Node-RED reads them as
  * they are) and settings.js. Returns its path.
@@ -81,7 +96,7 @@ function writeSettings(userDir, { host, port, credentialSecret = false, credenti
   fs.writeFileSync(
     path.join(userDir, "settings.js"),
     "// Written by the node-red-soniox scripts at every start: edits here do not last.\n" +
-      `const settings = ${JSON.stringify(settings, null, 2)};\n${secret}module.exports = settings;\n`,
+      `const settings = ${JSON.stringify(settings, null, 2)};\n${secret}module.exports = settings;\n${VERIFY_WEBSOCKET_ORIGIN}`,
   );
 }
 

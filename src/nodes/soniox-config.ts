@@ -3,6 +3,7 @@ import { resolveEndpoint } from "../core/session";
 import { resolveApiUrl } from "../core/keys";
 import type { AuthMethod } from "../core/session";
 import type { SonioxConfigCredentials, SonioxConfigNode } from "./lib/config-node";
+import { guardOutput } from "./lib/safe-output";
 
 interface SonioxConfigDef extends NodeDef {
   region?: string;
@@ -24,6 +25,7 @@ export = function register(RED: NodeAPI): void {
       const key = (this.credentials?.apiKey ?? "").trim() || (process.env.SONIOX_API_KEY ?? "").trim();
       return key === "" ? null : key;
     };
+    guardOutput(this, () => [this.apiKey()]);
   }
   RED.nodes.registerType<SonioxConfigNode, SonioxConfigDef, unknown, SonioxConfigCredentials>(
     "soniox-config",

@@ -7,6 +7,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "nod
 import { systemClock } from "../core/clock";
 import { ControlStreams, controlSettings, toWire, type ControlNodeConfig, type ControlOutput } from "../core/control";
 import { routingOf } from "./lib/routing";
+import { guardOutput } from "./lib/safe-output";
 
 interface ControlDef extends NodeDef, ControlNodeConfig {}
 
@@ -16,6 +17,7 @@ export = function register(RED: NodeAPI): void {
   function SonioxControl(this: Node, def: ControlDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
+    guardOutput(node);
     let streams: ControlStreams<Msg>;
     let settings: ReturnType<typeof controlSettings>;
     try {

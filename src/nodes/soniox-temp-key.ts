@@ -5,8 +5,9 @@
  */
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
 import { SonioxError } from "../core/errors";
-import { checkTempKeyRequest, mintTemporaryKey, type TempKeyRequest } from "../core/keys";
+import { checkTempKeyRequest, mintTemporaryKey, tightenTempKeyRequest, type TempKeyRequest } from "../core/keys";
 import type { SonioxConfigNode } from "./lib/config-node";
+import { guardOutput } from "./lib/safe-output";
 
 interface TempKeyDef extends NodeDef {
   config?: string;
@@ -19,7 +20,7 @@ interface TempKeyDef extends NodeDef {
 
 type Msg = NodeMessageInFlow & { soniox?: unknown };
 
-/** The node's settings in Soniox's names, so msg.soniox can override them field by field. */
+/** The node's settings in Soniox's names, so msg.soniox can tighten them field by field. */
 function settingsOf(def: TempKeyDef): Record<string, unknown> {
   return {
     usage_type: def.usageType || "transcribe_websocket",
@@ -39,25 +40,26 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this;
     const config = RED.nodes.getNode(def.config ?? "") as SonioxConfigNode | null;
-    const base = settingsOf(def);
+    guardOutput(node, () => [config?.apiKey()]);
+    let base: TempKeyRequest | null = null;
     let closed = false;
     let defaultsError: SonioxError | null = null;
     try {
-      checkTempKeyRequest(base);
+      base = checkTempKeyRequest(settingsOf(def));
     } catch (err) {
       defaultsError = asError(err);
       node.error(RED._("soniox-temp-key.errors.settings", { error: defaultsError.message }));
       node.status({ fill: "red", shape: "ring", text: RED._("soniox-temp-key.status.config-error") });
     }
 
-    /** The request for one message: the node's settings with msg.soniox's fields on top. */
+    /** The request for one message: the node's settings, tightened by msg.soniox's fields. */
     const requestFor = (msg: Msg): TempKeyRequest => {
-      if (defaultsError) throw defaultsError;
+      if (defaultsError || !base) throw defaultsError;
       const overrides = msg.soniox;
       if (overrides !== undefined && (typeof overrides !== "object" || overrides === null || Array.isArray(overrides))) {
         throw new SonioxError("invalid_config", "msg.soniox must be an object of temporary key fields such as {client_reference_id: \"user-42\"}");
       }
-      return checkTempKeyRequest({ ...base, ...(overrides as Record<string, unknown> | undefined) });
+      return overrides === undefined ? base : tightenTempKeyRequest(base, overrides as Record<string, unknown>);
     };
 
     node.on("input", (msg: Msg, send, done) => {

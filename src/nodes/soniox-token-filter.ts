@@ -7,6 +7,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "nod
 import type { SonioxToken } from "../core/session";
 import { filterOptionsFromSettings, type TokenFilterSettings } from "../core/filter";
 import { TokenFilter, type FilterOutput } from "../core/filter";
+import { guardOutput } from "./lib/safe-output";
 
 interface TokenFilterNodeDef extends NodeDef, TokenFilterSettings {}
 
@@ -39,6 +40,7 @@ function toMessage(input: NodeMessageInFlow, out: FilterOutput): NodeMessage {
 export = function register(RED: NodeAPI): void {
   function SonioxTokenFilterNode(this: Node, config: TokenFilterNodeDef): void {
     RED.nodes.createNode(this, config);
+    guardOutput(this);
     const node = this;
     let filter: TokenFilter | null = null;
     let configError: Error | null = null;

@@ -9,6 +9,7 @@ import { toAudioBytes } from "./lib/audio-payload";
 import type { SonioxConfigNode } from "./lib/config-node";
 import { routingOf } from "./lib/routing";
 import { describeStreams } from "./lib/status";
+import { guardOutput } from "./lib/safe-output";
 import { throttle } from "./lib/throttle";
 import { baseStartMessage, streamSettings, type TranscribeNodeConfig } from "./lib/transcribe-options";
 
@@ -27,6 +28,7 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this;
     const configNode = RED.nodes.getNode(def.config) as SonioxConfigNode | null;
+    guardOutput(node, () => [configNode?.apiKey()]);
     let registry: StreamRegistry;
     let streamKeyProperty = "topic";
     try {

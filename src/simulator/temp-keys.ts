@@ -59,6 +59,11 @@ export class TempKeyStore {
     return key;
   }
 
+  /** Keys minted so far, so a test can tell a refused request never reached the REST route. */
+  get count(): number {
+    return this.keys.size;
+  }
+
   isTemporary(apiKey: string): boolean {
     return apiKey.startsWith("temp:");
   }

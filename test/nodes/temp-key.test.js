@@ -68,16 +68,50 @@ describe("soniox-temp-key node", function () {
     assert.strictEqual(second.error, 401, "a single-use key opens no second stream");
   });
 
-  it("takes msg.soniox overrides in Soniox's names", async function () {
-    await load(NODES, flow(sim, { clientReferenceId: "node-default" }), { cfg: { apiKey: KEY } });
+  it("takes msg.soniox overrides that tighten the node's settings, in Soniox's names", async function () {
+    await load(NODES, flow(sim, { singleUse: false, maxSessionDuration: 60 }), { cfg: { apiKey: KEY } });
     const out = collect("out");
-    helper.getNode("mint").receive({ soniox: { client_reference_id: "user-42", single_use: false, expires_in_seconds: 5, max_session_duration_seconds: 30 } });
+    helper.getNode("mint").receive({ soniox: { client_reference_id: "user-42", single_use: true, expires_in_seconds: 5, max_session_duration_seconds: 30 } });
     await waitFor(() => out.length === 1, 5000, "a key");
     const stored = sim.tempKeys.usable(out[0].payload.api_key, new Date());
     assert.strictEqual(stored.clientReferenceId, "user-42");
-    assert.strictEqual(stored.singleUse, false);
+    assert.strictEqual(stored.singleUse, true);
     assert.strictEqual(stored.maxSessionDurationSeconds, 30);
     assert.ok(stored.expiresAt.getTime() - Date.now() <= 5000);
+  });
+
+  it("refuses every override that would loosen the node's settings, naming the field, without calling Soniox", async function () {
+    await load(NODES, flow(sim, { expiresIn: 60, singleUse: true, maxSessionDuration: 120, clientReferenceId: "owner-set" }), { cfg: { apiKey: KEY } });
+    const caught = collect("caught");
+    const loosening = [
+      [{ expires_in_seconds: 61 }, /expires_in_seconds 61 is longer than the node's 60/],
+      [{ single_use: false }, /cannot make a single-use key reusable/],
+      [{ usage_type: "tts_rt" }, /cannot change usage_type from the node's transcribe_websocket to tts_rt/],
+      [{ max_session_duration_seconds: 121 }, /max_session_duration_seconds 121 is longer than the node's 120/],
+      [{ client_reference_id: "someone-else" }, /cannot replace the client_reference_id set on the node/],
+      [{ api_key: "x" }, /has "api_key", which is not a temporary key field/],
+    ];
+    for (const [soniox] of loosening) helper.getNode("mint").receive({ soniox });
+    await waitFor(() => caught.length === loosening.length, 5000, "an error per override");
+    loosening.forEach(([, pattern], i) => {
+      assert.strictEqual(caught[i].soniox.error.code, "invalid_config");
+      assert.match(caught[i].soniox.error.message, pattern);
+    });
+    assert.strictEqual(sim.tempKeys.count, 0, "nothing was minted");
+  });
+
+  it("keeps the node's session limit when msg.soniox says null or nothing, and its usage and reference when repeated", async function () {
+    await load(NODES, flow(sim, { maxSessionDuration: 120, clientReferenceId: "owner-set" }), { cfg: { apiKey: KEY } });
+    const out = collect("out");
+    helper.getNode("mint").receive({ soniox: { max_session_duration_seconds: null, usage_type: "transcribe_websocket", client_reference_id: "owner-set" } });
+    helper.getNode("mint").receive({ soniox: { max_session_duration_seconds: "" } });
+    await waitFor(() => out.length === 2, 5000, "two keys");
+    for (const m of out) {
+      const stored = sim.tempKeys.usable(m.payload.api_key, new Date());
+      assert.strictEqual(stored.maxSessionDurationSeconds, 120);
+      assert.strictEqual(stored.clientReferenceId, "owner-set");
+      assert.strictEqual(stored.singleUse, true);
+    }
   });
 
   it("sends bad overrides to Catch with msg.soniox.error naming the field, without calling Soniox", async function () {

@@ -35,6 +35,8 @@ export class CaptionBuilder {
       if (t.is_final) appended += t.text;
       else nonFinal += t.text;
     }
+    // The tail is bounded like the final text: a server can send one provisional token of MBs.
+    nonFinal = clip(nonFinal, this.#maxChars);
     if (appended === "" && nonFinal === this.#nonFinal) return null;
     this.#final = clip(this.#final + appended, this.#maxChars);
     this.#nonFinal = nonFinal;

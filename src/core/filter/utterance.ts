@@ -34,12 +34,21 @@ export interface UtteranceAssemblerOptions {
    * without bound. Default 2000 (the official SDK's segment buffer bound).
    */
   maxTokens?: number;
+  /**
+   * Most characters of token text held for one open segment, emitted the same way. The token
+   * bound alone lets a server that sends huge tokens make one segment hundreds of MB; real
+   * segments of 2000 tokens stay far below the default 16384 (tokens average a few characters).
+   */
+  maxChars?: number;
 }
 
 export const DEFAULT_MAX_UTTERANCE_TOKENS = 2000;
+export const DEFAULT_MAX_UTTERANCE_CHARS = 16384;
 
 export class UtteranceAssembler {
   readonly #maxTokens: number;
+  readonly #maxChars: number;
+  #heldChars = 0;
   #spoken: SonioxToken[] = [];
   #translated: SonioxToken[] = [];
   // Translation fields appear on every token once translation is configured, so one sighting
@@ -52,6 +61,11 @@ export class UtteranceAssembler {
       throw new RangeError(`UtteranceAssembler maxTokens must be a positive integer, got ${String(max)}`);
     }
     this.#maxTokens = max;
+    const chars = options.maxChars ?? DEFAULT_MAX_UTTERANCE_CHARS;
+    if (!Number.isInteger(chars) || chars < 1) {
+      throw new RangeError(`UtteranceAssembler maxChars must be a positive integer, got ${String(chars)}`);
+    }
+    this.#maxChars = chars;
   }
 
   /**
@@ -74,7 +88,10 @@ export class UtteranceAssembler {
       }
       if (token.translation_status !== undefined) this.#translationOn = true;
       (isTranslated(token) ? this.#translated : this.#spoken).push(token);
-      if (this.#spoken.length + this.#translated.length >= this.#maxTokens) this.#flush("endpoint", out);
+      this.#heldChars += token.text.length;
+      if (this.#spoken.length + this.#translated.length >= this.#maxTokens || this.#heldChars >= this.#maxChars) {
+        this.#flush("endpoint", out);
+      }
     }
     if (finished) {
       this.#flush("finished", out);
@@ -87,6 +104,7 @@ export class UtteranceAssembler {
   reset(): void {
     this.#spoken = [];
     this.#translated = [];
+    this.#heldChars = 0;
     this.#translationOn = false;
   }
 
@@ -95,6 +113,7 @@ export class UtteranceAssembler {
     const translated = this.#translated;
     this.#spoken = [];
     this.#translated = [];
+    this.#heldChars = 0;
     const text = joinText(spoken);
     const translation = this.#translationOn ? joinText(translated) : null;
     // A segment with neither spoken nor translated text (e.g. `<fin>` right after `<end>`) is noise.

@@ -2,3 +2,4 @@
 // Imports only the shared files; never Node-RED, the simulator or another part.
 export * from "./temp-key";
 export * from "./rest-base";
+export * from "./tighten";

@@ -1,4 +1,5 @@
 import { SonioxError } from "../errors";
+import { redact } from "../redact";
 
 /** REST bases of the three regions (protocol notes §1.1); API paths live under /v1. */
 export const REGION_API_URLS: Readonly<Record<"us" | "eu" | "jp", string>> = {
@@ -33,11 +34,17 @@ export function resolveApiUrl(region: string | undefined, wsUrl: string | undefi
 }
 
 function parse(raw: string, what: string): URL {
+  let url: URL;
   try {
-    return new URL(raw);
+    url = new URL(raw);
   } catch {
-    throw new SonioxError("invalid_config", `${what} "${raw}" is not a valid URL: use https://host`);
+    throw new SonioxError("invalid_config", `${what} "${redact(raw)}" is not a valid URL: use https://host`);
   }
+  if (url.username !== "" || url.password !== "") {
+    // user:pass@ would travel into error texts and, through the example's error answer, to callers.
+    throw new SonioxError("invalid_config", `${what} "${redact(raw)}" contains a user name or password: remove the user:pass@ part (the API key is the only credential Soniox needs)`);
+  }
+  return url;
 }
 
 function checkedBase(raw: string, what: string): string {

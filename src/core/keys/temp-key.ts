@@ -3,6 +3,7 @@
  * browser can stream straight to Soniox while the long-lived key stays on the server.
  */
 import { SonioxError } from "../errors";
+import { safeText } from "../redact";
 
 export type TempKeyUsage = "transcribe_websocket" | "tts_rt";
 
@@ -109,11 +110,6 @@ function describeApiError(status: number, body: ApiErrorBody | null): string {
   return `Soniox refused the temporary key request (${status}${type})${message}${details.length ? ` (${details.join("; ")})` : ""}.${hint}`;
 }
 
-/** Never let the long-lived key travel in an error text, whatever a server or the network says. */
-function scrub(text: string, apiKey: string): string {
-  return apiKey === "" ? text : text.split(apiKey).join("[api key]");
-}
-
 /**
  * Mints a temporary key. Rejects with a SonioxError: the HTTP status as the code for an ApiError
  * answer, "connect_timeout" / "connection_failed" when Soniox could not be reached, "protocol" for
@@ -137,7 +133,7 @@ export async function mintTemporaryKey(options: MintOptions): Promise<TempKey> {
       throw new SonioxError("connect_timeout", `No answer from ${url} within ${timeoutMs} ms`);
     }
     const cause = (e as Error & { cause?: { message?: string } }).cause?.message;
-    throw new SonioxError("connection_failed", scrub(`Could not reach ${url}: ${cause ?? e.message}`, options.apiKey));
+    throw new SonioxError("connection_failed", safeText(`Could not reach ${url}: ${cause ?? e.message}`, [options.apiKey]));
   }
   const text = await res.text().catch(() => "");
   let body: unknown = null;
@@ -148,7 +144,7 @@ export async function mintTemporaryKey(options: MintOptions): Promise<TempKey> {
   }
   if (!res.ok) {
     const apiError = typeof body === "object" && body !== null ? (body as ApiErrorBody) : null;
-    throw new SonioxError(res.status, scrub(describeApiError(res.status, apiError), options.apiKey));
+    throw new SonioxError(res.status, safeText(describeApiError(res.status, apiError), [options.apiKey]));
   }
   const key = (body ?? {}) as Partial<Record<keyof TempKey, unknown>>;
   if (typeof key.api_key !== "string" || key.api_key === "" || typeof key.expires_at !== "string") {

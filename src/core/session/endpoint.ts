@@ -1,4 +1,5 @@
 import { SonioxError } from "../errors";
+import { redact } from "../redact";
 
 export type Region = "us" | "eu" | "jp" | "custom";
 
@@ -26,7 +27,12 @@ export function resolveEndpoint(region: string | undefined, customUrl: string | 
   try {
     parsed = new URL(raw);
   } catch {
-    throw new SonioxError("invalid_config", `Custom URL "${raw}" is not a valid URL: use wss://host/transcribe-websocket`);
+    throw new SonioxError("invalid_config", `Custom URL "${redact(raw)}" is not a valid URL: use wss://host/transcribe-websocket`);
+  }
+  if (parsed.username !== "" || parsed.password !== "") {
+    // A user:pass@ URL would carry a second secret into status texts, errors and the URL handed
+    // to browsers; Soniox authenticates with the API key alone.
+    throw new SonioxError("invalid_config", `Custom URL "${redact(raw)}" contains a user name or password: remove the user:pass@ part (the API key is the only credential Soniox needs)`);
   }
   if (parsed.protocol === "wss:") return parsed.toString();
   if (parsed.protocol === "ws:" && LOOPBACK_HOSTS.has(parsed.hostname)) return parsed.toString();

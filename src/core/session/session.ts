@@ -2,6 +2,8 @@ import { EventEmitter } from "events";
 import { AssumedRateMeter, type AudioMeter } from "../audio";
 import type { Clock } from "../clock";
 import { SonioxError } from "../errors";
+import { safeText } from "../redact";
+import { WarningLimiter } from "./warning-limiter";
 import {
   END_OF_STREAM_FRAME,
   KEEPALIVE_FRAME,
@@ -126,10 +128,12 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   private finalMs = 0;
   private sentThrough: number | null = null;
   private warnedBackpressure = false;
+  private readonly serverWarnings: WarningLimiter;
 
   constructor(private readonly opts: SessionOptions) {
     super();
     this.clock = opts.clock;
+    this.serverWarnings = new WarningLimiter(opts.clock, (text) => this.emit("warning", safeText(text, [opts.apiKey])));
     this.keepaliveMs = Math.min(opts.keepaliveIntervalMs ?? 8000, MAX_KEEPALIVE_MS);
     this.queue = new SendQueue(
       {
@@ -348,12 +352,12 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   private onMessage(data: string, isBinary: boolean): void {
     if (this.isClosed) return;
     if (isBinary) {
-      this.emit("warning", "Soniox sent a binary frame; ignored (results are JSON text)");
+      this.serverWarnings.warn("binary", "Soniox sent a binary frame; ignored (results are JSON text)");
       return;
     }
     const frame = parseServerFrame(data);
     if (frame.kind === "invalid") {
-      this.emit("warning", frame.reason);
+      this.serverWarnings.warn("invalid", frame.reason);
       return;
     }
     if (frame.kind === "error") {
@@ -440,8 +444,9 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     }, ms);
   }
 
+  /** Every failure passes here, so a server echoing the key or a huge error text is caught once. */
   private fail(error: SonioxError): void {
-    this.finish({ reason: "failed", error });
+    this.finish({ reason: "failed", error: new SonioxError(error.code, safeText(error.message, [this.opts.apiKey])) });
   }
 
   private finish(info: SessionClose): void {
@@ -451,6 +456,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     this.clearTimer("keepaliveTimer");
     this.clearTimer("finishTimer");
     if (info.reason === "failed") this.unsentItems = this.queue.takeUnsent();
+    this.serverWarnings.flush();
     this.queue.close();
     const transport = this.transport;
     this.transport = null;

@@ -37,6 +37,15 @@ export type TransportFactory = (request: ConnectRequest, handlers: TransportHand
 const SUBPROTOCOL = "soniox-api-key";
 
 /**
+ * The largest frame we accept from the server. Soniox sends a result every few hundred ms with
+ * the tokens since the last one; even a final flush after a long stall (tokens of ~150 bytes of
+ * JSON each, ~10 per second of speech with translation, so ~1.5 KB per second of audio) needs
+ * ~1 MB only for ten minutes of unconfirmed audio. 4 MiB leaves that margin twice over and still
+ * stops a broken server from making us hold a 100 MiB frame (ws closes with 1009 instead).
+ */
+export const MAX_SERVER_FRAME_BYTES = 4 * 1024 * 1024;
+
+/**
  * The real transport over `ws`. The key goes in the upgrade request (Authorization header or the
  * soniox-api-key subprotocol), never in the start message: the start-message field is deprecated
  * and refused from 2027-01-15.
@@ -51,6 +60,7 @@ export const wsTransport: TransportFactory = (request, handlers) => {
     headers,
     handshakeTimeout: request.handshakeTimeoutMs,
     perMessageDeflate: false,
+    maxPayload: MAX_SERVER_FRAME_BYTES,
   });
 
   let failed = false;
@@ -144,6 +154,9 @@ function startHeartbeat(ws: WebSocket, request: ConnectRequest, onDead: (message
 
 /** Error texts from the socket layer, without anything that could echo request headers. */
 function describeSocketError(err: Error & { code?: string }): string {
+  if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
+    return `The server sent a frame larger than ${MAX_SERVER_FRAME_BYTES} bytes, far beyond any Soniox result; the connection was closed. Check that the URL points at Soniox or a faithful proxy.`;
+  }
   return err.code ? `${err.message} (${err.code})` : err.message;
 }
 

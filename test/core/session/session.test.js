@@ -289,9 +289,28 @@ describe("SonioxSession", function () {
     t.raw("[1,2]");
     t.raw("", true);
     t.result({ tokens: [{ text: " ok", is_final: true }, { bogus: 1 }], extra_field: true });
-    assert.strictEqual(events.warnings.length, 3);
+    // Two kinds (unreadable text, binary), each said once; the second unreadable frame is counted.
+    assert.strictEqual(events.warnings.length, 2);
     assert.strictEqual(events.closes.length, 0);
     assert.strictEqual(events.results.length, 1);
     assert.deepStrictEqual(events.results[0].tokens, [{ text: " ok", is_final: true }]);
+    session.cancel();
+    assert.match(events.warnings[2], /^1 more like this were suppressed: .*not a JSON object: \[1,2\]/);
+  });
+
+  it("says a flood of bad frames once, then once a minute with the count, and the rest when it ends", function () {
+    const { session, transport, events, clock } = makeSession();
+    session.start();
+    const t = transport.last();
+    t.open();
+    for (let i = 0; i < 5000; i++) t.raw("", true);
+    assert.deepStrictEqual(events.warnings, ["Soniox sent a binary frame; ignored (results are JSON text)"]);
+    clock.tick(60000);
+    t.raw("", true);
+    assert.match(events.warnings[1], /binary frame.*\(4999 more like this suppressed\)/);
+    t.raw("", true);
+    session.cancel();
+    assert.match(events.warnings[2], /^1 more like this were suppressed: .*binary frame/);
+    assert.strictEqual(events.warnings.length, 3);
   });
 });

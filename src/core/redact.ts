@@ -1,0 +1,57 @@
+/**
+ * The one place text we emit (errors, warnings, statuses, log lines) is made safe to show: a
+ * server or proxy can echo the Authorization header or the key itself, and a URL can carry
+ * user:pass@. Known secrets are replaced exactly; unknown ones by the shape of an auth header.
+ */
+
+/** What a removed secret reads as, so the reader knows something was there. */
+export const REDACTED = "[redacted]";
+
+// Credentials are long; requiring 8 characters keeps prose such as "bearer of news" intact.
+const AUTH_SCHEME = /\b(Bearer|Basic)(\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
+// A header echoed with a scheme we do not know (Authorization: Token abc) still hides its value.
+const AUTH_HEADER = /\b(authorization["']?\s*[:=]\s*["']?)(?!(?:Bearer|Basic)\s)(?:[A-Za-z]+\s+)?[^"'\s,;}]+/gi;
+const SUBPROTOCOL_KEY = /\b(soniox-api-key\s*,\s*)[^"'\s,;}]+/gi;
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi;
+
+export function redact(text: string, secrets: ReadonlyArray<string | null | undefined> = []): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret) out = out.split(secret).join(REDACTED);
+  }
+  return out
+    .replace(AUTH_SCHEME, `$1$2${REDACTED}`)
+    .replace(AUTH_HEADER, `$1${REDACTED}`)
+    .replace(SUBPROTOCOL_KEY, `$1${REDACTED}`)
+    .replace(URL_CREDENTIALS, `$1${REDACTED}@`);
+}
+
+/**
+ * At most `maxChars` characters of `text`, cutting from the middle so both the beginning (the
+ * stream name, the kind of error) and the end (what to do) survive, with a marker saying how much
+ * went. A 5 MB topic or a 50 MB error_message must not become a 5 MB log line.
+ */
+export function boundText(text: string, maxChars: number, reportedLength = text.length): string {
+  if (text.length <= maxChars) return text;
+  const probe = ` … [${reportedLength} characters cut] … `;
+  const keep = Math.max(0, maxChars - probe.length);
+  const head = Math.ceil((keep * 2) / 3);
+  const marker = ` … [${reportedLength - keep} characters cut] … `;
+  return text.slice(0, head) + marker + text.slice(text.length - (keep - head));
+}
+
+/** Longest text we put in an error, warning or log line. */
+export const MAX_EMITTED_CHARS = 2000;
+/** Redaction runs on at most this much of a text, its beginning and end. */
+const REDACT_WINDOW = MAX_EMITTED_CHARS * 32;
+
+/** Redacted and bounded: what every emitted text goes through. */
+export function safeText(text: string, secrets: ReadonlyArray<string | null | undefined> = []): string {
+  // Cutting can split a secret and leave half of it readable, so the final cut comes after
+  // redaction. Redacting all of a 50 MB text would be slow, so only its two ends are redacted;
+  // the seam between them lies in the middle that the final cut removes.
+  if (text.length <= REDACT_WINDOW) return boundText(redact(text, secrets), MAX_EMITTED_CHARS);
+  const half = REDACT_WINDOW / 2;
+  const ends = redact(`${text.slice(0, half)}\n${text.slice(text.length - half)}`, secrets);
+  return boundText(ends, MAX_EMITTED_CHARS, ends.length + text.length - REDACT_WINDOW - 1);
+}
