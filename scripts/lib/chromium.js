@@ -19,6 +19,9 @@ const OUR_ARGS = [
   // Pages start audio from a click, but a headless run must not depend on the autoplay heuristics.
   "--autoplay-policy=no-user-gesture-required",
 ];
+// @sparticuz/chromium's defaults (made for scraping) switch off CORS and mixed-content blocking; the
+// tests check what a real browser enforces, such as the examples refusing foreign origins.
+const WEAKENS_SECURITY = new Set(["--disable-web-security", "--allow-running-insecure-content"]);
 // A desktop Chromium has a sandbox and a GPU process that a container or CI runner cannot give it.
 const SYSTEM_CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu"];
 
@@ -40,7 +43,8 @@ async function resolveChromium() {
   }
   // An ES module; the first call unpacks the browser into the system temp directory (a few seconds).
   const { default: sparticuz } = await import("@sparticuz/chromium");
-  return { executablePath: await sparticuz.executablePath(), args: [...sparticuz.args, ...OUR_ARGS] };
+  const args = sparticuz.args.filter((a) => !WEAKENS_SECURITY.has(a));
+  return { executablePath: await sparticuz.executablePath(), args: [...args, ...OUR_ARGS] };
 }
 
 /**

@@ -5,7 +5,7 @@
 // direct-page tests exercise end to end; the first test here repeats the minimum of it.
 const assert = require("assert");
 const http = require("http");
-const { skipWithoutChromium, startStack, browserWithMicrophone } = require("./support");
+const { startStack, browserWithMicrophone } = require("./support");
 
 function startForeignSite() {
   const server = http.createServer((req, res) => res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>elsewhere</title>"));
@@ -42,7 +42,6 @@ describe("browser: the examples answer only their own origin", function () {
   let foreign = null;
 
   before(async function () {
-    skipWithoutChromium(this);
     stack = await startStack();
     foreign = await startForeignSite();
     browser = await browserWithMicrophone();
