@@ -6,6 +6,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { systemClock } from "../core/clock";
 import { ControlStreams, controlSettings, toWire, type ControlNodeConfig, type ControlOutput } from "../core/control";
+import { localizedError } from "./lib/i18n";
 import { routingOf } from "./lib/routing";
 
 interface ControlDef extends NodeDef, ControlNodeConfig {}
@@ -68,7 +69,7 @@ export = function register(RED: NodeAPI): void {
         streams.input({ key: keyOf(msg), routing: routingOf(msg), payload: msg.payload, control: msg.control, props, msg }, (out) => send(toMessage(out)));
         done();
       } catch (err) {
-        done(err as Error);
+        done(localizedError(RED, "soniox-control", err));
       }
     });
 

@@ -93,6 +93,7 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
       throw new SonioxError(
         "invalid_config",
         `Stream "${m.key}": one message of ${mb(m.audio.length)} is more than the "Queue limit per stream" (${mb(limit)}), so it was refused. Send the audio in smaller chunks or raise the limit.`,
+        { key: "streams.chunk-too-large", params: { stream: m.key, size: mb(m.audio.length), limit: mb(limit) } },
       );
     }
     const found = this.entryFor(m);
@@ -101,7 +102,10 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
     const { command, audio } = m;
     if (command && BEFORE_AUDIO.has(command.type)) entry.stream.control(command);
     if (audio && !audioTaken && !entry.pipeline.push(audio, m.props)) {
-      throw new SonioxError("invalid_state", `Stream "${m.key}" is ${entry.stream.state}: audio was not accepted`);
+      throw new SonioxError("invalid_state", `Stream "${m.key}" is ${entry.stream.state}: audio was not accepted`, {
+        key: "streams.audio-refused",
+        params: { stream: m.key, state: entry.stream.state },
+      });
     }
     if (command && !BEFORE_AUDIO.has(command.type)) this.apply(entry, command);
   }
@@ -160,7 +164,10 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
     if (!waiting) {
       if (!opens) {
         if (command?.type === "stop" || command?.type === "cancel") return null;
-        throw new SonioxError("invalid_state", `No open stream "${key}" to ${command?.type}: send audio or a "start" command first`);
+        throw new SonioxError("invalid_state", `No open stream "${key}" to ${command?.type}: send audio or a "start" command first`, {
+          key: "streams.no-stream",
+          params: { stream: key, command: String(command?.type) },
+        });
       }
       waiting = this.prepare(m);
     } else if (command?.type === "cancel") {
@@ -183,7 +190,8 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
     const { maxStreams } = this.opts.settings;
     if (this.open.size + this.pending.size >= maxStreams) {
       const waiting = this.pending.size === 0 ? "" : ` (${this.pending.size} of them still waiting for enough audio to tell its format)`;
-      throw new SonioxError("invalid_state", `Too many streams: ${maxStreams} are open, so "${m.key}" was not started${waiting}. Stop unused streams or raise "Max streams".`);
+      const i18n = { key: waiting ? "streams.too-many-waiting" : "streams.too-many", params: { max: maxStreams, stream: m.key, waiting: this.pending.size } };
+      throw new SonioxError("invalid_state", `Too many streams: ${maxStreams} are open, so "${m.key}" was not started${waiting}. Stop unused streams or raise "Max streams".`, i18n);
     }
     const overrides = splitStreamOverrides(m.overrides);
     const start = streamStartMessage(this.opts.base, overrides.soniox);
