@@ -10,7 +10,8 @@ const path = require("path");
 const { spawn } = require("child_process");
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const RUNNING = /Server now running at (https?:\/\/\S+?)\/?\s*$/m;
+// The start line is logged in the runtime's language: English, or German when a test sets lang "de".
+const RUNNING = /Server (?:now running at|wird jetzt auf) (https?:\/\/\S+?)\/?(?: ausgeführt)?\s*$/m;
 
 /**
  * Writes a fresh user directory: flows.json (soniox-config nodes patched), flows_cred.json in
