@@ -23,6 +23,11 @@ export interface MessageKey {
   params?: Record<string, string | number>;
 }
 
+/** A warning's catalogue key (under `warnings.`), and the stream whose "[key] " prefix the English text carries. */
+export interface WarningKey extends MessageKey {
+  stream?: string;
+}
+
 /** Soniox codes worth retrying (408, 500, 503; 429 only after a longer wait), per the API's own guidance. */
 export function isRetryableCode(code: ErrorCode): boolean {
   if (typeof code === "number") return code === 408 || code === 429 || code === 500 || code === 503;

@@ -8,7 +8,7 @@ import { StreamRegistry } from "../core/streams";
 import { toAudioBytes } from "./lib/audio-payload";
 import type { SonioxConfigNode } from "./lib/config-node";
 import { routingOf } from "./lib/routing";
-import { catalogue, errorText, localizedError } from "./lib/i18n";
+import { catalogue, errorText, localizedError, warningText } from "./lib/i18n";
 import { describeStreams } from "./lib/status";
 import { throttle } from "./lib/throttle";
 import { baseStartMessage, streamSettings, type TranscribeNodeConfig } from "./lib/transcribe-options";
@@ -79,7 +79,7 @@ export = function register(RED: NodeAPI): void {
       const errorMsg = { topic: key, payload: error.toJSON(), soniox: { stream: key, error: error.toJSON() }, ...routing };
       node.error(`[${key}] ${errorText(RED, "soniox-transcribe", error)}`, errorMsg);
     });
-    registry.on("warning", (w) => node.warn(w));
+    registry.on("warning", (w, i18n) => node.warn(warningText(RED, "soniox-transcribe", w, i18n)));
     registry.on("state", updateStatus);
 
     node.on("input", (raw, _send, done) => {

@@ -3,12 +3,12 @@ import { AudioPipeline, FormatGate, type FormatResolution, type SoxProps } from 
 import { FormatWaits, type Pending } from "./format-waits";
 import type { Clock } from "../clock";
 import type { ControlCommand, Routing } from "../control";
-import { SonioxError } from "../errors";
+import { SonioxError, type WarningKey } from "../errors";
 import { UtteranceAssembler, type Utterance } from "../filter";
 import { TranscriptionStream, type AuthMethod, type SessionClose } from "../session";
 import type { StreamResponse, StreamRestart, StreamState, TransportFactory } from "../session";
 import { audioFieldsOf, splitStreamOverrides, streamStartMessage, withAudioFields, type StreamSettings } from "./stream-options";
-import { Tombstones } from "./tombstones";
+import { Tombstones, type Notice } from "./tombstones";
 
 export interface Connection {
   url: string;
@@ -49,7 +49,7 @@ export interface RegistryEvents {
   /** Some stream changed state: read summary(). */
   state: [];
   /** Already names its stream. */
-  warning: [message: string];
+  warning: [message: string, i18n?: WarningKey];
   /** A stream failed or was refused after its message was done. Not "error": an unheard "error" event throws. */
   failure: [event: Source & { error: SonioxError }];
   closed: [event: Source & { info: SessionClose }];
@@ -138,9 +138,9 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
     const { key, command, audio } = m;
     if (this.tombstones.has(key) && !this.open.has(key)) {
       if (command?.type === "start" || command?.type === "stop" || command?.type === "cancel") {
-        this.warn(this.tombstones.lift(key));
+        this.notice(this.tombstones.lift(key));
       } else if (audio) {
-        this.warn(this.tombstones.drop(key, audio.length));
+        this.notice(this.tombstones.drop(key, audio.length));
         return null;
       }
     }
@@ -156,7 +156,10 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
       Object.assign(entry.routing, m.routing);
       if (m.overrides !== undefined && !entry.warnedLateOverrides) {
         entry.warnedLateOverrides = true;
-        this.warn(`[${key}] msg.soniox is only read on the first message of a stream; stop the stream to change its options`);
+        this.warn(`[${key}] msg.soniox is only read on the first message of a stream; stop the stream to change its options`, {
+          key: "streams.late-overrides",
+          stream: key,
+        });
       }
       return { entry, audioTaken: false };
     }
@@ -285,8 +288,12 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
     this.emit("state");
   }
 
-  private warn(message: string | null): void {
-    if (message !== null) this.emit("warning", message);
+  private warn(message: string | null, i18n?: WarningKey): void {
+    if (message !== null) this.emit("warning", message, i18n);
+  }
+
+  private notice(n: Notice | null): void {
+    if (n !== null) this.emit("warning", n.text, n.i18n);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { NodeAPI } from "node-red";
-import { SonioxError } from "../../core/errors";
+import { SonioxError, type WarningKey } from "../../core/errors";
 
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
 
@@ -32,4 +32,12 @@ export function localizedError(RED: NodeAPI, namespace: string, err: unknown): E
   if (!(err instanceof SonioxError) || !err.key) return err as Error;
   const text = errorText(RED, namespace, err);
   return text === err.message ? err : new SonioxError(err.code, text, { key: err.key, params: err.params });
+}
+
+/** A warning in the runtime's language when core named its key, else core's English text. */
+export function warningText(RED: NodeAPI, namespace: string, english: string, i18n?: WarningKey): string {
+  if (!i18n) return english;
+  const text = catalogue(RED, namespace)(`warnings.${i18n.key}`, i18n.params);
+  if (text === null) return english;
+  return i18n.stream === undefined ? text : `[${i18n.stream}] ${text}`;
 }
