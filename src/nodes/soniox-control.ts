@@ -6,7 +6,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { systemClock } from "../core/clock";
 import { ControlStreams, controlSettings, toWire, type ControlNodeConfig, type ControlOutput } from "../core/control";
-import { localizedError } from "./lib/i18n";
+import { localizedError, warningText } from "./lib/i18n";
 import { routingOf } from "./lib/routing";
 
 interface ControlDef extends NodeDef, ControlNodeConfig {}
@@ -59,7 +59,7 @@ export = function register(RED: NodeAPI): void {
       else if (activity === "silence") node.status({ fill: "grey", shape: "dot", text });
       else node.status({ fill: "yellow", shape: "ring", text });
     });
-    streams.on("warning", (w) => node.warn(w));
+    streams.on("warning", (w, i18n) => node.warn(warningText(RED, "soniox-control", w, i18n)));
     streams.on("evicted", (key, max) => node.warn(RED._("soniox-control.errors.evicted", { stream: key, max })));
 
     node.on("input", (raw, send, done) => {

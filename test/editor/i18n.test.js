@@ -141,7 +141,14 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
       for (const key of keys) {
         count++;
         // Core errors reach users through soniox-transcribe; parse errors also through soniox-control.
-        const homes = file.endsWith("soniox-temp-key.ts") ? [tempKey] : key.startsWith("control.") ? [transcribe, control] : [transcribe];
+        // The inline VAD's warnings come only from soniox-control.
+        const homes = file.endsWith("soniox-temp-key.ts")
+          ? [tempKey]
+          : key.startsWith("control.inline-")
+            ? [control]
+            : key.startsWith("control.")
+              ? [transcribe, control]
+              : [transcribe];
         // SonioxError keys live under errors., warning keys (WarningKey) under warnings.
         for (const home of homes) {
           if (!home.has(`errors.${key}`) && !home.has(`warnings.${key}`)) missing.push(`${path.relative(ROOT, file)}: ${key}`);
@@ -150,6 +157,42 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
     }
     assert.ok(count >= 20, `found the error keys (${count})`);
     assert.deepStrictEqual(missing, []);
+  });
+
+  it("renders a core error and a core warning in German through the adapters' translator and Node-RED's i18n", async function () {
+    // The flow-test helper stubs RED._ as the identity, so the adapters' translator is driven here by
+    // Node-RED's own i18next with our catalogues loaded the way the runtime loads them.
+    const { i18n } = require("@node-red/util");
+    const { errorText, warningText } = require("../../dist/nodes/lib/i18n");
+    const { parseControl } = require("../../dist/core/control");
+    const { ControlStreams, controlSettings } = require("../../dist/core/control");
+    await i18n.init({ lang: "en-US" });
+    for (const node of ["soniox-transcribe", "soniox-control"]) await i18n.registerMessageCatalog(node, LOCALES, `${node}.json`);
+    await i18n.i.loadLanguages(["de", "ja"]);
+    const redIn = (lang, ns) => ({ _: i18n.i.getFixedT(lang, ns) });
+
+    let error = null;
+    try {
+      parseControl("bogus");
+    } catch (err) {
+      error = err;
+    }
+    assert.match(errorText(redIn("de", "soniox-transcribe"), "soniox-transcribe", error), /^Unbekanntes msg.control "bogus": verwenden Sie einen der Befehle start, finalize/);
+    assert.match(errorText(redIn("ja", "soniox-control"), "soniox-control", error), /^不明な msg.control "bogus"/);
+    assert.strictEqual(errorText(redIn("en-US", "soniox-transcribe"), "soniox-transcribe", error), error.message);
+
+    // soniox-control in inline mode warns once when it gets container audio it cannot analyse.
+    const warnings = [];
+    const streams = new ControlStreams(controlSettings({ mode: "inline" }), { now: () => 0, setTimeout, clearTimeout, setInterval, clearInterval }, () => {});
+    streams.on("warning", (w, key) => warnings.push([w, key]));
+    const ogg = Buffer.concat([Buffer.from("OggS"), Buffer.alloc(8192)]);
+    streams.input({ key: "mic", routing: {}, payload: ogg, control: undefined, props: {}, msg: { payload: ogg } }, () => {});
+    streams.closeAll();
+    assert.strictEqual(warnings.length, 1, JSON.stringify(warnings));
+    const [english, key] = warnings[0];
+    assert.match(english, /^\[mic\] ogg audio cannot be analysed/);
+    assert.strictEqual(warningText(redIn("de", "soniox-control"), "soniox-control", english, key), "[mic] ogg-Audio kann nicht auf Sprachaktivität analysiert werden: Es wird durchgereicht, und dafür wird kein finalize, pause oder resume gesendet");
+    assert.strictEqual(warningText(redIn("en-US", "soniox-control"), "soniox-control", english, key), english);
   });
 
   it("gives each core error key's English text the message core writes, so logs and the en-US UI agree", function () {
