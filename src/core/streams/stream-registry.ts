@@ -217,7 +217,7 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
       send: (bytes) => entry !== null && entry.stream.audio(bytes),
       queuedBytes: () => (entry === null ? 0 : entry.stream.session.queuedBytes),
       maxQueuedBytes: s.maxQueuedBytes,
-      warn: (w) => this.warn(`[${key}] ${w}`),
+      warn: (w, i18n) => this.warn(`[${key}] ${w}`, i18n && { ...i18n, stream: key }),
       fail: (err) => entry !== null && this.onPipelineFailed(entry, err),
       firstProps: prepared.props,
     });
