@@ -53,7 +53,7 @@ async function resolveChromium() {
  * user's "Block" would). Resolves to {context, close}; close()
  * also removes the user-data dir.
  */
-async function launchChromium({ viewport = { width: 1280, height: 800 }, fakeMicrophone = null, micPrompt = "accept" } = {}) {
+async function launchChromium({ viewport = { width: 1280, height: 800 }, fakeMicrophone = null, micPrompt = "accept", locale = undefined } = {}) {
   const { chromium } = require("playwright-core");
   const { executablePath, args } = await resolveChromium();
   if (fakeMicrophone) {
@@ -63,7 +63,7 @@ async function launchChromium({ viewport = { width: 1280, height: 800 }, fakeMic
     args.push(micPrompt === "accept" ? "--use-fake-ui-for-media-stream" : "--use-fake-ui-for-media-stream=deny");
   }
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "chromium-"));
-  const context = await chromium.launchPersistentContext(userDataDir, { executablePath, headless: true, viewport, args });
+  const context = await chromium.launchPersistentContext(userDataDir, { executablePath, headless: true, viewport, args, locale });
   const close = async () => {
     await context.close();
     fs.rmSync(userDataDir, { recursive: true, force: true });

@@ -10,7 +10,8 @@ const path = require("path");
 const { spawn } = require("child_process");
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const RUNNING = /Server now running at (https?:\/\/\S+?)\/?\s*$/m;
+// The start line is logged in the runtime's language: English, or German when a test sets lang "de".
+const RUNNING = /Server (?:now running at|wird jetzt auf) (https?:\/\/\S+?)\/?(?: ausgeführt)?\s*$/m;
 
 /**
  * Settings can only hold functions as code, so this is appended to settings.js: websocket in
@@ -32,12 +33,12 @@ const VERIFY_WEBSOCKET_ORIGIN = `module.exports.webSocketNodeVerifyClient = func
  * plain text when credentials are given (credentialSecret is false, so Node-RED reads them as
  * they are) and settings.js. Returns its path.
  */
-function prepareUserDir({ flows, configPatch = {}, credentials = null, host = "127.0.0.1", port = 1880 }) {
+function prepareUserDir({ flows, configPatch = {}, credentials = null, host = "127.0.0.1", port = 1880, lang = undefined }) {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "node-red-soniox-"));
   const patched = flows.map((n) => (n.type === "soniox-config" ? { ...n, ...configPatch } : n));
   fs.writeFileSync(path.join(userDir, "flows.json"), JSON.stringify(patched, null, 2));
   if (credentials) fs.writeFileSync(path.join(userDir, "flows_cred.json"), JSON.stringify(credentials, null, 2));
-  writeSettings(userDir, { host, port, credentialSecret: false, allowInstall: false });
+  writeSettings(userDir, { host, port, credentialSecret: false, allowInstall: false, lang });
   return userDir;
 }
 
@@ -75,7 +76,7 @@ function prepareWorkDir({ userDir, flows, patches = {}, reset = false, host = "1
  * directory when Node-RED loads its settings, so it never has to be copied anywhere else.
  * `allowInstall` turns on the palette manager's installs, which go into the user directory.
  */
-function writeSettings(userDir, { host, port, credentialSecret = false, credentialSecretFile = null, allowInstall }) {
+function writeSettings(userDir, { host, port, credentialSecret = false, credentialSecretFile = null, allowInstall, lang = undefined }) {
   const settings = {
     uiHost: host,
     uiPort: port,
@@ -89,6 +90,8 @@ function writeSettings(userDir, { host, port, credentialSecret = false, credenti
     externalModules: { autoInstall: false, palette: { allowInstall } },
     editorTheme: { tours: false, projects: { enabled: false } },
     logging: { console: { level: "info", metrics: false, audit: false } },
+    // The runtime's language (its log and node messages); unset, Node-RED goes by the LANG environment.
+    ...(lang ? { lang } : {}),
   };
   const secret = credentialSecretFile
     ? `settings.credentialSecret = require("fs").readFileSync(require("path").join(__dirname, ${JSON.stringify(credentialSecretFile)}), "utf8").trim();\n`
@@ -111,8 +114,8 @@ function spawnNodeRed(userDir, { env = process.env, stdio = "inherit" } = {}) {
  * SIGKILL after 5 s) and removes the user directory. Rejects with the log's tail if Node-RED
  * exits or is not up within `timeoutMs`.
  */
-function startNodeRed({ flows, configPatch, credentials, env = process.env, port = 0, host = "127.0.0.1", timeoutMs = 30000 }) {
-  const userDir = prepareUserDir({ flows, configPatch, credentials, host, port });
+function startNodeRed({ flows, configPatch, credentials, env = process.env, port = 0, host = "127.0.0.1", timeoutMs = 30000, lang }) {
+  const userDir = prepareUserDir({ flows, configPatch, credentials, host, port, lang });
   const child = spawnNodeRed(userDir, { env, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   const onData = (chunk) => {

@@ -14,6 +14,21 @@ export type ClientErrorCode =
 export type ErrorCode = number | ClientErrorCode;
 
 /**
+ * A catalogue key (under the transcribe node's `errors.` namespace) and its {{placeholders}}, so
+ * the node can show the text in the user's language. Core stays free of Node-RED: it only names
+ * the key, and the English text beside it remains the fallback and what logs and tests read.
+ */
+export interface MessageKey {
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+/** A warning's catalogue key (under `warnings.`), and the stream whose "[key] " prefix the English text carries. */
+export interface WarningKey extends MessageKey {
+  stream?: string;
+}
+
+/**
  * Soniox codes worth retrying (408, 500, 503; 429 only after a longer wait), per the API's own
  * guidance; 502 and 504 come from a proxy in front of Soniox refusing the upgrade, a transport
  * fault like any other.
@@ -26,12 +41,18 @@ export function isRetryableCode(code: ErrorCode): boolean {
 export class SonioxError extends Error {
   readonly code: ErrorCode;
   readonly retryable: boolean;
+  readonly key?: string;
+  readonly params?: Record<string, string | number>;
 
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: ErrorCode, message: string, i18n?: MessageKey) {
     super(message);
     this.name = "SonioxError";
     this.code = code;
     this.retryable = isRetryableCode(code);
+    if (i18n) {
+      this.key = i18n.key;
+      this.params = i18n.params;
+    }
   }
 
   /** The shape put on messages for Catch nodes: plain data, no stack. */

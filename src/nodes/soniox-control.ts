@@ -6,6 +6,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { systemClock } from "../core/clock";
 import { ControlStreams, controlSettings, toWire, type ControlNodeConfig, type ControlOutput } from "../core/control";
+import { localizedError, warningText } from "./lib/i18n";
 import { routingOf } from "./lib/routing";
 import { guardOutput } from "./lib/safe-output";
 
@@ -60,7 +61,7 @@ export = function register(RED: NodeAPI): void {
       else if (activity === "silence") node.status({ fill: "grey", shape: "dot", text });
       else node.status({ fill: "yellow", shape: "ring", text });
     });
-    streams.on("warning", (w) => node.warn(w));
+    streams.on("warning", (w, i18n) => node.warn(warningText(RED, "soniox-control", w, i18n)));
     streams.on("evicted", (key, max) => node.warn(RED._("soniox-control.errors.evicted", { stream: key, max })));
 
     node.on("input", (raw, send, done) => {
@@ -70,7 +71,7 @@ export = function register(RED: NodeAPI): void {
         streams.input({ key: keyOf(msg), routing: routingOf(msg), payload: msg.payload, control: msg.control, props, msg }, (out) => send(toMessage(out)));
         done();
       } catch (err) {
-        done(err as Error);
+        done(localizedError(RED, "soniox-control", err));
       }
     });
 

@@ -8,6 +8,7 @@ import { SonioxError } from "../core/errors";
 import { checkTempKeyRequest, mintTemporaryKey, tightenTempKeyRequest, type TempKeyRequest } from "../core/keys";
 import type { SonioxConfigNode } from "./lib/config-node";
 import { guardOutput } from "./lib/safe-output";
+import { localizedError } from "./lib/i18n";
 
 interface TempKeyDef extends NodeDef {
   config?: string;
@@ -57,7 +58,9 @@ export = function register(RED: NodeAPI): void {
       if (defaultsError || !base) throw defaultsError;
       const overrides = msg.soniox;
       if (overrides !== undefined && (typeof overrides !== "object" || overrides === null || Array.isArray(overrides))) {
-        throw new SonioxError("invalid_config", "msg.soniox must be an object of temporary key fields such as {client_reference_id: \"user-42\"}");
+        throw new SonioxError("invalid_config", "msg.soniox must be an object of temporary key fields such as {client_reference_id: \"user-42\"}", {
+          key: "overrides-not-object",
+        });
       }
       return overrides === undefined ? base : tightenTempKeyRequest(base, overrides as Record<string, unknown>);
     };
@@ -67,11 +70,11 @@ export = function register(RED: NodeAPI): void {
       let apiUrl: string;
       let apiKey: string | null;
       try {
-        if (!config) throw new SonioxError("invalid_config", "No soniox-config node is selected: edit the soniox temp key node and choose one");
+        if (!config) throw new SonioxError("invalid_config", "No soniox-config node is selected: edit the soniox temp key node and choose one", { key: "no-config" });
         request = requestFor(msg);
         apiUrl = config.apiUrl();
         apiKey = config.apiKey();
-        if (apiKey === null) throw new SonioxError("invalid_config", "No Soniox API key: set it in the soniox-config node or in the SONIOX_API_KEY environment variable");
+        if (apiKey === null) throw new SonioxError("invalid_config", "No Soniox API key: set it in the soniox-config node or in the SONIOX_API_KEY environment variable", { key: "no-api-key" });
       } catch (err) {
         return fail(msg, asError(err), done);
       }
@@ -102,7 +105,7 @@ export = function register(RED: NodeAPI): void {
     function fail(msg: Msg, error: SonioxError, done: (err?: Error) => void): void {
       (msg as Record<string, unknown>).soniox = { error: error.toJSON() };
       node.status({ fill: "red", shape: "ring", text: RED._("soniox-temp-key.status.error", { code: String(error.code) }) });
-      done(error);
+      done(localizedError(RED, "soniox-temp-key", error));
     }
 
     node.on("close", (removed: boolean, done: () => void) => {

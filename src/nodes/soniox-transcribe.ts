@@ -8,6 +8,7 @@ import { StreamRegistry } from "../core/streams";
 import { toAudioBytes } from "./lib/audio-payload";
 import type { SonioxConfigNode } from "./lib/config-node";
 import { routingOf } from "./lib/routing";
+import { catalogue, errorText, localizedError, warningText } from "./lib/i18n";
 import { describeStreams } from "./lib/status";
 import { guardOutput } from "./lib/safe-output";
 import { throttle } from "./lib/throttle";
@@ -29,13 +30,14 @@ export = function register(RED: NodeAPI): void {
     const node = this;
     const configNode = RED.nodes.getNode(def.config) as SonioxConfigNode | null;
     guardOutput(node, () => [configNode?.apiKey()]);
+    const t = catalogue(RED, "soniox-transcribe");
     let registry: StreamRegistry;
     let streamKeyProperty = "topic";
     try {
       const settings = streamSettings(def);
       const base = baseStartMessage(def);
       validateStartMessage(base);
-      if (!configNode) throw new SonioxError("invalid_config", "No soniox-config node selected: open the node and choose or add a Soniox account");
+      if (!configNode) throw new SonioxError("invalid_config", "No soniox-config node selected: open the node and choose or add a Soniox account", { key: "no-config" });
       streamKeyProperty = settings.streamKeyProperty;
       registry = new StreamRegistry({
         settings,
@@ -43,7 +45,7 @@ export = function register(RED: NodeAPI): void {
         connection: () => {
           const apiKey = configNode.apiKey();
           if (!apiKey) {
-            throw new SonioxError("invalid_config", "No Soniox API key: set it in the soniox-config node or in the SONIOX_API_KEY environment variable");
+            throw new SonioxError("invalid_config", "No Soniox API key: set it in the soniox-config node or in the SONIOX_API_KEY environment variable", { key: "no-api-key" });
           }
           return { url: configNode.endpoint(), apiKey, authMethod: configNode.authMethod };
         },
@@ -51,16 +53,17 @@ export = function register(RED: NodeAPI): void {
         clock: systemClock,
       });
     } catch (err) {
-      node.error((err as Error).message);
-      node.status({ fill: "red", shape: "ring", text: "invalid configuration" });
-      node.on("input", (_msg, _send, done) => done(err as Error));
+      const setupError = localizedError(RED, "soniox-transcribe", err);
+      node.error(setupError.message);
+      node.status({ fill: "red", shape: "ring", text: t("status.config-error") ?? "invalid configuration" });
+      node.on("input", (_msg, _send, done) => done(setupError));
       return;
     }
     const plainKey = PLAIN_PROPERTY.test(streamKeyProperty);
 
     const updateStatus = throttle(() => {
       const { states, lastError } = registry.summary();
-      node.status(describeStreams(states, lastError));
+      node.status(describeStreams(states, lastError, t));
     }, STATUS_INTERVAL_MS);
 
     registry.on("response", ({ key, routing, session, response }) => {
@@ -76,9 +79,9 @@ export = function register(RED: NodeAPI): void {
     });
     registry.on("failure", ({ key, routing, error }) => {
       const errorMsg = { topic: key, payload: error.toJSON(), soniox: { stream: key, error: error.toJSON() }, ...routing };
-      node.error(`[${key}] ${error.message}`, errorMsg);
+      node.error(`[${key}] ${errorText(RED, "soniox-transcribe", error)}`, errorMsg);
     });
-    registry.on("warning", (w) => node.warn(w));
+    registry.on("warning", (w, i18n) => node.warn(warningText(RED, "soniox-transcribe", w, i18n)));
     registry.on("state", updateStatus);
 
     node.on("input", (raw, _send, done) => {
@@ -87,12 +90,12 @@ export = function register(RED: NodeAPI): void {
         const command = msg.control === undefined ? null : parseControl(msg.control);
         const audio = toAudioBytes(msg.payload, command !== null);
         if (!command && !audio) {
-          throw new SonioxError("invalid_config", "msg.payload is empty: send audio bytes or a msg.control command");
+          throw new SonioxError("invalid_config", "msg.payload is empty: send audio bytes or a msg.control command", { key: "empty-payload" });
         }
         registry.input({ key: streamKey(msg), audio, command, overrides: msg.soniox, routing: routingOf(msg), props: soxPropsOf(msg) });
         done();
       } catch (err) {
-        done(err as Error);
+        done(localizedError(RED, "soniox-transcribe", err));
       }
     });
 

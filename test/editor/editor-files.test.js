@@ -414,9 +414,12 @@ describe("soniox-transcribe editor definition", function () {
     assert.strictEqual(definition.category, "soniox");
     assert.strictEqual(definition.inputs, 1);
     assert.strictEqual(definition.outputs, 2);
-    assert.deepStrictEqual(Array.from(definition.outputLabels), ["responses", "utterances"]);
+    // Port and palette labels are functions so they follow the editor's language.
+    const node = makeNode(T, {});
+    assert.deepStrictEqual([0, 1].map((i) => definition.outputLabels.call(node, i)), ["responses", "utterances"]);
+    assert.strictEqual(definition.inputLabels.call(node), "audio / control");
     assert.strictEqual(definition.icon, "soniox-transcribe.svg");
-    assert.strictEqual(typeof definition.paletteLabel, "string");
+    assert.strictEqual(definition.paletteLabel.call(node), "soniox transcribe");
     assert.strictEqual(definition.label.call(makeNode(T, {})), "soniox transcribe");
     assert.strictEqual(definition.label.call(makeNode(T, { name: "kitchen" })), "kitchen");
     assert.deepStrictEqual(definition.defaults.config.type, "soniox-config");

@@ -3,6 +3,7 @@
  * format resolution chose: sent as they are, a WAV header skipped, converted in-process, or
  * transcoded by ffmpeg. Every chunk is also checked against the declared format (reported once).
  */
+import type { MessageKey } from "../errors";
 import type { RawAudioSpec } from "./audio-format";
 import { describeSpec, type FormatResolution, type SoxProps } from "./format-declaration";
 import { MismatchDetector, type MismatchReport } from "./mismatch";
@@ -17,7 +18,8 @@ export interface PipelineOptions {
   queuedBytes(): number;
   /** Above this much queued audio the transcoder's output is paused. */
   maxQueuedBytes: number;
-  warn(message: string): void;
+  /** `i18n`: the warning's catalogue key, when it has one. */
+  warn(message: string, i18n?: MessageKey): void;
   /** The pipeline cannot go on (ffmpeg failed); the stream should end. */
   fail(err: Error): void;
   /** Sox-style properties of the stream's first message (to notice them changing). */
@@ -53,7 +55,11 @@ export class AudioPipeline {
     if (plan.action === "skip-wav-header" || (plan.action === "convert" && plan.wav)) {
       this.wav = new WavBody(
         (info, index) => this.onWavHeader(info, index),
-        (reason) => opts.warn(`A WAV header in this stream could not be read (${reason}); the bytes after it are sent as they are.`),
+        (reason) =>
+          opts.warn(`A WAV header in this stream could not be read (${reason}); the bytes after it are sent as they are.`, {
+            key: "audio.wav-header-unreadable",
+            params: { reason },
+          }),
       );
     }
     if (plan.action === "convert") this.converter = new PcmConverter(plan.input);
@@ -87,7 +93,9 @@ export class AudioPipeline {
     this.ended = true;
     this.report(this.mismatch.end());
     const dropped = this.converter?.flush() ?? 0;
-    if (dropped > 0) this.opts.warn(`The stream ended inside a sample frame; its last ${dropped} bytes were dropped.`);
+    if (dropped > 0) {
+      this.opts.warn(`The stream ended inside a sample frame; its last ${dropped} bytes were dropped.`, { key: "audio.partial-frame", params: { bytes: dropped } });
+    }
     if (!this.transcoder) return then();
     this.afterEnd = then;
     this.transcoder.resumeOutput();
@@ -125,6 +133,7 @@ export class AudioPipeline {
       this.opts.warn(
         `A new WAV file in this stream is ${describeSpec(info)} but the stream started as ${describeSpec(first)}; its samples are misread. ` +
           "Stop the stream (msg.control \"stop\") between files of different formats.",
+        { key: "audio.wav-format-changed", params: { now: describeSpec(info), first: describeSpec(first) } },
       );
     }
   }

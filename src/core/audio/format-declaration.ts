@@ -12,7 +12,7 @@
  * 16-bit mono to be converted in-process instead of sent as the matching pcm_* format.
  */
 import { isRawFormat, type ContainerFormat, type RawAudioSpec, type RawFormat } from "./audio-format";
-import { SonioxError } from "../errors";
+import { SonioxError, type MessageKey } from "../errors";
 import { SNIFF_HEAD_BYTES, sniffContainer } from "./sniff";
 import { parseWavHeader, type WavInfo } from "./wav";
 
@@ -187,6 +187,7 @@ function finish(req: FormatRequest, data: DataDescription, warnings: string[]): 
     throw new SonioxError(
       "invalid_config",
       `The audio has ${input.channels} channels but Soniox takes 1 or 2: turn on "convert to PCM 16 kHz mono" or set PCM handling to "convert to 16-bit mono" so it is mixed down.`,
+      { key: "audio.too-many-channels", params: { channels: input.channels } },
     );
   }
   return resolved(fieldsOf(input), wav ? { action: "skip-wav-header", wav } : { action: "send" });
@@ -229,20 +230,32 @@ export function soxSpecOf(props: SoxProps, fallback: RawAudioSpec): RawAudioSpec
   const rate = props.rate === undefined ? fallback.sampleRate : Number(props.rate);
   const channels = props.channels === undefined ? fallback.channels : Number(props.channels);
   if (!Number.isInteger(rate) || rate < MIN_RATE || rate > MAX_RATE) {
-    throw invalid(`msg.rate ${JSON.stringify(props.rate)} is not a sample rate: use an integer from ${MIN_RATE} to ${MAX_RATE} Hz`);
+    throw invalid(`msg.rate ${JSON.stringify(props.rate)} is not a sample rate: use an integer from ${MIN_RATE} to ${MAX_RATE} Hz`, {
+      key: "audio.bad-rate",
+      params: { value: String(JSON.stringify(props.rate)), min: MIN_RATE, max: MAX_RATE },
+    });
   }
   if (!Number.isInteger(channels) || channels < 1 || channels > 32) {
-    throw invalid(`msg.channels ${JSON.stringify(props.channels)} is not a channel count: use an integer from 1 to 32`);
+    throw invalid(`msg.channels ${JSON.stringify(props.channels)} is not a channel count: use an integer from 1 to 32`, {
+      key: "audio.bad-channels",
+      params: { value: String(JSON.stringify(props.channels)) },
+    });
   }
   if (props.encoding === undefined && props.bits === undefined) return { format: fallback.format, sampleRate: rate, channels };
   const encoding = props.encoding === undefined ? encodingOf(fallback.format) : String(props.encoding);
   if (!SOX_ENCODINGS.includes(encoding)) {
-    throw invalid(`msg.encoding ${JSON.stringify(props.encoding)} is not one of ${SOX_ENCODINGS.join(", ")}`);
+    throw invalid(`msg.encoding ${JSON.stringify(props.encoding)} is not one of ${SOX_ENCODINGS.join(", ")}`, {
+      key: "audio.bad-encoding",
+      params: { value: String(JSON.stringify(props.encoding)), allowed: SOX_ENCODINGS.join(", ") },
+    });
   }
   const bits = props.bits === undefined ? bitsOf(fallback.format) : Number(props.bits);
   const format = formatFor(encoding, bits);
   if (format === null) {
-    throw invalid(`msg.bits ${JSON.stringify(props.bits ?? bits)} does not fit msg.encoding "${encoding}": ${encoding} audio is ${bitsFor(encoding)} bits`);
+    throw invalid(`msg.bits ${JSON.stringify(props.bits ?? bits)} does not fit msg.encoding "${encoding}": ${encoding} audio is ${bitsFor(encoding)} bits`, {
+      key: "audio.bad-bits",
+      params: { value: String(JSON.stringify(props.bits ?? bits)), encoding, bits: bitsFor(encoding) },
+    });
   }
   return { format, sampleRate: rate, channels };
 }
@@ -293,6 +306,6 @@ function startsWith(buf: Uint8Array, text: string): boolean {
   return true;
 }
 
-function invalid(message: string): SonioxError {
-  return new SonioxError("invalid_config", message);
+function invalid(message: string, i18n: MessageKey): SonioxError {
+  return new SonioxError("invalid_config", message, i18n);
 }

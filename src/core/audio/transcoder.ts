@@ -65,7 +65,7 @@ function ffmpegArgs(input: RawAudioSpec | null): string[] {
  */
 export function createTranscoder(options: TranscoderOptions): Transcoder {
   const command = options.command === undefined ? findFfmpeg() : options.command;
-  if (command === null) throw new SonioxError("invalid_config", ffmpegMissingMessage('"Convert to PCM 16 kHz mono"'));
+  if (command === null) throw new SonioxError("invalid_config", ffmpegMissingMessage('"Convert to PCM 16 kHz mono"'), { key: "audio.ffmpeg-missing", params: { detail: "" } });
   return new Transcoder(command, options);
 }
 
@@ -177,7 +177,10 @@ export class Transcoder {
     const missing = err.code === "ENOENT" || err.code === "EACCES";
     this.fail(
       missing
-        ? new SonioxError("invalid_config", `${ffmpegMissingMessage('"Convert to PCM 16 kHz mono"')} (${this.command}: ${err.code})`)
+        ? new SonioxError("invalid_config", `${ffmpegMissingMessage('"Convert to PCM 16 kHz mono"')} (${this.command}: ${err.code})`, {
+            key: "audio.ffmpeg-missing",
+            params: { detail: ` (${this.command}: ${err.code})` },
+          })
         : new Error(`ffmpeg (${this.command}) could not be started: ${err.message}`),
     );
   }

@@ -5,6 +5,7 @@ import { InlineStream } from "./inline";
 import { parseControl, type ControlCommand, type ControlType } from "./parse";
 import type { ControlSettings } from "./settings";
 import type { SoxAudioProps } from "./vad";
+import type { WarningKey } from "../errors";
 
 /** Properties copied from a stream's messages to everything sent for it (websocket/http replies). */
 export interface Routing {
@@ -36,7 +37,7 @@ export interface ControlEvents {
   /** The voice activity changed without a command (inline mode). */
   activity: [activity: string];
   /** Already names its stream. */
-  warning: [message: string];
+  warning: [message: string, i18n?: WarningKey];
   /** The least recently used stream was forgotten to stay within Max streams. */
   evicted: [key: string, max: number];
 }
@@ -197,7 +198,9 @@ export class ControlStreams<T> extends EventEmitter<ControlEvents> {
     const entry = this.entryFor(i);
     entry.quiet?.touch();
     const decision = entry.inline!.chunk(bytes, i.props);
-    if (decision.warning) this.emit("warning", `[${i.key}] ${decision.warning}`);
+    if (decision.warning) {
+      this.emit("warning", `[${i.key}] ${decision.warning}`, decision.warningKey && { ...decision.warningKey, stream: i.key });
+    }
     for (const c of decision.before) this.emitCommand(entry, c, null, send);
     if (decision.pass) send({ kind: "pass", msg: i.msg });
     for (const c of decision.after) this.emitCommand(entry, c, null, send);

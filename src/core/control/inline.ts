@@ -10,6 +10,7 @@ import { DEFAULT_MIN_FINALIZE_INTERVAL_MS, FinalizeLimiter } from "./commands";
 import { SNIFF_HEAD_BYTES, sniffContainer } from "../audio";
 import { EnergyVad, specFromMessage, type SoxAudioProps } from "./vad";
 import { parseWavHeader } from "../audio";
+import type { MessageKey } from "../errors";
 
 export type LongSilenceAction = "none" | "pause" | "stop";
 
@@ -46,7 +47,11 @@ export interface ChunkDecision {
   activity: "speech" | "silence" | "unknown";
   /** Set once per stream when its audio cannot be analysed (and is passed through as is). */
   warning: string | null;
+  /** The warning's catalogue key, so the node can say it in the user's language. */
+  warningKey?: MessageKey;
 }
+
+type HeadWarning = { text: string; i18n: MessageKey };
 
 /** A WAV header split over many tiny chunks is given up on past this many bytes. */
 const MAX_HEAD_BYTES = 65536;
@@ -90,7 +95,7 @@ export class InlineStream {
     if (this.#phase === "head") {
       const found = this.#readHead(bytes, props);
       if (found === "wait") return passThrough(null);
-      if (typeof found === "string") return passThrough(found);
+      if (!(found instanceof Uint8Array)) return passThrough(found.text, found.i18n);
       pcm = found;
     } else {
       pcm = bytes;
@@ -133,7 +138,7 @@ export class InlineStream {
    * Collects the first bytes until it is clear what the stream holds. Returns the PCM to analyse,
    * "wait" for more bytes, or a warning when the audio cannot be analysed.
    */
-  #readHead(bytes: Uint8Array, props: SoxAudioProps): Uint8Array | "wait" | string {
+  #readHead(bytes: Uint8Array, props: SoxAudioProps): Uint8Array | "wait" | HeadWarning {
     this.#head.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     this.#headBytes += bytes.byteLength;
     // Container signatures (and MP3's two-frame check) need the first few KB to be reliable.
@@ -148,7 +153,10 @@ export class InlineStream {
       if (wav.status !== "ok") {
         this.#phase = "opaque";
         const why = wav.status === "invalid" ? wav.reason : "header longer than 64 KB";
-        return `WAV audio whose header cannot be read (${why}) is passed through without voice detection`;
+        return {
+          text: `WAV audio whose header cannot be read (${why}) is passed through without voice detection`,
+          i18n: { key: "control.inline-wav-unreadable", params: { reason: why } },
+        };
       }
       this.#start({ format: wav.info.format, sampleRate: wav.info.sampleRate, channels: wav.info.channels });
       return head.subarray(wav.info.dataOffset);
@@ -156,12 +164,18 @@ export class InlineStream {
     this.#head = [];
     if (container !== null) {
       this.#phase = "opaque";
-      return `${container} audio cannot be analysed for voice activity: it is passed through, and no finalize, pause or resume is sent for it`;
+      return {
+        text: `${container} audio cannot be analysed for voice activity: it is passed through, and no finalize, pause or resume is sent for it`,
+        i18n: { key: "control.inline-container", params: { container } },
+      };
     }
     const spec = specFromMessage(props, this.#opts.fallback);
     if ("error" in spec) {
       this.#phase = "opaque";
-      return `${spec.error}: audio is passed through without voice detection`;
+      return {
+        text: `${spec.error}: audio is passed through without voice detection`,
+        i18n: { key: "control.inline-bad-props", params: { detail: spec.error } },
+      };
     }
     this.#start(spec);
     return head;
@@ -173,6 +187,8 @@ export class InlineStream {
   }
 }
 
-function passThrough(warning: string | null): ChunkDecision {
-  return { before: [], after: [], pass: true, activity: "unknown", warning };
+function passThrough(warning: string | null, warningKey?: MessageKey): ChunkDecision {
+  return warningKey
+    ? { before: [], after: [], pass: true, activity: "unknown", warning, warningKey }
+    : { before: [], after: [], pass: true, activity: "unknown", warning };
 }

@@ -32,11 +32,17 @@ export function parseControl(value: unknown): ControlCommand {
   const silence = obj.trailing_silence_ms;
   if (silence === undefined || silence === null) return { type: "finalize" };
   if (typeof silence !== "number" || !Number.isInteger(silence) || silence < 0 || silence > 60000) {
-    throw new SonioxError("invalid_config", `trailing_silence_ms must be an integer from 0 to 60000 ms (got ${showValue(silence)})`);
+    throw new SonioxError("invalid_config", `trailing_silence_ms must be an integer from 0 to 60000 ms (got ${showValue(silence)})`, {
+      key: "control.trailing-silence",
+      params: { value: showValue(silence) },
+    });
   }
   return { type: "finalize", trailing_silence_ms: silence };
 }
 
 function controlError(value: unknown): SonioxError {
-  return new SonioxError("invalid_config", `Unknown msg.control ${showValue(value)}: use one of ${CONTROL_TYPES.join(", ")} (a string or {type: ...})`);
+  return new SonioxError("invalid_config", `Unknown msg.control ${showValue(value)}: use one of ${CONTROL_TYPES.join(", ")} (a string or {type: ...})`, {
+    key: "control.unknown",
+    params: { value: showValue(value), types: CONTROL_TYPES.join(", ") },
+  });
 }

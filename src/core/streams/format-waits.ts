@@ -44,6 +44,7 @@ export class FormatWaits {
         "invalid_config",
         `Stream "${pending.key}": the format of its audio could not be told from its first ${bytes} bytes within ${this.timeoutMs / 1000} s, so they were dropped. ` +
           'Set the node\'s audio format (or msg.soniox.audio_format), send larger chunks, or raise "Format wait".',
+        { key: "streams.format-timeout", params: { stream: pending.key, bytes, seconds: this.timeoutMs / 1000 } },
       );
       this.onTimeout(pending, error);
     }, this.timeoutMs);

@@ -32,7 +32,9 @@ export interface StreamSettings {
 export function streamStartMessage(base: Record<string, unknown>, overrides: unknown): StartMessage {
   if (overrides === undefined || overrides === null) return validateStartMessage(base);
   if (typeof overrides !== "object" || Array.isArray(overrides)) {
-    throw new SonioxError("invalid_config", "msg.soniox must be an object of Soniox start options (snake_case, e.g. {language_hints: [\"en\"]})");
+    throw new SonioxError("invalid_config", "msg.soniox must be an object of Soniox start options (snake_case, e.g. {language_hints: [\"en\"]})", {
+      key: "streams.overrides-not-object",
+    });
   }
   const merged: Record<string, unknown> = { ...base, ...(overrides as Record<string, unknown>) };
   const format = merged.audio_format;
@@ -66,7 +68,10 @@ export function splitStreamOverrides(overrides: unknown, passUnknown = false): S
   }
   const { convert_to_pcm: convert, ...soniox } = overrides as Record<string, unknown>;
   if (convert !== undefined && typeof convert !== "boolean") {
-    throw new SonioxError("invalid_config", `msg.soniox.convert_to_pcm must be true or false (got ${JSON.stringify(convert)})`);
+    throw new SonioxError("invalid_config", `msg.soniox.convert_to_pcm must be true or false (got ${JSON.stringify(convert)})`, {
+      key: "streams.convert-not-boolean",
+      params: { value: String(JSON.stringify(convert)) },
+    });
   }
   const warnings: string[] = [];
   for (const { name, closest } of unknownStartFields(soniox, ["api_key"])) {

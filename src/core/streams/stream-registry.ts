@@ -3,12 +3,12 @@ import { AudioPipeline, FormatGate, type FormatResolution, type SoxProps } from 
 import { FormatWaits, type Pending } from "./format-waits";
 import type { Clock } from "../clock";
 import type { ControlCommand, Routing } from "../control";
-import { SonioxError } from "../errors";
+import { SonioxError, type WarningKey } from "../errors";
 import { UtteranceAssembler, type Utterance } from "../filter";
 import { TranscriptionStream, type AuthMethod, type SessionClose } from "../session";
 import type { StreamResponse, StreamRestart, StreamState, TransportFactory } from "../session";
 import { audioFieldsOf, splitStreamOverrides, streamStartMessage, withAudioFields, type StreamSettings } from "./stream-options";
-import { Tombstones } from "./tombstones";
+import { Tombstones, type Notice } from "./tombstones";
 
 export interface Connection {
   url: string;
@@ -49,7 +49,7 @@ export interface RegistryEvents {
   /** Some stream changed state: read summary(). */
   state: [];
   /** Already names its stream. */
-  warning: [message: string];
+  warning: [message: string, i18n?: WarningKey];
   /** A stream failed or was refused after its message was done. Not "error": an unheard "error" event throws. */
   failure: [event: Source & { error: SonioxError }];
   closed: [event: Source & { info: SessionClose }];
@@ -93,6 +93,7 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
       throw new SonioxError(
         "invalid_config",
         `Stream "${m.key}": one message of ${mb(m.audio.length)} is more than the "Queue limit per stream" (${mb(limit)}), so it was refused. Send the audio in smaller chunks or raise the limit.`,
+        { key: "streams.chunk-too-large", params: { stream: m.key, size: mb(m.audio.length), limit: mb(limit) } },
       );
     }
     const found = this.entryFor(m);
@@ -101,7 +102,10 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
     const { command, audio } = m;
     if (command && BEFORE_AUDIO.has(command.type)) entry.stream.control(command);
     if (audio && !audioTaken && !entry.pipeline.push(audio, m.props)) {
-      throw new SonioxError("invalid_state", `Stream "${m.key}" is ${entry.stream.state}: audio was not accepted`);
+      throw new SonioxError("invalid_state", `Stream "${m.key}" is ${entry.stream.state}: audio was not accepted`, {
+        key: "streams.audio-refused",
+        params: { stream: m.key, state: entry.stream.state },
+      });
     }
     if (command && !BEFORE_AUDIO.has(command.type)) this.apply(entry, command);
   }
@@ -134,9 +138,9 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
     const { key, command, audio } = m;
     if (this.tombstones.has(key) && !this.open.has(key)) {
       if (command?.type === "start" || command?.type === "stop" || command?.type === "cancel") {
-        this.warn(this.tombstones.lift(key));
+        this.notice(this.tombstones.lift(key));
       } else if (audio) {
-        this.warn(this.tombstones.drop(key, audio.length));
+        this.notice(this.tombstones.drop(key, audio.length));
         return null;
       }
     }
@@ -152,7 +156,10 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
       Object.assign(entry.routing, m.routing);
       if (m.overrides !== undefined && !entry.warnedLateOverrides) {
         entry.warnedLateOverrides = true;
-        this.warn(`[${key}] msg.soniox is only read on the first message of a stream; stop the stream to change its options`);
+        this.warn(`[${key}] msg.soniox is only read on the first message of a stream; stop the stream to change its options`, {
+          key: "streams.late-overrides",
+          stream: key,
+        });
       }
       return { entry, audioTaken: false };
     }
@@ -160,7 +167,10 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
     if (!waiting) {
       if (!opens) {
         if (command?.type === "stop" || command?.type === "cancel") return null;
-        throw new SonioxError("invalid_state", `No open stream "${key}" to ${command?.type}: send audio or a "start" command first`);
+        throw new SonioxError("invalid_state", `No open stream "${key}" to ${command?.type}: send audio or a "start" command first`, {
+          key: "streams.no-stream",
+          params: { stream: key, command: String(command?.type) },
+        });
       }
       waiting = this.prepare(m);
     } else if (command?.type === "cancel") {
@@ -183,7 +193,8 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
     const { maxStreams } = this.opts.settings;
     if (this.open.size + this.pending.size >= maxStreams) {
       const waiting = this.pending.size === 0 ? "" : ` (${this.pending.size} of them still waiting for enough audio to tell its format)`;
-      throw new SonioxError("invalid_state", `Too many streams: ${maxStreams} are open, so "${m.key}" was not started${waiting}. Stop unused streams or raise "Max streams".`);
+      const i18n = { key: waiting ? "streams.too-many-waiting" : "streams.too-many", params: { max: maxStreams, stream: m.key, waiting: this.pending.size } };
+      throw new SonioxError("invalid_state", `Too many streams: ${maxStreams} are open, so "${m.key}" was not started${waiting}. Stop unused streams or raise "Max streams".`, i18n);
     }
     const overrides = splitStreamOverrides(m.overrides, this.opts.settings.passUnknownOptions);
     for (const w of overrides.warnings) this.warn(`[${m.key}] ${w}`);
@@ -207,7 +218,7 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
       send: (bytes) => entry !== null && entry.stream.audio(bytes),
       queuedBytes: () => (entry === null ? 0 : entry.stream.session.queuedBytes),
       maxQueuedBytes: s.maxQueuedBytes,
-      warn: (w) => this.warn(`[${key}] ${w}`),
+      warn: (w, i18n) => this.warn(`[${key}] ${w}`, i18n && { ...i18n, stream: key }),
       fail: (err) => entry !== null && this.onPipelineFailed(entry, err),
       firstProps: prepared.props,
     });
@@ -279,8 +290,12 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
     this.emit("state");
   }
 
-  private warn(message: string | null): void {
-    if (message !== null) this.emit("warning", message);
+  private warn(message: string | null, i18n?: WarningKey): void {
+    if (message !== null) this.emit("warning", message, i18n);
+  }
+
+  private notice(n: Notice | null): void {
+    if (n !== null) this.emit("warning", n.text, n.i18n);
   }
 }
 

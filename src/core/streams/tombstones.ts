@@ -1,3 +1,8 @@
+import type { WarningKey } from "../errors";
+
+/** A warning in English with the key that translates it. */
+export type Notice = { text: string; i18n: WarningKey };
+
 /**
  * Streams that failed for good (a non-retryable error). Their audio is dropped and counted until
  * the flow says start, rather than opening a new failing connection for every chunk.
@@ -14,20 +19,26 @@ export class Tombstones {
   }
 
   /** Counts dropped audio; returns the warning to give on the first drop (said once), else null. */
-  drop(key: string, bytes: number): string | null {
+  drop(key: string, bytes: number): Notice | null {
     const t = this.dead.get(key)!;
     const first = t.droppedBytes === 0;
     t.droppedBytes += bytes;
-    return first
-      ? `[${key}] stream stopped after error ${t.code}: its audio is dropped (and counted) until a "start" command (msg.control) opens it again`
-      : null;
+    if (!first) return null;
+    return {
+      text: `[${key}] stream stopped after error ${t.code}: its audio is dropped (and counted) until a "start" command (msg.control) opens it again`,
+      i18n: { key: "streams.dropping-after-error", params: { code: t.code }, stream: key },
+    };
   }
 
   /** The flow started, stopped or cancelled the stream: forget it; returns the tally when audio was dropped. */
-  lift(key: string): string | null {
+  lift(key: string): Notice | null {
     const t = this.dead.get(key);
     this.dead.delete(key);
-    return t && t.droppedBytes > 0 ? `[${key}] ${t.droppedBytes} bytes of audio were dropped while the stream was stopped by error ${t.code}` : null;
+    if (!t || t.droppedBytes === 0) return null;
+    return {
+      text: `[${key}] ${t.droppedBytes} bytes of audio were dropped while the stream was stopped by error ${t.code}`,
+      i18n: { key: "streams.dropped-after-error", params: { bytes: t.droppedBytes, code: t.code }, stream: key },
+    };
   }
 
   clear(): void {

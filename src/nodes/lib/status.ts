@@ -10,12 +10,19 @@ const PRIORITY: Array<[StreamState, NodeStatus["fill"], NodeStatus["shape"]]> = 
   ["paused", "grey", "dot"],
 ];
 
-export function describeStreams(states: StreamState[], lastError: string | null): NodeStatus {
+/** `t` looks a status text up in the node's catalogue (status.<key>); null falls back to English. */
+export function describeStreams(
+  states: StreamState[],
+  lastError: string | null,
+  t: (key: string, params?: Record<string, string | number>) => string | null = () => null,
+): NodeStatus {
   const open = states.filter((s) => PRIORITY.some(([p]) => p === s));
   if (open.length === 0) {
-    return lastError ? { fill: "red", shape: "ring", text: `error: ${lastError}` } : { fill: "grey", shape: "ring", text: "idle" };
+    if (lastError) return { fill: "red", shape: "ring", text: t("status.error", { code: lastError }) ?? `error: ${lastError}` };
+    return { fill: "grey", shape: "ring", text: t("status.idle") ?? "idle" };
   }
   const [state, fill, shape] = PRIORITY.find(([p]) => open.includes(p))!;
-  const count = open.length === 1 ? "" : ` (${open.length} streams)`;
-  return { fill, shape, text: `${state}${count}` };
+  const name = t(`status.${state}`) ?? state;
+  if (open.length === 1) return { fill, shape, text: name };
+  return { fill, shape, text: t("status.withCount", { state: name, count: open.length }) ?? `${state} (${open.length} streams)` };
 }

@@ -1,0 +1,43 @@
+import type { NodeAPI } from "node-red";
+import { SonioxError, type WarningKey } from "../../core/errors";
+
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+/**
+ * A translator for one node's catalogue that reports a missing key as null instead of echoing the
+ * key back (i18next's default), so callers can fall back to the English text they already have.
+ */
+export function catalogue(RED: NodeAPI, namespace: string): (key: string, params?: Record<string, string | number>) => string | null {
+  return (key, params) => {
+    const full = `${namespace}.${key}`;
+    const text = RED._(full, params);
+    return typeof text !== "string" || text === "" || text === full || text.endsWith(`:${full}`) ? null : text;
+  };
+}
+
+/** The error's text in the runtime's language when core gave it a catalogue key, else its English message. */
+export function errorText(RED: NodeAPI, namespace: string, err: unknown): string {
+  if (err instanceof SonioxError && err.key) {
+    const text = catalogue(RED, namespace)(`errors.${err.key}`, err.params);
+    if (text !== null) return text;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The same error with its message translated, for done(err): Node-RED shows err.message in the
+ * debug sidebar and on msg.error. Code, key and params stay, so Catch flows branch as before.
+ */
+export function localizedError(RED: NodeAPI, namespace: string, err: unknown): Error {
+  if (!(err instanceof SonioxError) || !err.key) return err as Error;
+  const text = errorText(RED, namespace, err);
+  return text === err.message ? err : new SonioxError(err.code, text, { key: err.key, params: err.params });
+}
+
+/** A warning in the runtime's language when core named its key, else core's English text. */
+export function warningText(RED: NodeAPI, namespace: string, english: string, i18n?: WarningKey): string {
+  if (!i18n) return english;
+  const text = catalogue(RED, namespace)(`warnings.${i18n.key}`, i18n.params);
+  if (text === null) return english;
+  return i18n.stream === undefined ? text : `[${i18n.stream}] ${text}`;
+}
