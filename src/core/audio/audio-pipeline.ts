@@ -70,15 +70,22 @@ export class AudioPipeline {
   /** One message's audio, with that message's sox-style properties. False once the pipeline is ended. */
   push(chunk: Uint8Array, props: SoxProps): boolean {
     if (this.ended || this.destroyed) return false;
-    const parts = this.wav ? this.wav.push(chunk) : [chunk];
+    // The usual case, once per audio chunk: no WAV header to look for, so no parts array.
+    if (!this.wav) return this.pushPart(chunk, props);
+    const parts = this.wav.push(chunk);
     if (parts.length === 0) this.report(this.mismatch.check(new Uint8Array(0), props));
     let accepted = true;
-    for (const part of parts) {
-      this.report(this.mismatch.check(part, props));
-      if (this.transcoder) this.transcoder.write(part);
-      else accepted = this.opts.send(this.converter ? this.converter.push(part) : part) && accepted;
-    }
+    for (const part of parts) accepted = this.pushPart(part, props) && accepted;
     return accepted;
+  }
+
+  private pushPart(part: Uint8Array, props: SoxProps): boolean {
+    this.report(this.mismatch.check(part, props));
+    if (this.transcoder) {
+      this.transcoder.write(part);
+      return true;
+    }
+    return this.opts.send(this.converter ? this.converter.push(part) : part);
   }
 
   /** No more audio: `then` runs once everything is out (at once, unless ffmpeg still has some). */
@@ -148,6 +155,7 @@ export class AudioPipeline {
   }
 
   private report(reports: MismatchReport[]): void {
+    if (reports.length === 0) return;
     for (const r of reports) this.opts.warn(r.message);
   }
 }

@@ -24,6 +24,11 @@ export interface RegistryOptions {
   connection(): Connection;
   transport: TransportFactory;
   clock: Clock;
+  /**
+   * Assemble utterances (the "utterance" event); default true. A node whose utterance output is
+   * not wired passes false: then no final tokens are held per stream and none are scanned per response.
+   */
+  utterances?: boolean;
 }
 
 /** One message, already taken apart by the node. */
@@ -58,7 +63,7 @@ export interface RegistryEvents {
 interface Entry extends Source {
   stream: TranscriptionStream;
   pipeline: AudioPipeline;
-  utterances: UtteranceAssembler;
+  utterances: UtteranceAssembler | null;
   warnedLateOverrides: boolean;
 }
 
@@ -77,6 +82,8 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
   private readonly pending: FormatWaits;
   private readonly tombstones = new Tombstones();
   private lastError: string | null = null;
+  // Set by entryFor (a field rather than a returned pair: entryFor runs once per audio chunk).
+  private audioTaken = false;
 
   constructor(private readonly opts: RegistryOptions) {
     super();
@@ -95,9 +102,9 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
         `Stream "${m.key}": one message of ${mb(m.audio.length)} is more than the "Queue limit per stream" (${mb(limit)}), so it was refused. Send the audio in smaller chunks or raise the limit.`,
       );
     }
-    const found = this.entryFor(m);
-    if (!found) return;
-    const { entry, audioTaken } = found;
+    const entry = this.entryFor(m);
+    if (!entry) return;
+    const audioTaken = this.audioTaken;
     const { command, audio } = m;
     if (command && BEFORE_AUDIO.has(command.type)) entry.stream.control(command);
     if (audio && !audioTaken && !entry.pipeline.push(audio, m.props)) {
@@ -126,12 +133,13 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
 
   /**
    * The stream a message belongs to, opened when the message starts one (once its format is
-   * known: `audioTaken` says the message's audio went in with the opening); null when the
+   * known: `this.audioTaken` says the message's audio went in with the opening); null when the
    * message needs nothing more (stop/cancel of nothing, audio of a stream stopped by an error,
    * audio held until the format is known).
    */
-  private entryFor(m: StreamInput): { entry: Entry; audioTaken: boolean } | null {
+  private entryFor(m: StreamInput): Entry | null {
     const { key, command, audio } = m;
+    this.audioTaken = false;
     if (this.tombstones.has(key) && !this.open.has(key)) {
       if (command?.type === "start" || command?.type === "stop" || command?.type === "cancel") {
         this.warn(this.tombstones.lift(key));
@@ -154,7 +162,7 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
         entry.warnedLateOverrides = true;
         this.warn(`[${key}] msg.soniox is only read on the first message of a stream; stop the stream to change its options`);
       }
-      return { entry, audioTaken: false };
+      return entry;
     }
     let waiting = this.pending.get(key);
     if (!waiting) {
@@ -175,7 +183,9 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
       return null;
     }
     this.pending.end(key);
-    return { entry: this.create(waiting, resolution), audioTaken: true };
+    const created = this.create(waiting, resolution);
+    this.audioTaken = true;
+    return created;
   }
 
   /** Reads a new stream's options from its first message; its format is decided from its audio. */
@@ -227,13 +237,21 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
       heartbeatIntervalMs: s.heartbeatIntervalMs,
       heartbeatTimeoutMs: s.heartbeatIntervalMs,
     });
-    const created: Entry = { key, routing: prepared.routing, stream, pipeline, utterances: new UtteranceAssembler(), warnedLateOverrides: false };
+    const created: Entry = {
+      key,
+      routing: prepared.routing,
+      stream,
+      pipeline,
+      utterances: this.opts.utterances === false ? null : new UtteranceAssembler(),
+      warnedLateOverrides: false,
+    };
     entry = created;
     this.open.set(key, created);
     for (const w of resolution.warnings) this.warn(`[${key}] ${w}`);
     stream.on("response", (response) => {
       const session = stream.sessionNumber;
       this.emit("response", { key, routing: created.routing, session, response });
+      if (created.utterances === null) return;
       for (const utterance of created.utterances.push(response.tokens, response.finished)) {
         this.emit("utterance", { key, routing: created.routing, session, utterance });
       }
