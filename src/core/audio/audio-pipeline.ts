@@ -79,13 +79,17 @@ export class AudioPipeline {
     return accepted;
   }
 
+  /**
+   * The audio goes out first and is checked after: the check reads the bytes without changing
+   * them, and on a stream's first chunks (where it gathers sample-format evidence) it costs more
+   * than the send, so checking first would delay the first audio on the socket.
+   */
   private pushPart(part: Uint8Array, props: SoxProps): boolean {
+    let accepted = true;
+    if (this.transcoder) this.transcoder.write(part);
+    else accepted = this.opts.send(this.converter ? this.converter.push(part) : part);
     this.report(this.mismatch.check(part, props));
-    if (this.transcoder) {
-      this.transcoder.write(part);
-      return true;
-    }
-    return this.opts.send(this.converter ? this.converter.push(part) : part);
+    return accepted;
   }
 
   /** No more audio: `then` runs once everything is out (at once, unless ffmpeg still has some). */
