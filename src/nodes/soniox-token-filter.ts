@@ -21,8 +21,10 @@ function asResponse(payload: unknown): ResponseLike | null {
   if (typeof payload !== "object" || payload === null) return null;
   const tokens = (payload as { tokens?: unknown }).tokens;
   if (!Array.isArray(tokens)) return null;
-  const ok = tokens.every((t) => typeof t === "object" && t !== null && typeof (t as SonioxToken).text === "string");
-  return ok ? (payload as ResponseLike) : null;
+  for (const t of tokens) {
+    if (typeof t !== "object" || t === null || typeof (t as SonioxToken).text !== "string") return null;
+  }
+  return payload as ResponseLike;
 }
 
 function streamKey(msg: NodeMessage): string {
@@ -33,8 +35,10 @@ function streamKey(msg: NodeMessage): string {
 
 /** The outgoing msg: the input's properties (topic, _session, _client, soniox…) plus the result. */
 function toMessage(input: NodeMessageInFlow, out: FilterOutput): NodeMessage {
-  const { port: _port, ...detail } = out;
-  return { ...input, ...detail };
+  // Per result: one copy of the input, then the result's fields (all but its port) over it.
+  const msg: Record<string, unknown> = { ...input };
+  for (const key in out) if (key !== "port") msg[key] = (out as Record<string, unknown>)[key];
+  return msg as NodeMessage;
 }
 
 export = function register(RED: NodeAPI): void {
@@ -53,6 +57,16 @@ export = function register(RED: NodeAPI): void {
     }
     const twoPorts = config.splitTranslation === true;
     let lastCount = 0;
+    // The status text for each stream count, translated once: i18next costs far more than a lookup.
+    const countTexts = new Map<number, string>();
+    const countText = (count: number): string => {
+      let text = countTexts.get(count);
+      if (text === undefined) {
+        text = RED._("soniox-token-filter.status.streams", { count });
+        countTexts.set(count, text);
+      }
+      return text;
+    };
 
     node.on("input", (msg, send, done) => {
       if (filter === null) {
@@ -73,7 +87,7 @@ export = function register(RED: NodeAPI): void {
       }
       if (filter.streamCount !== lastCount) {
         lastCount = filter.streamCount;
-        node.status({ fill: "green", shape: "dot", text: RED._("soniox-token-filter.status.streams", { count: lastCount }) });
+        node.status({ fill: "green", shape: "dot", text: countText(lastCount) });
       }
       done();
     });

@@ -51,6 +51,8 @@ export = function register(RED: NodeAPI): void {
         },
         transport: wsTransport,
         clock: systemClock,
+        // Utterances are only assembled for a wired second output: nothing else can see them.
+        utterances: outputWired(def, 1),
       });
     } catch (err) {
       const setupError = localizedError(RED, "soniox-transcribe", err);
@@ -117,7 +119,21 @@ export = function register(RED: NodeAPI): void {
   RED.nodes.registerType("soniox-transcribe", SonioxTranscribe);
 };
 
-/** The sox-record style audio properties of a message (node-red-contrib-sox-utils names). */
+/** Whether output `port` of the deployed node has any wire (Node-RED passes `wires` in the node's config). */
+function outputWired(def: NodeDef, port: number): boolean {
+  const wires = (def as NodeDef & { wires?: unknown }).wires;
+  if (!Array.isArray(wires)) return true;
+  const out: unknown = wires[port];
+  return !Array.isArray(out) || out.length > 0;
+}
+
+/** Shared by every message without sox-style properties (most audio chunks): never written to. */
+const NO_SOX_PROPS: SoxProps = Object.freeze({ rate: undefined, channels: undefined, bits: undefined, encoding: undefined, format: undefined });
+
+/** The sox-record style audio properties of a message (node-red-contrib-sox-utils names); read-only. */
 function soxPropsOf(msg: Msg): SoxProps {
+  if (msg.rate === undefined && msg.channels === undefined && msg.bits === undefined && msg.encoding === undefined && msg.format === undefined) {
+    return NO_SOX_PROPS;
+  }
   return { rate: msg.rate, channels: msg.channels, bits: msg.bits, encoding: msg.encoding, format: msg.format };
 }

@@ -76,14 +76,25 @@ export class AudioPipeline {
   /** One message's audio, with that message's sox-style properties. False once the pipeline is ended. */
   push(chunk: Uint8Array, props: SoxProps): boolean {
     if (this.ended || this.destroyed) return false;
-    const parts = this.wav ? this.wav.push(chunk) : [chunk];
+    // The usual case, once per audio chunk: no WAV header to look for, so no parts array.
+    if (!this.wav) return this.pushPart(chunk, props);
+    const parts = this.wav.push(chunk);
     if (parts.length === 0) this.report(this.mismatch.check(new Uint8Array(0), props));
     let accepted = true;
-    for (const part of parts) {
-      this.report(this.mismatch.check(part, props));
-      if (this.transcoder) this.transcoder.write(part);
-      else accepted = this.opts.send(this.converter ? this.converter.push(part) : part) && accepted;
-    }
+    for (const part of parts) accepted = this.pushPart(part, props) && accepted;
+    return accepted;
+  }
+
+  /**
+   * The audio goes out first and is checked after: the check reads the bytes without changing
+   * them, and on a stream's first chunks (where it gathers sample-format evidence) it costs more
+   * than the send, so checking first would delay the first audio on the socket.
+   */
+  private pushPart(part: Uint8Array, props: SoxProps): boolean {
+    let accepted = true;
+    if (this.transcoder) this.transcoder.write(part);
+    else accepted = this.opts.send(this.converter ? this.converter.push(part) : part);
+    this.report(this.mismatch.check(part, props));
     return accepted;
   }
 
@@ -157,6 +168,7 @@ export class AudioPipeline {
   }
 
   private report(reports: MismatchReport[]): void {
+    if (reports.length === 0) return;
     for (const r of reports) this.opts.warn(r.message);
   }
 }

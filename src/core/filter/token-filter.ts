@@ -61,6 +61,8 @@ export class TokenFilter {
   readonly #selection: TokenSelection;
   readonly #matcher: PhraseMatcher | null;
   readonly #streams = new Map<string, StreamState>();
+  // The stream pushed last (the newest in #streams' order): pushing it again needs no re-insert.
+  #recent: string | null = null;
 
   /** Throws (RangeError / SyntaxError) with a message naming the bad option. */
   constructor(options: Partial<TokenFilterOptions> = {}) {
@@ -86,9 +88,12 @@ export class TokenFilter {
   /** Process one transcribe-node response for `stream`. */
   push(stream: string, tokens: readonly SonioxToken[], finished: boolean): PushResult {
     const { state, evicted } = this.#stateFor(stream);
-    const kept = tokens.filter((t) => selectToken(t, this.#selection));
+    const kept = selectTokens(tokens, this.#selection);
     const outputs = state.push(kept, finished);
-    if (finished) this.#streams.delete(stream);
+    if (finished) {
+      this.#streams.delete(stream);
+      this.#recent = null;
+    }
     return { outputs, evicted };
   }
 
@@ -99,11 +104,14 @@ export class TokenFilter {
 
   clear(): void {
     this.#streams.clear();
+    this.#recent = null;
   }
 
   #stateFor(stream: string): { state: StreamState; evicted: string | null } {
     let state = this.#streams.get(stream);
     let evicted: string | null = null;
+    if (state && stream === this.#recent) return { state, evicted };
+    this.#recent = stream;
     if (state) {
       // Re-insert so Map order is least-recently-used first.
       this.#streams.delete(stream);
@@ -119,29 +127,43 @@ export class TokenFilter {
   }
 }
 
-/** Everything one stream remembers between responses, per output lane. */
+/** The tokens the selection keeps: the same array when it keeps them all (read-only either way). */
+function selectTokens(tokens: readonly SonioxToken[], selection: TokenSelection): readonly SonioxToken[] {
+  for (let i = 0; i < tokens.length; i++) {
+    if (selectToken(tokens[i], selection)) continue;
+    // Something is dropped: from here on, copy what is kept.
+    const kept = tokens.slice(0, i);
+    for (let j = i + 1; j < tokens.length; j++) if (selectToken(tokens[j], selection)) kept.push(tokens[j]);
+    return kept;
+  }
+  return tokens;
+}
+
+/** Everything one stream remembers between responses, per output lane (made only where the mode needs it). */
 class StreamState {
   readonly #options: TokenFilterOptions;
   readonly #matcher: PhraseMatcher | null;
-  readonly #lanes: [Lane, Lane];
-  readonly #assembler = new UtteranceAssembler();
+  readonly #lanes: [Lane, Lane | null];
+  readonly #assembler: UtteranceAssembler | null;
 
   constructor(options: TokenFilterOptions, matcher: PhraseMatcher | null) {
     this.#options = options;
     this.#matcher = matcher;
-    this.#lanes = [new Lane(options), new Lane(options)];
+    const segments = options.mode === "utterance" || options.mode === "phrase";
+    this.#assembler = segments ? new UtteranceAssembler() : null;
+    this.#lanes = [new Lane(options), !segments && options.splitTranslation ? new Lane(options) : null];
   }
 
   push(kept: readonly SonioxToken[], finished: boolean): FilterOutput[] {
-    const mode = this.#options.mode;
-    if (mode === "utterance" || mode === "phrase") {
+    if (this.#assembler !== null) {
       return this.#assembler.push(kept, finished).flatMap((u) => this.#fromUtterance(u));
     }
-    if (!this.#options.splitTranslation) return this.#lanes[0].push(0, kept, finished);
+    const translationLane = this.#lanes[1];
+    if (translationLane === null) return this.#lanes[0].push(0, kept, finished);
     // Markers belong to both lanes: they end segments of speech and of translation alike.
     const spoken = kept.filter((t) => !isTranslated(t));
     const translated = kept.filter((t) => isTranslated(t) || isMarker(t));
-    return [...this.#lanes[0].push(0, spoken, finished), ...this.#lanes[1].push(1, translated, finished)];
+    return [...this.#lanes[0].push(0, spoken, finished), ...translationLane.push(1, translated, finished)];
   }
 
   #fromUtterance(u: Utterance): FilterOutput[] {
@@ -177,13 +199,20 @@ class Lane {
   push(port: Port, tokens: readonly SonioxToken[], finished: boolean): FilterOutput[] {
     if (this.#mode === "tokens") return tokens.map((token) => ({ port, payload: token.text, token }));
     if (this.#turns) return this.#turns.push(tokens, finished).map((turn) => ({ port, payload: turn.text, turn }));
-    const words = tokens.filter((t) => !isMarker(t));
     if (this.#caption) {
-      const caption = this.#caption.update(words);
+      const caption = this.#caption.update(tokens.filter((t) => !isMarker(t)));
       return caption ? [{ port, payload: caption.text, caption }] : [];
     }
-    const final = words.filter((t) => t.is_final).map((t) => t.text).join("");
-    const nonFinal = words.filter((t) => !t.is_final).map((t) => t.text).join("");
+    // Text mode, once per response: one pass for the words and both texts.
+    const words: SonioxToken[] = [];
+    let final = "";
+    let nonFinal = "";
+    for (const t of tokens) {
+      if (isMarker(t)) continue;
+      words.push(t);
+      if (t.is_final) final += t.text;
+      else nonFinal += t.text;
+    }
     const payload = final + nonFinal;
     if (payload.trim() === "") return [];
     return [{ port, payload, tokens: words, text: { final, non_final: nonFinal } }];

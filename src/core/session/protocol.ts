@@ -74,19 +74,32 @@ export function parseServerFrame(text: string): ServerFrame {
     const message = typeof obj.error_message === "string" ? obj.error_message : "Unknown error from Soniox";
     return { kind: "error", error: { ...obj, error_code: code, error_message: message } };
   }
-  const rawTokens = Array.isArray(obj.tokens) ? obj.tokens : [];
-  const tokens: SonioxToken[] = [];
-  for (const t of rawTokens) {
-    if (typeof t === "object" && t !== null && typeof (t as SonioxToken).text === "string") {
-      const token = t as SonioxToken;
-      tokens.push(token.is_final === true ? token : { ...token, is_final: false });
-    }
-  }
-  const result: SonioxResult = { ...obj, tokens };
+  // Per response: the parsed object is ours, so it is trimmed in place rather than copied (same
+  // keys in the same order as a copy would have); the token array is only rebuilt when it holds
+  // something that is not a token.
+  const result = obj as SonioxResult;
+  result.tokens = readTokens(obj.tokens);
   if (typeof obj.final_audio_proc_ms !== "number") delete result.final_audio_proc_ms;
   if (typeof obj.total_audio_proc_ms !== "number") delete result.total_audio_proc_ms;
   if (obj.finished !== true) delete result.finished;
   return { kind: "result", result };
+}
+
+/** The tokens of a parsed frame: entries that are not tokens dropped, `is_final` made a boolean. */
+function readTokens(raw: unknown): SonioxToken[] {
+  if (!Array.isArray(raw)) return [];
+  let tokens: SonioxToken[] | null = null;
+  for (let i = 0; i < raw.length; i++) {
+    const t: unknown = raw[i];
+    if (typeof t === "object" && t !== null && typeof (t as SonioxToken).text === "string") {
+      const token = t as SonioxToken;
+      if (token.is_final !== true && token.is_final !== false) token.is_final = false;
+      if (tokens !== null) tokens.push(token);
+    } else if (tokens === null) {
+      tokens = raw.slice(0, i) as SonioxToken[];
+    }
+  }
+  return tokens ?? (raw as SonioxToken[]);
 }
 
 export function finalizeFrame(trailingSilenceMs?: number): string {

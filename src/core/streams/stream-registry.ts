@@ -24,6 +24,11 @@ export interface RegistryOptions {
   connection(): Connection;
   transport: TransportFactory;
   clock: Clock;
+  /**
+   * Assemble utterances (the "utterance" event); default true. A node whose utterance output is
+   * not wired passes false: then no final tokens are held per stream and none are scanned per response.
+   */
+  utterances?: boolean;
 }
 
 /** One message, already taken apart by the node. */
@@ -58,7 +63,7 @@ export interface RegistryEvents {
 interface Entry extends Source {
   stream: TranscriptionStream;
   pipeline: AudioPipeline;
-  utterances: UtteranceAssembler;
+  utterances: UtteranceAssembler | null;
   warnedLateOverrides: boolean;
 }
 
@@ -77,6 +82,8 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
   private readonly pending: FormatWaits;
   private readonly tombstones = new Tombstones();
   private lastError: string | null = null;
+  // Set by entryFor (a field rather than a returned pair: entryFor runs once per audio chunk).
+  private audioTaken = false;
 
   constructor(private readonly opts: RegistryOptions) {
     super();
@@ -96,9 +103,9 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
         { key: "streams.chunk-too-large", params: { stream: m.key, size: mb(m.audio.length), limit: mb(limit) } },
       );
     }
-    const found = this.entryFor(m);
-    if (!found) return;
-    const { entry, audioTaken } = found;
+    const entry = this.entryFor(m);
+    if (!entry) return;
+    const audioTaken = this.audioTaken;
     const { command, audio } = m;
     if (command && BEFORE_AUDIO.has(command.type)) entry.stream.control(command);
     if (audio && !audioTaken && !entry.pipeline.push(audio, m.props)) {
@@ -130,12 +137,13 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
 
   /**
    * The stream a message belongs to, opened when the message starts one (once its format is
-   * known: `audioTaken` says the message's audio went in with the opening); null when the
+   * known: `this.audioTaken` says the message's audio went in with the opening); null when the
    * message needs nothing more (stop/cancel of nothing, audio of a stream stopped by an error,
    * audio held until the format is known).
    */
-  private entryFor(m: StreamInput): { entry: Entry; audioTaken: boolean } | null {
+  private entryFor(m: StreamInput): Entry | null {
     const { key, command, audio } = m;
+    this.audioTaken = false;
     if (this.tombstones.has(key) && !this.open.has(key)) {
       if (command?.type === "start" || command?.type === "stop" || command?.type === "cancel") {
         this.notice(this.tombstones.lift(key));
@@ -161,7 +169,7 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
           stream: key,
         });
       }
-      return { entry, audioTaken: false };
+      return entry;
     }
     let waiting = this.pending.get(key);
     if (!waiting) {
@@ -185,7 +193,9 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
       return null;
     }
     this.pending.end(key);
-    return { entry: this.create(waiting, resolution), audioTaken: true };
+    const created = this.create(waiting, resolution);
+    this.audioTaken = true;
+    return created;
   }
 
   /** Reads a new stream's options from its first message; its format is decided from its audio. */
@@ -239,7 +249,14 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
       heartbeatIntervalMs: s.heartbeatIntervalMs,
       heartbeatTimeoutMs: s.heartbeatIntervalMs,
     });
-    const created: Entry = { key, routing: prepared.routing, stream, pipeline, utterances: new UtteranceAssembler(), warnedLateOverrides: false };
+    const created: Entry = {
+      key,
+      routing: prepared.routing,
+      stream,
+      pipeline,
+      utterances: this.opts.utterances === false ? null : new UtteranceAssembler(),
+      warnedLateOverrides: false,
+    };
     entry = created;
     this.open.set(key, created);
     for (const w of resolution.warnings) this.warn(`[${key}] ${w}`);
@@ -247,6 +264,7 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
       // The session that produced it: a retiring session's last words keep its number.
       const session = response.session;
       this.emit("response", { key, routing: created.routing, session, response });
+      if (created.utterances === null) return;
       for (const utterance of created.utterances.push(response.tokens, response.finished)) {
         this.emit("utterance", { key, routing: created.routing, session, utterance });
       }
