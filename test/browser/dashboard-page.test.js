@@ -8,7 +8,7 @@ const fs = require("fs");
 const path = require("path");
 const { startSimulator } = require("../../dist/simulator");
 const { startNodeRed } = require("../../scripts/lib/node-red");
-const { KEY, TRANSCRIPT, browserWithMicrophone, artifact, waitFor } = require("./support");
+const { KEY, TRANSCRIPT, browserWithMicrophone, artifact, waitFor, watchCaption } = require("./support");
 
 const EXAMPLE = path.join(__dirname, "..", "..", "examples", "dashboard-live-caption.json");
 
@@ -40,21 +40,7 @@ async function startDashboardStack(simOptions) {
 
 const SCRIPTS = ["alpha bravo charlie delta", "echo foxtrot golf hotel"];
 
-/** Like watchCaption, for the dashboard page's element ids. */
-async function watchDashboardCaption(page) {
-  await page.evaluate(() => {
-    const seen = { final: false, nonFinal: false, both: false };
-    window.__caption = seen;
-    const check = () => {
-      const f = document.getElementById("soniox-final").textContent.trim() !== "";
-      const n = document.getElementById("soniox-non-final").textContent.trim() !== "";
-      seen.final = seen.final || f;
-      seen.nonFinal = seen.nonFinal || n;
-      seen.both = seen.both || (f && n);
-    };
-    new MutationObserver(check).observe(document.getElementById("soniox-caption"), { subtree: true, childList: true, characterData: true });
-  });
-}
+const watchDashboardCaption = (page) => watchCaption(page, { final: "soniox-final", nonFinal: "soniox-non-final", caption: "soniox-caption" });
 
 const state = (page) => page.getAttribute(".soniox-dash", "data-state");
 

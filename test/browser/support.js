@@ -80,19 +80,19 @@ function waitFor(predicate, timeoutMs, what) {
  * Records, inside the page, whether the caption ever showed final and non-final text at the same
  * time, so a short-lived non-final tail is not missed between two polls.
  */
-async function watchCaption(page) {
-  await page.evaluate(() => {
+async function watchCaption(page, ids = { final: "final", nonFinal: "non-final", caption: "caption" }) {
+  await page.evaluate((ids) => {
     const seen = { final: false, nonFinal: false, both: false };
     window.__caption = seen;
     const check = () => {
-      const f = document.getElementById("final").textContent.trim() !== "";
-      const n = document.getElementById("non-final").textContent.trim() !== "";
+      const f = document.getElementById(ids.final).textContent.trim() !== "";
+      const n = document.getElementById(ids.nonFinal).textContent.trim() !== "";
       seen.final = seen.final || f;
       seen.nonFinal = seen.nonFinal || n;
       seen.both = seen.both || (f && n);
     };
-    new MutationObserver(check).observe(document.getElementById("caption"), { subtree: true, childList: true, characterData: true });
-  });
+    new MutationObserver(check).observe(document.getElementById(ids.caption), { subtree: true, childList: true, characterData: true });
+  }, ids);
 }
 
 module.exports = { KEY, TRANSCRIPT, startStack, browserWithMicrophone, artifact, waitFor, watchCaption };
