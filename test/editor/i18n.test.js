@@ -137,7 +137,7 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
     for (const file of [...sourceFiles(path.join(ROOT, "src", "core")), ...sourceFiles(path.join(ROOT, "src", "nodes"))]) {
       const source = fs.readFileSync(file, "utf8");
       const keys = new Set([...source.matchAll(/\bkey: "([a-z][\w.-]*)"/g)].map((m) => m[1]));
-      for (const m of source.matchAll(/"((?:streams|control|audio|filter)\.[a-z][a-z-]*)"/g)) keys.add(m[1]);
+      for (const m of source.matchAll(/"((?:streams|control|audio|filter|session|keys)\.[a-z][a-z-]*)"/g)) keys.add(m[1]);
       for (const key of keys) {
         count++;
         // Core errors reach users through soniox-transcribe; parse errors also through soniox-control.
@@ -208,7 +208,20 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
         errors.push(err);
       }
     }
-    assert.strictEqual(errors.length, 2);
+    const { resolveEndpoint, validateStartMessage } = require("../../dist/core/session");
+    for (const [region, url] of [["mars", ""], ["custom", "not a url"], ["custom", "wss://u:p@example.com/x"], ["custom", "ws://example.com/x"], ["custom", "https://example.com/x"]]) {
+      try {
+        resolveEndpoint(region, url);
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+    try {
+      validateStartMessage({ model: "", audio_format: "pcm_s16le" });
+    } catch (err) {
+      errors.push(err);
+    }
+    assert.strictEqual(errors.length, 8);
     for (const err of errors) {
       assert.ok(err instanceof SonioxError && err.key, `${err.message} has a key`);
       assert.strictEqual(render(err), err.message);

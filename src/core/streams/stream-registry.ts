@@ -253,7 +253,7 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
     });
     stream.on("restart", (restart) => this.emit("restart", { key, routing: created.routing, restart }));
     stream.on("state", () => this.emit("state"));
-    stream.on("warning", (w) => this.warn(`[${key}] ${w}`));
+    stream.on("warning", (w, i18n) => this.warn(`[${key}] ${w}`, i18n && { ...i18n, stream: key }));
     stream.on("closed", (info) => this.onClosed(created, info));
     this.lastError = null;
     for (const chunk of prepared.gate.chunks) pipeline.push(chunk, prepared.props);
