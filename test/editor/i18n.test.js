@@ -142,7 +142,8 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
         count++;
         // Core errors reach users through soniox-transcribe; parse errors also through soniox-control.
         // The inline VAD's warnings come only from soniox-control.
-        const homes = file.endsWith("soniox-temp-key.ts")
+        // Temporary key errors (core/keys) reach users only through soniox-temp-key.
+        const homes = file.endsWith("soniox-temp-key.ts") || file.includes(path.join("core", "keys") + path.sep)
           ? [tempKey]
           : key.startsWith("control.inline-")
             ? [control]
@@ -222,6 +223,58 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
       errors.push(err);
     }
     assert.strictEqual(errors.length, 8);
+    for (const err of errors) {
+      assert.ok(err instanceof SonioxError && err.key, `${err.message} has a key`);
+      assert.strictEqual(render(err), err.message);
+    }
+  });
+
+  it("gives each temporary key error key's English text the message core writes", async function () {
+    const { SonioxError } = require("../../dist/core/errors");
+    const { resolveApiUrl, checkTempKeyRequest, tightenTempKeyRequest, mintTemporaryKey } = require("../../dist/core/keys");
+    const en = catalogue("en-US", "soniox-temp-key");
+    const render = (err) => en.get(`errors.${err.key}`).replace(/__(\w+?)__/g, (_, name) => String(err.params?.[name] ?? ""));
+    const errors = [];
+    const attempt = (fn) => {
+      try {
+        fn();
+      } catch (err) {
+        errors.push(err);
+      }
+    };
+    attempt(() => resolveApiUrl("mars", "", ""));
+    attempt(() => resolveApiUrl("custom", "", "not a url"));
+    attempt(() => resolveApiUrl("custom", "", "https://u:p@example.com"));
+    attempt(() => resolveApiUrl("custom", "", "ftp://example.com"));
+    attempt(() => resolveApiUrl("custom", "", "http://example.com"));
+    attempt(() => resolveApiUrl("custom", "https://example.com/x", ""));
+    attempt(() => resolveApiUrl("custom", "wss://u:p@example.com/x", ""));
+    attempt(() => resolveApiUrl("custom", "ws://example.com/x", ""));
+    attempt(() => checkTempKeyRequest({ usage_type: "other", expires_in_seconds: 60 }));
+    attempt(() => checkTempKeyRequest({ expires_in_seconds: 0 }));
+    attempt(() => checkTempKeyRequest({ expires_in_seconds: 60, single_use: "yes" }));
+    attempt(() => checkTempKeyRequest({ expires_in_seconds: 60, client_reference_id: 5 }));
+    attempt(() => checkTempKeyRequest({ expires_in_seconds: 60, client_reference_id: "x".repeat(257) }));
+    const base = { usage_type: "transcribe_websocket", expires_in_seconds: 60, single_use: true, max_session_duration_seconds: 600, client_reference_id: "a" };
+    attempt(() => tightenTempKeyRequest(base, { bogus: 1 }));
+    attempt(() => tightenTempKeyRequest(base, { usage_type: "tts_rt" }));
+    attempt(() => tightenTempKeyRequest(base, { expires_in_seconds: 120 }));
+    attempt(() => tightenTempKeyRequest(base, { single_use: false }));
+    attempt(() => tightenTempKeyRequest(base, { max_session_duration_seconds: 900 }));
+    attempt(() => tightenTempKeyRequest(base, { client_reference_id: "b" }));
+    const answer = (status, body) => async () => new Response(JSON.stringify(body), { status });
+    const request = { usage_type: "transcribe_websocket", expires_in_seconds: 60 };
+    for (const fetchImpl of [
+      answer(401, { error_type: "unauthenticated", message: "Invalid API key" }),
+      answer(400, { error_type: "invalid_request", message: "Bad", validation_errors: [{ location: "body.payload.expires_in_seconds", message: "too big" }] }),
+      answer(200, {}),
+      async () => {
+        throw new Error("refused");
+      },
+    ]) {
+      await mintTemporaryKey({ apiUrl: "https://example.com", apiKey: "k".repeat(40), request, fetchImpl }).catch((err) => errors.push(err));
+    }
+    assert.strictEqual(errors.length, 23);
     for (const err of errors) {
       assert.ok(err instanceof SonioxError && err.key, `${err.message} has a key`);
       assert.strictEqual(render(err), err.message);
