@@ -229,6 +229,36 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
     }
   });
 
+  it("gives each format warning key's English text the warning core writes", function () {
+    const { resolveFormat } = require("../../dist/core/audio/format-declaration");
+    const en = catalogue("en-US", "soniox-transcribe");
+    const audio = (f) => fs.readFileSync(path.join(ROOT, "test", "fixtures", "audio", f));
+    const adpcm = Buffer.from(audio("speech-16k-mono.wav"));
+    adpcm.writeUInt16LE(0x0011, 20);
+    const sox = { rate: 16000, channels: 1, bits: 16, encoding: "signed-integer" };
+    const request = (over) => ({ declared: { audio_format: "auto" }, sox: {}, convertToPcm: false, floatHandling: "send", ...over });
+    const cases = [
+      [request({ declared: { audio_format: "pcm_s16le", sample_rate: 16000, num_channels: 1 }, sox: { ...sox, rate: 44100, channels: 2 } }), Buffer.alloc(0)],
+      [request({ declared: { audio_format: "mp3" }, sox }), Buffer.alloc(0)],
+      [request({ sox: { format: "wav", ...sox } }), audio("speech-8k-mulaw.wav")],
+      [request({ sox: { format: "wav", ...sox } }), audio("speech-16k-mono.s16le")],
+      [request({ sox: { format: "wav", ...sox } }), Buffer.concat([Buffer.from("OggS"), Buffer.alloc(8192)])],
+      [request({ sox: { ...sox, format: "mp3" } }), Buffer.alloc(0)],
+      [request(), adpcm],
+    ];
+    const keys = new Set();
+    for (const [req, head] of cases) {
+      const r = resolveFormat(req, head, true);
+      assert.strictEqual(r.warnings.length, 1, JSON.stringify(r.warnings));
+      const i18n = r.warningKeys[0];
+      assert.ok(i18n, `${r.warnings[0]} has a key`);
+      keys.add(i18n.key);
+      const text = en.get(`warnings.${i18n.key}`).replace(/__(\w+?)__/g, (_, name) => String(i18n.params?.[name] ?? ""));
+      assert.strictEqual(text, r.warnings[0]);
+    }
+    assert.strictEqual(keys.size, cases.length);
+  });
+
   it("gives each temporary key error key's English text the message core writes", async function () {
     const { SonioxError } = require("../../dist/core/errors");
     const { resolveApiUrl, checkTempKeyRequest, tightenTempKeyRequest, mintTemporaryKey } = require("../../dist/core/keys");

@@ -242,7 +242,10 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
     const created: Entry = { key, routing: prepared.routing, stream, pipeline, utterances: new UtteranceAssembler(), warnedLateOverrides: false };
     entry = created;
     this.open.set(key, created);
-    for (const w of resolution.warnings) this.warn(`[${key}] ${w}`);
+    resolution.warnings.forEach((w, i) => {
+      const i18n = resolution.warningKeys[i];
+      this.warn(`[${key}] ${w}`, i18n ? { ...i18n, stream: key } : undefined);
+    });
     stream.on("response", (response) => {
       // The session that produced it: a retiring session's last words keep its number.
       const session = response.session;
