@@ -259,6 +259,58 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
     assert.strictEqual(keys.size, cases.length);
   });
 
+  it("gives each format mismatch report key's English text, parts put in, the report core writes", function () {
+    const { MismatchDetector } = require("../../dist/core/audio/mismatch");
+    const en = catalogue("en-US", "soniox-transcribe");
+    const fill = (text, params) => text.replace(/__(\w+?)__/g, (_, name) => String(params?.[name] ?? ""));
+    const render = ({ key, params, parts }) => {
+      const all = { ...params };
+      for (const [name, part] of Object.entries(parts ?? {})) all[name] = part.key ? fill(en.get(`warnings.${part.key}`), part.params) : part.text;
+      return fill(en.get(`warnings.${key}`), all);
+    };
+    const audio = (f) => fs.readFileSync(path.join(ROOT, "test", "fixtures", "audio", f));
+    const S16 = { format: "pcm_s16le", sampleRate: 16000, channels: 1 };
+    const sources = [
+      ["the message properties (msg.rate/channels/bits/encoding)", "audio.by-message"],
+      ["the node's audio setting (or msg.soniox)", "audio.by-setting"],
+      ["the WAV header", "audio.by-wav-header"],
+      ["the declared format", "audio.by-declared"],
+    ];
+    const reports = [];
+    sources.forEach(([declaredBy, declaredByKey], i) => {
+      const detector = (declared = S16, firstProps = {}) => new MismatchDetector({ declared, declaredBy, declaredByKey, firstProps });
+      reports.push(...detector().check(audio("speech-48k-f32.wav")));
+      reports.push(...detector().check(audio("speech.ogg")));
+      const later = detector();
+      later.check(Buffer.alloc(3200));
+      reports.push(...later.check(audio("speech-16k-mono.wav")));
+      for (const declared of [S16, { format: "pcm_s24le", sampleRate: 16000, channels: 1 }, { format: "pcm_s16le", sampleRate: 16000, channels: 2 }]) {
+        const d = detector(declared);
+        d.check(Buffer.alloc(3 * 101 + i));
+        reports.push(...d.end());
+      }
+      reports.push(...detector(S16).check(audio("speech-48k-f32le.raw").subarray(0, 32768)));
+      reports.push(...detector({ format: "pcm_f32le", sampleRate: 48000, channels: 1 }).check(audio("speech-16k-mono.s16le").subarray(0, 32768)));
+      reports.push(...detector(S16, { rate: 16000 }).check(Buffer.alloc(0), { rate: 44100 }));
+    });
+    const keys = new Set();
+    for (const report of reports) {
+      assert.ok(report.i18n, `${report.message} has a key`);
+      keys.add(report.i18n.key);
+      assert.strictEqual(render(report.i18n), report.message);
+    }
+    assert.deepStrictEqual([...keys].sort(), [
+      "audio.float-as-integer",
+      "audio.header-as-samples",
+      "audio.integer-as-float",
+      "audio.misaligned-frame",
+      "audio.misaligned-frame-mono",
+      "audio.misaligned-odd",
+      "audio.props-changed",
+      "audio.wav-header-as-samples",
+    ]);
+  });
+
   it("gives each temporary key error key's English text the message core writes", async function () {
     const { SonioxError } = require("../../dist/core/errors");
     const { resolveApiUrl, checkTempKeyRequest, tightenTempKeyRequest, mintTemporaryKey } = require("../../dist/core/keys");
