@@ -229,6 +229,78 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
     }
   });
 
+  it("gives each session error and warning key's English text the text core writes", function () {
+    const { SonioxSession } = require("../../dist/core/session/session");
+    const { RawMeter } = require("../../dist/core/audio/audio-meter");
+    const { fakeClock, fakeTransportFactory } = require("../support/fake-transport");
+    const en = catalogue("en-US", "soniox-transcribe");
+    const render = (section, { key, params }) => en.get(`${section}.${key}`).replace(/__(\w+?)__/g, (_, name) => String(params?.[name] ?? ""));
+    const errors = [];
+    const warnings = [];
+    const session = (overrides = {}) => {
+      const clock = fakeClock();
+      const transport = fakeTransportFactory();
+      const s = new SonioxSession({
+        url: "ws://127.0.0.1:1/transcribe-websocket",
+        apiKey: "secret-key",
+        start: { model: "stt-rt-v5", audio_format: "pcm_s16le", sample_rate: 16000, num_channels: 1 },
+        transport,
+        clock,
+        meter: new RawMeter({ format: "pcm_s16le", sampleRate: 16000, channels: 1 }),
+        ...overrides,
+      });
+      s.on("warning", (text, i18n) => warnings.push([text, i18n]));
+      s.on("close", (c) => c.error && errors.push(c.error));
+      return { s, clock, transport };
+    };
+    session({ connectTimeoutMs: 1000 }).s.start();
+    let t = session({ connectTimeoutMs: 1000 });
+    t.s.start();
+    t.clock.tick(1001);
+    t = session();
+    t.s.start();
+    t.transport.last().open();
+    t.transport.last().serverClose(1006, "gone");
+    t = session();
+    t.s.start();
+    t.transport.last().open();
+    t.transport.last().result({ error_code: 400, error_message: "Bad start" });
+    t = session({ finishTimeoutMs: 3000 });
+    t.s.start();
+    t.transport.last().open();
+    t.s.end();
+    t.clock.tick(3001);
+    session({ apiKey: "temp:abc", authMethod: "subprotocol" }).s.start();
+    t = session({ maxQueuedBytes: 3200 });
+    for (let i = 0; i < 5; i++) t.s.sendAudio(Buffer.alloc(3200, 1));
+    try {
+      t.s.end();
+      t.s.finalize();
+    } catch (err) {
+      errors.push(err);
+    }
+    const keys = new Set();
+    for (const err of errors) {
+      assert.ok(err.key, `${err.message} has a key`);
+      keys.add(err.key);
+      assert.strictEqual(render("errors", err), err.message);
+    }
+    for (const [text, i18n] of warnings) {
+      assert.ok(i18n, `${text} has a key`);
+      keys.add(i18n.key);
+      assert.strictEqual(render("warnings", i18n), text);
+    }
+    assert.deepStrictEqual([...keys].sort(), [
+      "session.closed-early",
+      "session.connect-timeout",
+      "session.finish-timeout",
+      "session.not-live",
+      "session.queue-full",
+      "session.soniox-error",
+      "session.subprotocol-key",
+    ]);
+  });
+
   it("gives each format warning key's English text the warning core writes", function () {
     const { resolveFormat } = require("../../dist/core/audio/format-declaration");
     const en = catalogue("en-US", "soniox-transcribe");
