@@ -21,6 +21,19 @@ export type ErrorCode = number | ClientErrorCode;
 export interface MessageKey {
   key: string;
   params?: Record<string, string | number>;
+  /**
+   * Placeholders whose text is itself translated (a phrase such as "the WAV header" that many
+   * messages share): each is looked up in the same section as the message, its English text the
+   * fallback. A part without a key is put in as its text.
+   */
+  parts?: Record<string, MessagePart>;
+}
+
+/** A translated piece of a message: its English text, and its catalogue key when it has one. */
+export interface MessagePart {
+  text: string;
+  key?: string;
+  params?: Record<string, string | number>;
 }
 
 /** A warning's catalogue key (under `warnings.`), and the stream whose "[key] " prefix the English text carries. */
@@ -43,6 +56,7 @@ export class SonioxError extends Error {
   readonly retryable: boolean;
   readonly key?: string;
   readonly params?: Record<string, string | number>;
+  readonly parts?: Record<string, MessagePart>;
 
   constructor(code: ErrorCode, message: string, i18n?: MessageKey) {
     super(message);
@@ -52,6 +66,7 @@ export class SonioxError extends Error {
     if (i18n) {
       this.key = i18n.key;
       this.params = i18n.params;
+      this.parts = i18n.parts;
     }
   }
 

@@ -8,7 +8,7 @@ import { SonioxError } from "../core/errors";
 import { checkTempKeyRequest, mintTemporaryKey, tightenTempKeyRequest, type TempKeyRequest } from "../core/keys";
 import type { SonioxConfigNode } from "./lib/config-node";
 import { guardOutput } from "./lib/safe-output";
-import { localizedError } from "./lib/i18n";
+import { errorText, localizedError } from "./lib/i18n";
 
 interface TempKeyDef extends NodeDef {
   config?: string;
@@ -49,7 +49,7 @@ export = function register(RED: NodeAPI): void {
       base = checkTempKeyRequest(settingsOf(def));
     } catch (err) {
       defaultsError = asError(err);
-      node.error(RED._("soniox-temp-key.errors.settings", { error: defaultsError.message }));
+      node.error(RED._("soniox-temp-key.errors.settings", { error: errorText(RED, "soniox-temp-key", defaultsError) }));
       node.status({ fill: "red", shape: "ring", text: RED._("soniox-temp-key.status.config-error") });
     }
 

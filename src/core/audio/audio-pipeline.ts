@@ -33,6 +33,12 @@ const SOURCE_NAMES: Readonly<Record<string, string>> = {
   setting: "the node's audio setting (or msg.soniox)",
   "wav-header": "the WAV header",
 };
+/** Their catalogue keys (under warnings.). */
+const SOURCE_KEYS: Readonly<Record<string, string>> = {
+  message: "audio.by-message",
+  setting: "audio.by-setting",
+  "wav-header": "audio.by-wav-header",
+};
 /** How often a paused transcoder checks whether the stream's queue has room again. */
 const QUEUE_POLL_MS = 100;
 
@@ -51,7 +57,9 @@ export class AudioPipeline {
     const { plan, input, source } = resolution;
     // The detector checks the bytes as declared: after any WAV header, before any conversion.
     const declared = plan.action === "transcode" ? plan.input : input;
-    this.mismatch = new MismatchDetector({ declared, declaredBy: SOURCE_NAMES[source] ?? "the declared format", firstProps: opts.firstProps });
+    this.mismatch = new MismatchDetector({ declared, declaredBy: SOURCE_NAMES[source] ?? "the declared format",
+      declaredByKey: SOURCE_KEYS[source] ?? "audio.by-declared",
+      firstProps: opts.firstProps });
     if (plan.action === "skip-wav-header" || (plan.action === "convert" && plan.wav)) {
       this.wav = new WavBody(
         (info, index) => this.onWavHeader(info, index),
@@ -169,6 +177,6 @@ export class AudioPipeline {
 
   private report(reports: MismatchReport[]): void {
     if (reports.length === 0) return;
-    for (const r of reports) this.opts.warn(r.message);
+    for (const r of reports) this.opts.warn(r.message, r.i18n);
   }
 }

@@ -73,6 +73,19 @@ export interface FormatResolution {
   container: ContainerFormat | null;
   /** Things the user should know, each a complete sentence naming both sides. */
   warnings: string[];
+  /** Each warning's catalogue key (under warnings.), in the order of warnings; null where it has none. */
+  warningKeys: Array<MessageKey | null>;
+}
+
+/** The warnings of one resolution, each with its catalogue key. */
+class Warnings {
+  readonly texts: string[] = [];
+  readonly keys: Array<MessageKey | null> = [];
+
+  push(text: string, i18n: MessageKey): void {
+    this.texts.push(text);
+    this.keys.push(i18n);
+  }
 }
 
 export type FormatDecision = FormatResolution | { status: "need-more" };
@@ -96,7 +109,7 @@ const DEFAULT_RAW: RawAudioSpec = { format: "pcm_s16le", sampleRate: 16000, chan
  * Throws a SonioxError ("invalid_config") for sox properties or audio Soniox cannot take as given.
  */
 export function resolveFormat(req: FormatRequest, head: Uint8Array, complete = false): FormatDecision {
-  const warnings: string[] = [];
+  const warnings = new Warnings();
   const soxFormat = soxContainerOf(req.sox, warnings);
   const soxSpec = soxSpecOf(req.sox, settingSpec(req.declared) ?? DEFAULT_RAW);
   const declared = req.declared.audio_format;
@@ -106,12 +119,17 @@ export function resolveFormat(req: FormatRequest, head: Uint8Array, complete = f
     if (fromData === null) return { status: "need-more" };
     if (soxFormat === "wav") {
       if (fromData.container === "wav") {
-        if (soxSpec && fromData.input) warnIfDiffers(warnings, soxSpec, MESSAGE_PROPS, fromData.input, "the WAV header", "the WAV header");
+        if (soxSpec && fromData.input) warnIfDiffers(warnings, soxSpec, MESSAGE_PROPS, fromData.input, "the WAV header", "the WAV header", "audio.props-differ-wav");
         return finish(req, fromData, warnings);
       }
+      const found = fromData.container;
+      const i18n: MessageKey = soxSpec
+        ? { key: found ? "audio.wav-no-header-raw" : "audio.wav-no-header-unknown-raw", params: { found: found ?? "", spec: describeSpec(soxSpec) } }
+        : { key: found ? "audio.wav-no-header-detect" : "audio.wav-no-header-unknown-detect", params: { found: found ?? "" } };
       warnings.push(
-        `msg.format is "wav" but the audio does not start with a WAV (RIFF) header (${fromData.container ?? "no known header"}); ` +
+        `msg.format is "wav" but the audio does not start with a WAV (RIFF) header (${found ?? "no known header"}); ` +
           (soxSpec ? `sending it as raw ${describeSpec(soxSpec)} from the message properties.` : "sending it for Soniox to detect."),
+        i18n,
       );
       if (soxSpec) return finish(req, { input: soxSpec, wav: null, container: null, source: "message" }, warnings);
     }
@@ -120,9 +138,12 @@ export function resolveFormat(req: FormatRequest, head: Uint8Array, complete = f
 
   if (soxSpec) {
     const setting = settingSpec(req.declared);
-    if (setting) warnIfDiffers(warnings, soxSpec, MESSAGE_PROPS, setting, "the node's audio setting (or msg.soniox)", MESSAGE_PROPS);
+    if (setting) warnIfDiffers(warnings, soxSpec, MESSAGE_PROPS, setting, "the node's audio setting (or msg.soniox)", MESSAGE_PROPS, "audio.props-differ-setting");
     else if (declared !== "auto") {
-      warnings.push(`The message properties describe raw ${describeSpec(soxSpec)} audio but the audio format is set to "${declared}"; the message properties are used. Set the audio format to auto to silence this.`);
+      warnings.push(`The message properties describe raw ${describeSpec(soxSpec)} audio but the audio format is set to "${declared}"; the message properties are used. Set the audio format to auto to silence this.`, {
+        key: "audio.props-not-container",
+        params: { spec: describeSpec(soxSpec), declared },
+      });
     }
     return finish(req, { input: soxSpec, wav: null, container: null, source: "message" }, warnings);
   }
@@ -162,9 +183,18 @@ function describeData(head: Uint8Array, complete: boolean): DataDescription | nu
 }
 
 /** Applies the conversion choices to a known input and checks that Soniox can take the result. */
-function finish(req: FormatRequest, data: DataDescription, warnings: string[]): FormatResolution {
+function finish(req: FormatRequest, data: DataDescription, warnings: Warnings): FormatResolution {
   const { input, wav, container, source } = data;
-  const resolved = (audio: AudioFields, plan: BytePlan): FormatResolution => ({ status: "resolved", audio, plan, source, input, container, warnings });
+  const resolved = (audio: AudioFields, plan: BytePlan): FormatResolution => ({
+    status: "resolved",
+    audio,
+    plan,
+    source,
+    input,
+    container,
+    warnings: warnings.texts,
+    warningKeys: warnings.keys,
+  });
 
   if (req.convertToPcm) {
     // ffmpeg reads WAV and container headers itself; only headerless raw audio must be described.
@@ -173,7 +203,10 @@ function finish(req: FormatRequest, data: DataDescription, warnings: string[]): 
   }
   if (input === null) {
     if (data.unusableWav) {
-      warnings.push(`This WAV cannot be sent as raw audio (${data.unusableWav}); it is sent whole for Soniox to decode. If Soniox rejects it, turn on "convert to PCM 16 kHz mono".`);
+      warnings.push(`This WAV cannot be sent as raw audio (${data.unusableWav}); it is sent whole for Soniox to decode. If Soniox rejects it, turn on "convert to PCM 16 kHz mono".`, {
+        key: "audio.wav-unusable",
+        params: { reason: data.unusableWav },
+      });
       return resolved({ audio_format: "auto" }, { action: "keep-wav-header" });
     }
     // Headerless data under "auto" is warned about when the stream meters its first audio (meter-for.ts).
@@ -214,10 +247,13 @@ export function hasSoxProps(props: SoxProps): boolean {
 }
 
 /** msg.format as sox-utils sends it ("raw" / "wav"); other values are named in a warning and ignored. */
-function soxContainerOf(props: SoxProps, warnings: string[]): "raw" | "wav" | null {
+function soxContainerOf(props: SoxProps, warnings: Warnings): "raw" | "wav" | null {
   if (props.format === undefined) return null;
   if (props.format === "raw" || props.format === "wav") return props.format;
-  warnings.push(`msg.format ${JSON.stringify(props.format)} is not "raw" or "wav" (the sox-record values) and was ignored.`);
+  warnings.push(`msg.format ${JSON.stringify(props.format)} is not "raw" or "wav" (the sox-record values) and was ignored.`, {
+    key: "audio.format-ignored",
+    params: { value: String(JSON.stringify(props.format)) },
+  });
   return null;
 }
 
@@ -287,9 +323,12 @@ function formatFor(encoding: string, bits: number): RawFormat | null {
 }
 
 /** One warning naming every field where two descriptions of the same audio disagree. */
-function warnIfDiffers(warnings: string[], a: RawAudioSpec, aName: string, b: RawAudioSpec, bName: string, winner: string): void {
+function warnIfDiffers(warnings: Warnings, a: RawAudioSpec, aName: string, b: RawAudioSpec, bName: string, winner: string, key: string): void {
   if (a.format === b.format && a.sampleRate === b.sampleRate && a.channels === b.channels) return;
-  warnings.push(`${capitalise(aName)} describe ${describeSpec(a)} but ${bName} says ${describeSpec(b)}; going by ${winner}. Make them agree (or set the audio format to auto) to silence this.`);
+  warnings.push(`${capitalise(aName)} describe ${describeSpec(a)} but ${bName} says ${describeSpec(b)}; going by ${winner}. Make them agree (or set the audio format to auto) to silence this.`, {
+    key,
+    params: { props: describeSpec(a), other: describeSpec(b) },
+  });
 }
 
 export function describeSpec(spec: RawAudioSpec): string {

@@ -4,6 +4,7 @@
  * as 16-bit, a source that switched format mid-stream. Each kind of problem is reported once per
  * stream, with what was declared and what the data shows, so a long stream does not flood the log.
  */
+import type { MessageKey, MessagePart } from "../errors";
 import { bytesPerSample, frameBytes, type RawAudioSpec } from "./audio-format";
 import { describeSpec, type SoxProps } from "./format-declaration";
 import { sniffContainer } from "./sniff";
@@ -14,6 +15,13 @@ export type MismatchKind = "container-header" | "misaligned" | "float-as-integer
 export interface MismatchReport {
   kind: MismatchKind;
   message: string;
+  /** The message's catalogue key (under warnings.). */
+  i18n?: MessageKey;
+}
+
+interface Keyed {
+  message: string;
+  i18n: MessageKey;
 }
 
 export interface MismatchOptions {
@@ -21,6 +29,8 @@ export interface MismatchOptions {
   declared: RawAudioSpec | null;
   /** Where the declaration came from, for messages ("the node's audio setting", "msg.rate/bits/encoding"). */
   declaredBy: string;
+  /** The catalogue key of declaredBy (under warnings.), when it has one. */
+  declaredByKey?: string;
   /** The sox-style properties of the stream's first message. */
   firstProps: SoxProps;
 }
@@ -52,13 +62,18 @@ export class MismatchDetector {
   /** Checks the next chunk of audio (as sent, headers excluded) and the properties of its message. */
   check(chunk: Uint8Array, props: SoxProps = {}): MismatchReport[] {
     const reports: MismatchReport[] = [];
-    const add = (kind: MismatchKind, message: () => string) => {
+    const add = (kind: MismatchKind, report: () => Keyed) => {
       if (this.reported.has(kind)) return;
       this.reported.add(kind);
-      reports.push({ kind, message: message() });
+      reports.push({ kind, ...report() });
     };
     const changed = changedProps(this.opts.firstProps, props);
-    if (changed) add("format-changed", () => `The audio properties changed mid-stream (${changed}). A stream's format is fixed when it starts, so this audio is misread: stop the stream (msg.control "stop") before changing format, or use a new msg.topic.`);
+    if (changed) {
+      add("format-changed", () => ({
+        message: `The audio properties changed mid-stream (${changed}). A stream's format is fixed when it starts, so this audio is misread: stop the stream (msg.control "stop") before changing format, or use a new msg.topic.`,
+        i18n: { key: "audio.props-changed", params: { changes: changed } },
+      }));
+    }
 
     const declared = this.opts.declared;
     if (declared === null || chunk.length === 0) return reports;
@@ -70,7 +85,7 @@ export class MismatchDetector {
     if (this.misalignedRun >= MISALIGNED_CHUNKS) add("misaligned", () => this.misalignedMessage());
 
     const verdict = this.judgeSampleFormat(chunk);
-    if (verdict) add(verdict, () => sampleFormatMessage(verdict, declared, this.opts.declaredBy));
+    if (verdict) add(verdict, () => sampleFormatMessage(verdict, declared, this.by()));
     return reports;
   }
 
@@ -78,33 +93,56 @@ export class MismatchDetector {
   end(): MismatchReport[] {
     if (this.opts.declared === null || this.bytes % this.frame === 0 || this.reported.has("misaligned")) return [];
     this.reported.add("misaligned");
-    return [{ kind: "misaligned", message: this.misalignedMessage() }];
+    return [{ kind: "misaligned", ...this.misalignedMessage() }];
   }
 
-  private headerMessage(container: string, chunk: Uint8Array): string {
+  /** Where the declaration came from, as a translatable part of a message. */
+  private by(): MessagePart {
+    return { text: this.opts.declaredBy, key: this.opts.declaredByKey };
+  }
+
+  private headerMessage(container: string, chunk: Uint8Array): Keyed {
     const declared = this.opts.declared!;
-    const at = this.bytes === 0 ? "at the start of the stream" : `after ${this.bytes} bytes`;
-    let says = "";
+    const at: MessagePart =
+      this.bytes === 0
+        ? { text: "at the start of the stream", key: "audio.at-stream-start" }
+        : { text: `after ${this.bytes} bytes`, key: "audio.after-bytes", params: { bytes: this.bytes } };
+    let says: MessagePart = { text: "" };
     if (container === "wav") {
       const parsed = parseWavHeader(chunk);
-      if (parsed.status === "ok") says = ` (it says ${describeSpec(parsed.info)})`;
+      if (parsed.status === "ok") says = { text: ` (it says ${describeSpec(parsed.info)})`, key: "audio.header-says", params: { spec: describeSpec(parsed.info) } };
     }
-    return (
-      `A ${container.toUpperCase()} header${says} arrived ${at}, but the stream is declared as raw ${describeSpec(declared)} by ${this.opts.declaredBy}: ` +
-      "the header is sent as if it were samples" +
-      (container === "wav" ? " and the samples are read as the declared format. " : ", and compressed audio read as PCM is noise. ") +
-      'Set the audio format to "auto" so the header is read, or send raw audio only.'
-    );
+    const by = this.by();
+    return {
+      message:
+        `A ${container.toUpperCase()} header${says.text} arrived ${at.text}, but the stream is declared as raw ${describeSpec(declared)} by ${by.text}: ` +
+        "the header is sent as if it were samples" +
+        (container === "wav" ? " and the samples are read as the declared format. " : ", and compressed audio read as PCM is noise. ") +
+        'Set the audio format to "auto" so the header is read, or send raw audio only.',
+      i18n: {
+        key: container === "wav" ? "audio.wav-header-as-samples" : "audio.header-as-samples",
+        params: { container: container.toUpperCase(), spec: describeSpec(declared) },
+        parts: { says, at, by },
+      },
+    };
   }
 
-  private misalignedMessage(): string {
+  private misalignedMessage(): Keyed {
     const declared = this.opts.declared!;
     const size = bytesPerSample(declared.format) * 8;
-    const what = this.frame === 2 && declared.channels === 1 ? "an odd number of bytes" : `${this.bytes} bytes, not a multiple of its ${this.frame}-byte frame (${size}-bit × ${declared.channels} channel${declared.channels > 1 ? "s" : ""})`;
-    return (
-      `The audio declared as ${describeSpec(declared)} by ${this.opts.declaredBy} came as ${what}, so samples are split. ` +
-      "Check the sample format (bits, mu-law/A-law vs 16-bit) and channels, or whether the source drops bytes."
-    );
+    const odd = this.frame === 2 && declared.channels === 1;
+    const what = odd ? "an odd number of bytes" : `${this.bytes} bytes, not a multiple of its ${this.frame}-byte frame (${size}-bit × ${declared.channels} channel${declared.channels > 1 ? "s" : ""})`;
+    const by = this.by();
+    return {
+      message:
+        `The audio declared as ${describeSpec(declared)} by ${by.text} came as ${what}, so samples are split. ` +
+        "Check the sample format (bits, mu-law/A-law vs 16-bit) and channels, or whether the source drops bytes.",
+      i18n: {
+        key: odd ? "audio.misaligned-odd" : declared.channels > 1 ? "audio.misaligned-frame" : "audio.misaligned-frame-mono",
+        params: { spec: describeSpec(declared), bytes: this.bytes, frame: this.frame, size, channels: declared.channels },
+        parts: { by },
+      },
+    };
   }
 
   private judgeSampleFormat(chunk: Uint8Array): "float-as-integer" | "integer-as-float" | null {
@@ -151,17 +189,22 @@ function floatWords(buf: Buffer): { nonZero: number; plausible: number } {
   return { nonZero, plausible };
 }
 
-function sampleFormatMessage(kind: "float-as-integer" | "integer-as-float", declared: RawAudioSpec, by: string): string {
+function sampleFormatMessage(kind: "float-as-integer" | "integer-as-float", declared: RawAudioSpec, by: MessagePart): Keyed {
+  const i18n = { params: { spec: describeSpec(declared) }, parts: { by } };
   if (kind === "float-as-integer") {
-    return (
-      `The audio is declared as ${describeSpec(declared)} by ${by}, but it looks like 32-bit float samples (as a browser's Web Audio produces), which Soniox would hear as noise. ` +
-      'Set the audio format to pcm_f32le with the right sample rate (browsers mostly use 48000 Hz), or send msg.encoding "floating-point" and msg.bits 32.'
-    );
+    return {
+      message:
+        `The audio is declared as ${describeSpec(declared)} by ${by.text}, but it looks like 32-bit float samples (as a browser's Web Audio produces), which Soniox would hear as noise. ` +
+        'Set the audio format to pcm_f32le with the right sample rate (browsers mostly use 48000 Hz), or send msg.encoding "floating-point" and msg.bits 32.',
+      i18n: { key: "audio.float-as-integer", ...i18n },
+    };
   }
-  return (
-    `The audio is declared as ${describeSpec(declared)} by ${by}, but it does not look like float samples (most values are outside -1…1): ` +
-    "it is probably 16-bit integer PCM (pcm_s16le). Check the audio format setting."
-  );
+  return {
+    message:
+      `The audio is declared as ${describeSpec(declared)} by ${by.text}, but it does not look like float samples (most values are outside -1…1): ` +
+      "it is probably 16-bit integer PCM (pcm_s16le). Check the audio format setting.",
+    i18n: { key: "audio.integer-as-float", ...i18n },
+  };
 }
 
 /** A container whose magic starts the chunk, or null. */

@@ -2,7 +2,7 @@
  * Minting Soniox temporary API keys (`POST /v1/auth/temporary-api-key`, protocol notes §1.3), so a
  * browser can stream straight to Soniox while the long-lived key stays on the server.
  */
-import { SonioxError } from "../errors";
+import { SonioxError, type MessageKey } from "../errors";
 import { safeText } from "../redact";
 
 export type TempKeyUsage = "transcribe_websocket" | "tts_rt";
@@ -39,7 +39,10 @@ const USAGES: readonly TempKeyUsage[] = ["transcribe_websocket", "tts_rt"];
 function intInRange(value: unknown, field: string, min: number, max: number): number {
   const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
   if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
-    throw new SonioxError("invalid_config", `${field} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    throw new SonioxError("invalid_config", `${field} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`, {
+      key: "keys.range",
+      params: { field, min, max, value: String(JSON.stringify(value)) },
+    });
   }
   return n;
 }
@@ -57,7 +60,10 @@ function isBlank(value: unknown): boolean {
 export function checkTempKeyRequest(input: Record<string, unknown>): TempKeyRequest {
   const usage = input.usage_type ?? "transcribe_websocket";
   if (!USAGES.includes(usage as TempKeyUsage)) {
-    throw new SonioxError("invalid_config", `usage_type must be ${USAGES.join(" or ")}, got ${JSON.stringify(usage)}`);
+    throw new SonioxError("invalid_config", `usage_type must be ${USAGES.join(" or ")}, got ${JSON.stringify(usage)}`, {
+      key: "keys.usage",
+      params: { value: String(JSON.stringify(usage)) },
+    });
   }
   const request: TempKeyRequest = {
     usage_type: usage as TempKeyUsage,
@@ -68,17 +74,23 @@ export function checkTempKeyRequest(input: Record<string, unknown>): TempKeyRequ
   }
   if (input.single_use !== undefined && input.single_use !== null) {
     if (typeof input.single_use !== "boolean") {
-      throw new SonioxError("invalid_config", `single_use must be true or false, got ${JSON.stringify(input.single_use)}`);
+      throw new SonioxError("invalid_config", `single_use must be true or false, got ${JSON.stringify(input.single_use)}`, {
+        key: "keys.single-use",
+        params: { value: String(JSON.stringify(input.single_use)) },
+      });
     }
     request.single_use = input.single_use;
   }
   if (!isBlank(input.client_reference_id)) {
     const ref = input.client_reference_id;
     if (typeof ref !== "string") {
-      throw new SonioxError("invalid_config", `client_reference_id must be a string, got ${typeof ref}`);
+      throw new SonioxError("invalid_config", `client_reference_id must be a string, got ${typeof ref}`, { key: "keys.reference-type", params: { type: typeof ref } });
     }
     if (ref.length > 256) {
-      throw new SonioxError("invalid_config", `client_reference_id must be at most 256 characters, got ${ref.length}`);
+      throw new SonioxError("invalid_config", `client_reference_id must be at most 256 characters, got ${ref.length}`, {
+        key: "keys.reference-length",
+        params: { length: ref.length },
+      });
     }
     request.client_reference_id = ref;
   }
@@ -93,7 +105,7 @@ interface ApiErrorBody {
 }
 
 /** Soniox's REST ApiError as one sentence: status, type, message and every validation error. */
-function describeApiError(status: number, body: ApiErrorBody | null): string {
+function describeApiError(status: number, body: ApiErrorBody | null, secrets: string[]): { text: string; i18n: MessageKey } {
   const type = body && typeof body.error_type === "string" ? ` ${body.error_type}` : "";
   const message = body && typeof body.message === "string" ? `: ${body.message}` : "";
   const details = Array.isArray(body?.validation_errors)
@@ -107,7 +119,11 @@ function describeApiError(status: number, body: ApiErrorBody | null): string {
     : [];
   const hint =
     status === 401 ? " Check the API key of the soniox config node (it must be a long-lived key, not a temporary one)." : "";
-  return `Soniox refused the temporary key request (${status}${type})${message}${details.length ? ` (${details.join("; ")})` : ""}.${hint}`;
+  const reason = `${message}${details.length ? ` (${details.join("; ")})` : ""}`;
+  return {
+    text: safeText(`Soniox refused the temporary key request (${status}${type})${reason}.${hint}`, secrets),
+    i18n: { key: hint ? "keys.refused-401" : "keys.refused", params: { status: `${status}${type}`, reason: safeText(reason, secrets) } },
+  };
 }
 
 /**
@@ -130,10 +146,13 @@ export async function mintTemporaryKey(options: MintOptions): Promise<TempKey> {
   } catch (err) {
     const e = err as Error;
     if (e.name === "TimeoutError") {
-      throw new SonioxError("connect_timeout", `No answer from ${url} within ${timeoutMs} ms`);
+      throw new SonioxError("connect_timeout", `No answer from ${url} within ${timeoutMs} ms`, { key: "keys.timeout", params: { url, ms: timeoutMs } });
     }
     const cause = (e as Error & { cause?: { message?: string } }).cause?.message;
-    throw new SonioxError("connection_failed", safeText(`Could not reach ${url}: ${cause ?? e.message}`, [options.apiKey]));
+    throw new SonioxError("connection_failed", safeText(`Could not reach ${url}: ${cause ?? e.message}`, [options.apiKey]), {
+      key: "keys.unreachable",
+      params: { url, detail: safeText(cause ?? e.message, [options.apiKey]) },
+    });
   }
   const text = await res.text().catch(() => "");
   let body: unknown = null;
@@ -144,11 +163,15 @@ export async function mintTemporaryKey(options: MintOptions): Promise<TempKey> {
   }
   if (!res.ok) {
     const apiError = typeof body === "object" && body !== null ? (body as ApiErrorBody) : null;
-    throw new SonioxError(res.status, safeText(describeApiError(res.status, apiError), [options.apiKey]));
+    const refused = describeApiError(res.status, apiError, [options.apiKey]);
+    throw new SonioxError(res.status, refused.text, refused.i18n);
   }
   const key = (body ?? {}) as Partial<Record<keyof TempKey, unknown>>;
   if (typeof key.api_key !== "string" || key.api_key === "" || typeof key.expires_at !== "string") {
-    throw new SonioxError("protocol", `${url} answered ${res.status} without api_key and expires_at`);
+    throw new SonioxError("protocol", `${url} answered ${res.status} without api_key and expires_at`, {
+      key: "keys.no-key-in-answer",
+      params: { url, status: res.status },
+    });
   }
   return { api_key: key.api_key, expires_at: key.expires_at };
 }

@@ -19,7 +19,7 @@ export function resolveEndpoint(region: string | undefined, customUrl: string | 
   const r = region || "us";
   if (r !== "custom") {
     const url = REGION_URLS[r as Exclude<Region, "custom">];
-    if (!url) throw new SonioxError("invalid_config", `Unknown region "${r}": use us, eu, jp or custom`);
+    if (!url) throw new SonioxError("invalid_config", `Unknown region "${r}": use us, eu, jp or custom`, { key: "session.unknown-region", params: { region: r } });
     return url;
   }
   const raw = (customUrl ?? "").trim();
@@ -27,17 +27,26 @@ export function resolveEndpoint(region: string | undefined, customUrl: string | 
   try {
     parsed = new URL(raw);
   } catch {
-    throw new SonioxError("invalid_config", `Custom URL "${redact(raw)}" is not a valid URL: use wss://host/transcribe-websocket`);
+    throw new SonioxError("invalid_config", `Custom URL "${redact(raw)}" is not a valid URL: use wss://host/transcribe-websocket`, {
+      key: "session.url-invalid",
+      params: { url: redact(raw) },
+    });
   }
   if (parsed.username !== "" || parsed.password !== "") {
     // A user:pass@ URL would carry a second secret into status texts, errors and the URL handed
     // to browsers; Soniox authenticates with the API key alone.
-    throw new SonioxError("invalid_config", `Custom URL "${redact(raw)}" contains a user name or password: remove the user:pass@ part (the API key is the only credential Soniox needs)`);
+    throw new SonioxError("invalid_config", `Custom URL "${redact(raw)}" contains a user name or password: remove the user:pass@ part (the API key is the only credential Soniox needs)`, {
+      key: "session.url-credentials",
+      params: { url: redact(raw) },
+    });
   }
   if (parsed.protocol === "wss:") return parsed.toString();
   if (parsed.protocol === "ws:" && LOOPBACK_HOSTS.has(parsed.hostname)) return parsed.toString();
   if (parsed.protocol === "ws:") {
-    throw new SonioxError("invalid_config", `Custom URL "${raw}" uses unencrypted ws:// to another machine: use wss:// (ws:// is allowed only for 127.0.0.1 / localhost)`);
+    throw new SonioxError("invalid_config", `Custom URL "${raw}" uses unencrypted ws:// to another machine: use wss:// (ws:// is allowed only for 127.0.0.1 / localhost)`, {
+      key: "session.url-unencrypted",
+      params: { url: raw },
+    });
   }
-  throw new SonioxError("invalid_config", `Custom URL "${raw}" must start with wss://`);
+  throw new SonioxError("invalid_config", `Custom URL "${raw}" must start with wss://`, { key: "session.url-not-wss", params: { url: raw } });
 }

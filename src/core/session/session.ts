@@ -1,7 +1,7 @@
 import { EventEmitter } from "events";
 import { AssumedRateMeter, type AudioMeter } from "../audio";
 import type { Clock } from "../clock";
-import { SonioxError } from "../errors";
+import { SonioxError, type MessageKey } from "../errors";
 import { safeText } from "../redact";
 import { WarningLimiter } from "./warning-limiter";
 import {
@@ -84,7 +84,7 @@ export interface SessionEvents {
   state: [state: SessionState, previous: SessionState];
   open: [];
   result: [result: SonioxResult];
-  warning: [message: string];
+  warning: [message: string, i18n?: MessageKey];
   close: [info: SessionClose];
 }
 
@@ -196,13 +196,14 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
           "invalid_config",
           'This API key cannot be sent as a WebSocket subprotocol: it has characters a subprotocol may not contain (temporary "temp:" keys have a colon). ' +
             'Set the Soniox config node\'s authentication to "Authorization header".',
+          { key: "session.subprotocol-key" },
         ),
       );
       return;
     }
     this.connectTimer = this.clock.setTimeout(() => {
       this.connectTimer = null;
-      this.fail(new SonioxError("connect_timeout", `Could not connect to Soniox within ${this.connectTimeoutMs()} ms`));
+      this.fail(new SonioxError("connect_timeout", `Could not connect to Soniox within ${this.connectTimeoutMs()} ms`, { key: "session.connect-timeout", params: { ms: this.connectTimeoutMs() } }));
     }, this.connectTimeoutMs());
     try {
       this.transport = this.opts.transport(
@@ -222,7 +223,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
         },
       );
     } catch (err) {
-      this.fail(new SonioxError("connection_failed", `Could not open a connection to Soniox: ${(err as Error).message}`));
+      this.fail(new SonioxError("connection_failed", `Could not open a connection to Soniox: ${(err as Error).message}`, { key: "session.connect-failed", params: { detail: (err as Error).message } }));
     }
   }
 
@@ -334,7 +335,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
 
   private requireLive(action: string): void {
     if (this.isClosed || this.stateValue === "finishing") {
-      throw new SonioxError("invalid_state", `Cannot ${action}: the stream is ${this.stateValue}`);
+      throw new SonioxError("invalid_state", `Cannot ${action}: the stream is ${this.stateValue}`, { key: "session.not-live", params: { action, state: this.stateValue } });
     }
   }
 
@@ -361,7 +362,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
       return;
     }
     if (frame.kind === "error") {
-      this.fail(new SonioxError(frame.error.error_code, `Soniox error ${frame.error.error_code}: ${frame.error.error_message}`));
+      this.fail(new SonioxError(frame.error.error_code, `Soniox error ${frame.error.error_code}: ${frame.error.error_message}`, { key: "session.soniox-error", params: { code: frame.error.error_code, message: frame.error.error_message } }));
       return;
     }
     this.stats.responses++;
@@ -374,7 +375,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   private onTransportClose(code: number, reason: string): void {
     if (this.isClosed) return;
     const detail = reason ? `${code} ${reason}` : `${code}`;
-    this.fail(new SonioxError("connection_closed", `Connection to Soniox closed before the stream finished (${detail})`));
+    this.fail(new SonioxError("connection_closed", `Connection to Soniox closed before the stream finished (${detail})`, { key: "session.closed-early", params: { detail } }));
   }
 
   private onTransportError(err: Error, status?: number): void {
@@ -388,7 +389,10 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     this.stats.backpressureWaits++;
     if (!this.warnedBackpressure) {
       this.warnedBackpressure = true;
-      this.emit("warning", `The connection to Soniox cannot keep up (${buffered} bytes waiting in the socket); audio is held in the bounded queue`);
+      this.emit("warning", `The connection to Soniox cannot keep up (${buffered} bytes waiting in the socket); audio is held in the bounded queue`, {
+        key: "session.backpressure",
+        params: { bytes: buffered },
+      });
     }
     return false;
   }
@@ -401,7 +405,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     this.lastActivityAt = this.clock.now();
     if (!this.warnedApproximate && this.queueMeterApproximate()) {
       this.warnedApproximate = true;
-      this.emit("warning", "Pacing is approximate: the duration of this compressed audio is not known (yet); it is measured with ffmpeg when installed, and \"convert to PCM\" paces exactly");
+      this.emit("warning", "Pacing is approximate: the duration of this compressed audio is not known (yet); it is measured with ffmpeg when installed, and \"convert to PCM\" paces exactly", { key: "session.pacing-approximate" });
     }
   }
 
@@ -418,7 +422,10 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     this.stats.droppedBytes += bytes;
     if (!this.warnedDrop) {
       this.warnedDrop = true;
-      this.emit("warning", `Audio queue full: dropped the oldest ${bytes} bytes of audio (dropped bytes are counted in stats). Raise the queue bound or feed audio closer to real time.`);
+      this.emit("warning", `Audio queue full: dropped the oldest ${bytes} bytes of audio (dropped bytes are counted in stats). Raise the queue bound or feed audio closer to real time.`, {
+        key: "session.queue-full",
+        params: { bytes },
+      });
     }
   }
 
@@ -440,13 +447,16 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     const ms = this.opts.finishTimeoutMs ?? 10000;
     this.finishTimer = this.clock.setTimeout(() => {
       this.finishTimer = null;
-      this.fail(new SonioxError("finish_timeout", `Soniox did not confirm the end of the stream within ${ms} ms`));
+      this.fail(new SonioxError("finish_timeout", `Soniox did not confirm the end of the stream within ${ms} ms`, { key: "session.finish-timeout", params: { ms } }));
     }, ms);
   }
 
   /** Every failure passes here, so a server echoing the key or a huge error text is caught once. */
   private fail(error: SonioxError): void {
-    this.finish({ reason: "failed", error: new SonioxError(error.code, safeText(error.message, [this.opts.apiKey])) });
+    const secrets = [this.opts.apiKey];
+    const params = error.params && Object.fromEntries(Object.entries(error.params).map(([k, v]) => [k, typeof v === "string" ? safeText(v, secrets) : v]));
+    const i18n = error.key ? { key: error.key, params } : undefined;
+    this.finish({ reason: "failed", error: new SonioxError(error.code, safeText(error.message, secrets), i18n) });
   }
 
   private finish(info: SessionClose): void {

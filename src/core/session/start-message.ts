@@ -174,6 +174,6 @@ export function validateStartMessage(input: Record<string, unknown>): StartMessa
   }
   checkContext(p, input.context);
   checkTranslation(p, input.translation);
-  if (p.length > 0) throw new SonioxError("invalid_config", `Invalid Soniox options: ${p.join("; ")}`);
+  if (p.length > 0) throw new SonioxError("invalid_config", `Invalid Soniox options: ${p.join("; ")}`, { key: "session.invalid-options", params: { problems: p.join("; ") } });
   return input as StartMessage;
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from "events";
 import { meterFor as defaultMeterFor, type AudioMeter, type MeterContext, type ResumePoint } from "../audio";
 import type { Clock } from "../clock";
 import type { ControlCommand } from "../control";
-import { SonioxError } from "../errors";
+import { SonioxError, type MessageKey } from "../errors";
 import { END_OF_STREAM_FRAME, type SonioxResult } from "./protocol";
 import { reconnectDelay, DEFAULT_RECONNECT, type ReconnectPolicy } from "./reconnect-policy";
 import { RepeatGuard } from "./repeat-guard";
@@ -74,7 +74,7 @@ export interface StreamEvents {
   response: [response: StreamResponse];
   restart: [restart: StreamRestart];
   state: [state: StreamState];
-  warning: [message: string];
+  warning: [message: string, i18n?: MessageKey];
   /** The stream is over; `error` is set when it ended in failure. */
   closed: [info: SessionClose];
 }
@@ -266,6 +266,7 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     this.emit(
       "warning",
       `Soniox is more than ${this.opts.maxReplayBytes ?? 8 * 1024 * 1024} bytes of audio behind in finalizing; the oldest unconfirmed audio is no longer kept, so a reconnect now would skip it (the restart message says how much)`,
+      { key: "session.replay-bound", params: { bytes: this.opts.maxReplayBytes ?? 8 * 1024 * 1024 } },
     );
   }
 
@@ -289,7 +290,7 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     this.info.set(session, { number: this.sessions, offsetMs: null, createdAt: this.opts.clock.now() });
     if (this.meter) session.useMeter(new SessionMeterView(this.meter));
     session.on("state", () => this.noteState());
-    session.on("warning", (w) => this.emit("warning", w));
+    session.on("warning", (w, i18n) => this.emit("warning", w, i18n));
     session.on("open", () => this.onOpen(session));
     session.on("result", (r) => this.onResult(session, r));
     session.on("close", (info) => this.onSessionClose(session, info));
@@ -351,7 +352,10 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     session.removeAllListeners();
     if (this.retiring.delete(session)) {
       this.info.delete(session);
-      if (info.error) this.emit("warning", `The session rotated out ended badly: ${info.error.message}`);
+      if (info.error) this.emit("warning", `The session rotated out ended badly: ${info.error.message}`, {
+          key: "session.rotated-out-failed",
+          params: { message: info.error.message },
+        });
       if (this.retiring.size === 0) this.flushHeld();
       if (this.ending && this.current.isClosed && this.retiring.size === 0) this.close({ reason: "finished" });
       return;
@@ -373,7 +377,10 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
       return;
     }
     if (info.reason === "failed" && error && this.attempts > 0) {
-      const err = new SonioxError(error.code, `${error.message} (gave up after ${this.attempts} reconnect attempts)`);
+      const err = new SonioxError(error.code, `${error.message} (gave up after ${this.attempts} reconnect attempts)`, {
+        key: "session.gave-up",
+        params: { message: error.message, attempts: this.attempts },
+      });
       this.close({ reason: "failed", error: err });
       return;
     }
@@ -421,7 +428,8 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     this.info.get(next)!.offsetMs = plan.offsetMs;
     if (plan.skippedMs > 0) {
       this.stats.skippedMs += plan.skippedMs;
-      this.emit("warning", `Reconnect skipped ${Math.round(plan.skippedMs)} ms of audio Soniox had not finalized (${plan.why})`);
+      const i18n = plan.whyKey === null ? undefined : { key: plan.whyKey, params: { ms: Math.round(plan.skippedMs) } };
+      this.emit("warning", `Reconnect skipped ${Math.round(plan.skippedMs)} ms of audio Soniox had not finalized (${plan.why})`, i18n);
     }
     next.backdate(plan.replayMs);
     const header = this.timeline?.header() ?? null;
@@ -448,9 +456,16 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
       this.emit(
         "warning",
         `Reconnecting (attempt ${this.attempts} of ${this.reconnect.maxAttempts}${delay > 0 ? ` in ${delay} ms` : ""}) after: ${error.message}`,
+        {
+          key: delay > 0 ? "session.reconnecting-in" : "session.reconnecting",
+          params: { attempt: this.attempts, max: this.reconnect.maxAttempts, ms: delay, message: error.message },
+        },
       );
     } else {
-      this.emit("warning", `Soniox ended the session at its length limit (${error.message}); a new session carries on`);
+      this.emit("warning", `Soniox ended the session at its length limit (${error.message}); a new session carries on`, {
+        key: "session.rotated",
+        params: { message: error.message },
+      });
     }
     this.reconnectTimer = this.opts.clock.setTimeout(() => {
       this.reconnectTimer = null;
@@ -468,6 +483,8 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     replayMs: number;
     skippedMs: number;
     why: string;
+    /** The catalogue key of the warning that names why, or null when why is empty. */
+    whyKey: string | null;
   } {
     const firstUnsent = handover.unsent.find((i) => i.kind === "audio" && i.at !== null);
     const end = firstUnsent?.kind === "audio" && firstUnsent.at !== null ? firstUnsent.at : handover.sentThrough;
@@ -475,13 +492,15 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     if (end === null || !timeline) {
       // Nothing was sent: the unsent audio, in full, is the whole replay.
       const at = firstUnsent?.kind === "audio" ? firstUnsent.at ?? 0 : this.received;
-      return { from: null, resumeFrom: 0, offsetMs: timeline?.msAt(at) ?? 0, replay: [], replayMs: 0, skippedMs: 0, why: "" };
+      return { from: null, resumeFrom: 0, offsetMs: timeline?.msAt(at) ?? 0, replay: [], replayMs: 0, skippedMs: 0, why: "", whyKey: null };
     }
     let point: ResumePoint | null = timeline.resumeAtOrBefore(this.confirmedMs);
     let why = "";
+    let whyKey: string | null = null;
     if (point && point.offset > end) point = { offset: end, ms: timeline.msAt(end) };
     if (!point || point.offset < this.log.start) {
       why = point ? "the replay bound had already let that audio go" : "no point to resume the audio was found before it";
+      whyKey = point ? "session.skipped-replay-bound" : "session.skipped-no-resume-point";
       point = timeline.resumeAtOrAfter(Math.max(this.log.start, point?.offset ?? 0)) ?? { offset: end, ms: timeline.msAt(end) };
     }
     const replay = this.log.slice(point.offset, end);
@@ -493,6 +512,7 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
       replayMs: Math.max(0, timeline.msAt(end) - point.ms),
       skippedMs: Math.max(0, point.ms - this.confirmedMs),
       why,
+      whyKey,
     };
   }
 
@@ -597,7 +617,10 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
       this.idleTimer = null;
       if (this.closedInfo) return;
       if (this.opts.clock.now() - this.lastAudioAt >= limit) {
-        this.emit("warning", `Stream "${this.key}" had no audio for ${limit / 1000} s and was ended (open streams are billed)`);
+        this.emit("warning", `Stream "${this.key}" had no audio for ${limit / 1000} s and was ended (open streams are billed)`, {
+          key: "session.idle-ended",
+          params: { stream: this.key, seconds: limit / 1000 },
+        });
         this.control({ type: "stop" });
         return;
       }

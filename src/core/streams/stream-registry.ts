@@ -259,7 +259,10 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
     };
     entry = created;
     this.open.set(key, created);
-    for (const w of resolution.warnings) this.warn(`[${key}] ${w}`);
+    resolution.warnings.forEach((w, i) => {
+      const i18n = resolution.warningKeys[i];
+      this.warn(`[${key}] ${w}`, i18n ? { ...i18n, stream: key } : undefined);
+    });
     stream.on("response", (response) => {
       // The session that produced it: a retiring session's last words keep its number.
       const session = response.session;
@@ -271,7 +274,7 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
     });
     stream.on("restart", (restart) => this.emit("restart", { key, routing: created.routing, restart }));
     stream.on("state", () => this.emit("state"));
-    stream.on("warning", (w) => this.warn(`[${key}] ${w}`));
+    stream.on("warning", (w, i18n) => this.warn(`[${key}] ${w}`, i18n && { ...i18n, stream: key }));
     stream.on("closed", (info) => this.onClosed(created, info));
     this.lastError = null;
     for (const chunk of prepared.gate.chunks) pipeline.push(chunk, prepared.props);

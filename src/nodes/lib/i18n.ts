@@ -1,5 +1,5 @@
 import type { NodeAPI } from "node-red";
-import { SonioxError, type WarningKey } from "../../core/errors";
+import { SonioxError, type MessageKey, type WarningKey } from "../../core/errors";
 
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
 
@@ -15,10 +15,21 @@ export function catalogue(RED: NodeAPI, namespace: string): (key: string, params
   };
 }
 
+/** The message's params with its parts put in, each in the runtime's language where it has a key. */
+function paramsOf(t: ReturnType<typeof catalogue>, section: string, i18n: MessageKey): Record<string, string | number> | undefined {
+  if (!i18n.parts) return i18n.params;
+  const params: Record<string, string | number> = { ...i18n.params };
+  for (const [name, part] of Object.entries(i18n.parts)) {
+    params[name] = (part.key === undefined ? null : t(`${section}.${part.key}`, part.params)) ?? part.text;
+  }
+  return params;
+}
+
 /** The error's text in the runtime's language when core gave it a catalogue key, else its English message. */
 export function errorText(RED: NodeAPI, namespace: string, err: unknown): string {
   if (err instanceof SonioxError && err.key) {
-    const text = catalogue(RED, namespace)(`errors.${err.key}`, err.params);
+    const t = catalogue(RED, namespace);
+    const text = t(`errors.${err.key}`, paramsOf(t, "errors", { key: err.key, params: err.params, parts: err.parts }));
     if (text !== null) return text;
   }
   return err instanceof Error ? err.message : String(err);
@@ -31,13 +42,14 @@ export function errorText(RED: NodeAPI, namespace: string, err: unknown): string
 export function localizedError(RED: NodeAPI, namespace: string, err: unknown): Error {
   if (!(err instanceof SonioxError) || !err.key) return err as Error;
   const text = errorText(RED, namespace, err);
-  return text === err.message ? err : new SonioxError(err.code, text, { key: err.key, params: err.params });
+  return text === err.message ? err : new SonioxError(err.code, text, { key: err.key, params: err.params, parts: err.parts });
 }
 
 /** A warning in the runtime's language when core named its key, else core's English text. */
 export function warningText(RED: NodeAPI, namespace: string, english: string, i18n?: WarningKey): string {
   if (!i18n) return english;
-  const text = catalogue(RED, namespace)(`warnings.${i18n.key}`, i18n.params);
+  const t = catalogue(RED, namespace);
+  const text = t(`warnings.${i18n.key}`, paramsOf(t, "warnings", i18n));
   if (text === null) return english;
   return i18n.stream === undefined ? text : `[${i18n.stream}] ${text}`;
 }
