@@ -83,10 +83,37 @@ export class SendQueue {
       // or the next burst would go out all at once.
       this.anchor = now - this.sentMs;
     }
-    this.items.push({ kind: "audio", data: chunk, at });
     this.queued += chunk.length;
+    if (this.sendNow(chunk, at, now)) return;
+    this.items.push({ kind: "audio", data: chunk, at });
     this.enforceBound();
     this.drain();
+  }
+
+  /**
+   * The common case, without a queue item: open, nothing waiting, room in the socket and (when
+   * pacing) budget for the whole chunk. Exactly what `drain` would do with it as the only item;
+   * true when it handled the chunk (sent it, or queued it to wait for room in the socket).
+   */
+  private sendNow(chunk: Uint8Array, at: number | null, now: number): boolean {
+    if (!this.opened || this.timer !== null || this.head < this.items.length) return false;
+    if (at !== null) {
+      if (!this.opts.pacing) {
+        const piece = this.meter.bytesForMs(at, UNPACED_PIECE_MS);
+        if (piece > 0 && piece < chunk.length) return false;
+      } else {
+        const budgetMs = now - (this.anchor ?? 0) + this.opts.leadMs - this.sentMs;
+        if (budgetMs <= 0 || this.meter.bytesForMs(at, budgetMs) < chunk.length) return false;
+      }
+    }
+    // Asked last and once, as drain would (a full socket counts a backpressure wait).
+    if (!this.opts.canSend()) {
+      this.items.push({ kind: "audio", data: chunk, at });
+      this.waitForRoom();
+      return true;
+    }
+    this.emitAudio(chunk, at);
+    return true;
   }
 
   pushText(text: string, onSent?: () => void): void {
@@ -176,10 +203,7 @@ export class SendQueue {
         continue;
       }
       if (!this.opts.canSend()) {
-        this.timer = this.opts.clock.setTimeout(() => {
-          this.timer = null;
-          this.drain();
-        }, this.opts.sliceMs);
+        this.waitForRoom();
         return;
       }
       const at = item.at;
@@ -225,6 +249,13 @@ export class SendQueue {
       this.items.length = 0;
       this.head = 0;
     }
+  }
+
+  private waitForRoom(): void {
+    this.timer = this.opts.clock.setTimeout(() => {
+      this.timer = null;
+      this.drain();
+    }, this.opts.sliceMs);
   }
 
   private shift(): void {
