@@ -33,6 +33,8 @@ export interface StreamOptions {
   connectTimeoutMs: number;
   finishTimeoutMs: number;
   pacing: boolean;
+  /** How far audio that fell behind real time may catch up (default 2000 ms; see SendQueueOptions.catchUpMs). */
+  paceCatchUpMs?: number;
   maxQueuedBytes: number;
   /** End the stream gracefully after this long without audio; 0 = never. */
   idleTimeoutMs: number;
@@ -281,6 +283,7 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
       connectTimeoutMs: this.opts.connectTimeoutMs,
       finishTimeoutMs: this.opts.finishTimeoutMs,
       pacing: this.opts.pacing,
+      paceCatchUpMs: this.opts.paceCatchUpMs,
       maxQueuedBytes: this.opts.maxQueuedBytes,
       heartbeatIntervalMs: this.opts.heartbeatIntervalMs,
       heartbeatTimeoutMs: this.opts.heartbeatTimeoutMs,
