@@ -175,7 +175,7 @@ export class AudioPipeline {
     this.pollTimer = null;
   }
 
-  private report(reports: MismatchReport[]): void {
+  private report(reports: readonly MismatchReport[]): void {
     if (reports.length === 0) return;
     for (const r of reports) this.opts.warn(r.message, r.i18n);
   }

@@ -44,6 +44,11 @@ const EVIDENCE_BYTES = 16 * 1024;
 /** Non-silent 32-bit words needed before judging int vs float. */
 const MIN_EVIDENCE_WORDS = 256;
 const SOX_KEYS = ["rate", "channels", "bits", "encoding", "format"] as const;
+/** What check gives back when there is nothing to report. */
+const NO_REPORTS: readonly MismatchReport[] = Object.freeze([]);
+const NO_PROPS: SoxProps = Object.freeze({});
+/** First bytes of the magic of the containers containerAt can report (RIFF/RIFX/RF64, FORM, OggS, fLaC, #!AMR, EBML, ASF, ID3). */
+const HEADER_FIRST_BYTES = new Set([0x52, 0x46, 0x4f, 0x66, 0x23, 0x1a, 0x30, 0x49]);
 
 export class MismatchDetector {
   private readonly reported = new Set<MismatchKind>();
@@ -53,40 +58,54 @@ export class MismatchDetector {
   private evidence: Buffer[] = [];
   private evidenceBytes = 0;
   private judgedSampleFormat: boolean;
+  /** The props object the last check compared (null before the first check). */
+  private lastProps: SoxProps | null = null;
 
   constructor(private readonly opts: MismatchOptions) {
     this.frame = opts.declared ? frameBytes(opts.declared) : 1;
     this.judgedSampleFormat = !opts.declared || !judgeable(opts.declared);
   }
 
-  /** Checks the next chunk of audio (as sent, headers excluded) and the properties of its message. */
-  check(chunk: Uint8Array, props: SoxProps = {}): MismatchReport[] {
-    const reports: MismatchReport[] = [];
-    const add = (kind: MismatchKind, report: () => Keyed) => {
-      if (this.reported.has(kind)) return;
-      this.reported.add(kind);
-      reports.push({ kind, ...report() });
-    };
-    const changed = changedProps(this.opts.firstProps, props);
-    if (changed) {
-      add("format-changed", () => ({
-        message: `The audio properties changed mid-stream (${changed}). A stream's format is fixed when it starts, so this audio is misread: stop the stream (msg.control "stop") before changing format, or use a new msg.topic.`,
-        i18n: { key: "audio.props-changed", params: { changes: changed } },
-      }));
+  /**
+   * Checks the next chunk of audio (as sent, headers excluded) and the properties of its message.
+   * Nothing to report (nearly every chunk) gives a shared frozen empty array: no allocation.
+   */
+  check(chunk: Uint8Array, props: SoxProps = NO_PROPS): readonly MismatchReport[] {
+    let reports: MismatchReport[] | null = null;
+    // The same props object as last time (the shared empty one, most of all) was compared already.
+    if (props !== this.lastProps) {
+      this.lastProps = props;
+      const changed = changedProps(this.opts.firstProps, props);
+      if (changed && this.firstTime("format-changed")) {
+        reports = [
+          {
+            kind: "format-changed",
+            message: `The audio properties changed mid-stream (${changed}). A stream's format is fixed when it starts, so this audio is misread: stop the stream (msg.control "stop") before changing format, or use a new msg.topic.`,
+            i18n: { key: "audio.props-changed", params: { changes: changed } },
+          },
+        ];
+      }
     }
 
     const declared = this.opts.declared;
-    if (declared === null || chunk.length === 0) return reports;
+    if (declared === null || chunk.length === 0) return reports ?? NO_REPORTS;
     const header = containerAt(chunk);
-    if (header) add("container-header", () => this.headerMessage(header, chunk));
+    if (header && this.firstTime("container-header")) (reports ??= []).push({ kind: "container-header", ...this.headerMessage(header, chunk) });
 
     this.bytes += chunk.length;
     this.misalignedRun = this.bytes % this.frame === 0 ? 0 : this.misalignedRun + 1;
-    if (this.misalignedRun >= MISALIGNED_CHUNKS) add("misaligned", () => this.misalignedMessage());
+    if (this.misalignedRun >= MISALIGNED_CHUNKS && this.firstTime("misaligned")) (reports ??= []).push({ kind: "misaligned", ...this.misalignedMessage() });
 
     const verdict = this.judgeSampleFormat(chunk);
-    if (verdict) add(verdict, () => sampleFormatMessage(verdict, declared, this.by()));
-    return reports;
+    if (verdict && this.firstTime(verdict)) (reports ??= []).push({ kind: verdict, ...sampleFormatMessage(verdict, declared, this.by()) });
+    return reports ?? NO_REPORTS;
+  }
+
+  /** True the first time a kind of problem is found (each is reported once per stream). */
+  private firstTime(kind: MismatchKind): boolean {
+    if (this.reported.has(kind)) return false;
+    this.reported.add(kind);
+    return true;
   }
 
   /** The stream ended: a partial frame left over means the data does not fit the declared frame size. */
@@ -209,6 +228,8 @@ function sampleFormatMessage(kind: "float-as-integer" | "integer-as-float", decl
 
 /** A container whose magic starts the chunk, or null. */
 function containerAt(chunk: Uint8Array): string | null {
+  // Only a chunk whose first byte can start one of those magics can hold a header worth sniffing.
+  if (!HEADER_FIRST_BYTES.has(chunk[0])) return null;
   const found = sniffContainer(chunk);
   if (found === null) return null;
   if (MAGIC_CONTAINERS.has(found)) return found;
@@ -218,13 +239,13 @@ function containerAt(chunk: Uint8Array): string | null {
 
 /** "msg.rate 16000 → 44100, ..." for every sox property that differs from the first message, or null. */
 function changedProps(first: SoxProps, now: SoxProps): string | null {
-  const changes: string[] = [];
+  let changes: string[] | null = null;
   for (const key of SOX_KEYS) {
     const value = now[key];
     if (value === undefined || String(value) === String(first[key])) continue;
-    changes.push(`msg.${key} ${first[key] === undefined ? "(none)" : JSON.stringify(first[key])} → ${JSON.stringify(value)}`);
+    (changes ??= []).push(`msg.${key} ${first[key] === undefined ? "(none)" : JSON.stringify(first[key])} → ${JSON.stringify(value)}`);
   }
-  return changes.length ? changes.join(", ") : null;
+  return changes ? changes.join(", ") : null;
 }
 
 /** Control command names, which sometimes end up in msg.payload instead of msg.control. */

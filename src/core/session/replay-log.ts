@@ -11,10 +11,24 @@ export interface LoggedChunk {
   offset: number;
 }
 
-const FORGOTTEN: LoggedChunk = { data: new Uint8Array(0), offset: 0 };
+/** Smallest buffer the log allocates; it grows (doubling) only when unconfirmed audio outgrows it. */
+const INITIAL_BYTES = 16 * 1024;
 
+/**
+ * The bytes are copied into one buffer the log owns and reuses (compacted in place, grown or
+ * shrunk only when the unconfirmed audio outgrows or no longer needs it), with the chunk
+ * boundaries in number arrays. Recording a chunk allocates nothing per chunk, and the caller's
+ * buffers are not kept alive past the send: kept for about a second each until Soniox finalized
+ * them, they outlived the young GC generation and every one of them was promoted.
+ */
 export class ReplayLog {
-  private chunks: LoggedChunk[] = [];
+  private buf = new Uint8Array(0);
+  /** The live bytes are buf[first, last). */
+  private first = 0;
+  private last = 0;
+  /** Per chunk, in parallel: stream position and length. Entries before `head` are forgotten. */
+  private offsets: number[] = [];
+  private lengths: number[] = [];
   private head = 0;
   private bytes = 0;
   /** Everything before this stream position is gone (released as final, or pushed out by the bound). */
@@ -29,56 +43,118 @@ export class ReplayLog {
     return this.base;
   }
 
+  /** Unconfirmed bytes the log holds. */
+  get heldBytes(): number {
+    return this.bytes;
+  }
+
+  /** Memory the log's buffer takes, held bytes included. */
+  get retainedBytes(): number {
+    return this.buf.length;
+  }
+
   /**
-   * Keeps a chunk. Positions only grow; a gap (audio dropped while paused) is allowed. Returns the
-   * bytes the bound pushed out this time, so the caller can say what was lost.
+   * Keeps (a copy of) a chunk. Positions only grow; a gap (audio dropped while paused) is allowed.
+   * Returns the bytes the bound pushed out this time, so the caller can say what was lost.
    */
   record(data: Uint8Array, offset: number): number {
     if (data.length === 0) return 0;
-    this.chunks.push({ data, offset });
-    this.bytes += data.length;
     let dropped = 0;
-    while (this.bytes > this.maxBytes && this.head < this.chunks.length - 1) dropped += this.forget();
+    // Forget what the bound pushes out before copying, so the buffer never needs more than the bound.
+    while (this.bytes + data.length > this.maxBytes && this.head < this.lengths.length) dropped += this.forget();
+    this.reserve(data.length);
+    this.buf.set(data, this.last);
+    this.last += data.length;
+    this.offsets.push(offset);
+    this.lengths.push(data.length);
+    this.bytes += data.length;
     this.droppedBytes += dropped;
     return dropped;
   }
 
   /** Soniox finalized everything before stream position `offset`: that audio never needs sending again. */
   release(offset: number): void {
-    while (this.head < this.chunks.length) {
-      const c = this.chunks[this.head];
-      if (c.offset + c.data.length > offset) break;
+    while (this.head < this.lengths.length) {
+      if (this.offsets[this.head] + this.lengths[this.head] > offset) break;
       this.forget();
     }
     this.base = Math.max(this.base, offset);
-    if (this.head > 256 && this.head * 2 > this.chunks.length) {
-      this.chunks = this.chunks.slice(this.head);
-      this.head = 0;
-    }
+    this.compactIndex();
+    // Give back memory a long wait for Soniox made the buffer grow to.
+    if (this.buf.length > INITIAL_BYTES && this.buf.length > this.sizeFor(this.bytes) * 4) this.refit(this.bytes);
   }
 
-  /** The logged bytes in stream positions [from, to), in order, gaps left out. */
+  /** Copies of the logged bytes in stream positions [from, to), in order, gaps left out. */
   slice(from: number, to: number): LoggedChunk[] {
     const out: LoggedChunk[] = [];
-    for (let i = this.head; i < this.chunks.length; i++) {
-      const c = this.chunks[i];
-      const end = c.offset + c.data.length;
+    let pos = this.first;
+    for (let i = this.head; i < this.lengths.length; i++) {
+      const offset = this.offsets[i];
+      const length = this.lengths[i];
+      const end = offset + length;
+      const at = pos;
+      pos += length;
       if (end <= from) continue;
-      if (c.offset >= to) break;
-      const a = Math.max(from, c.offset);
+      if (offset >= to) break;
+      const a = Math.max(from, offset);
       const b = Math.min(to, end);
-      out.push({ data: c.data.subarray(a - c.offset, b - c.offset), offset: a });
+      // A copy: the log's buffer is reused, and a replay may wait in a send queue for a while.
+      out.push({ data: this.buf.slice(at + a - offset, at + b - offset), offset: a });
     }
     return out;
   }
 
   private forget(): number {
-    const c = this.chunks[this.head];
-    // Drop the audio now rather than at the next compaction: at one chunk per 120 ms a stream
-    // would otherwise keep up to 256 chunks (about 30 s of audio) it will never replay.
-    this.chunks[this.head++] = FORGOTTEN;
-    this.bytes -= c.data.length;
-    this.base = Math.max(this.base, c.offset + c.data.length);
-    return c.data.length;
+    const length = this.lengths[this.head];
+    const offset = this.offsets[this.head];
+    this.head++;
+    this.first += length;
+    this.bytes -= length;
+    if (this.bytes === 0) this.first = this.last = 0;
+    this.base = Math.max(this.base, offset + length);
+    return length;
+  }
+
+  /** Drops forgotten entries from the number arrays now and then (they hold no audio). */
+  private compactIndex(): void {
+    if (this.head === this.lengths.length) {
+      this.offsets.length = 0;
+      this.lengths.length = 0;
+      this.head = 0;
+    } else if (this.head > 256 && this.head * 2 > this.lengths.length) {
+      this.offsets.splice(0, this.head);
+      this.lengths.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  /**
+   * Room for `length` more bytes at `last`. The live bytes move to the front when the buffer has
+   * enough slack (so each byte is moved a bounded number of times), else the buffer is reallocated
+   * with that slack; a buffer grown during a long wait for Soniox shrinks back the same way.
+   */
+  private reserve(length: number): void {
+    if (this.last + length <= this.buf.length) return;
+    this.compactIndex();
+    this.refit(this.last - this.first + length);
+  }
+
+  /** Buffer size for `need` bytes: room to append as much again, at most half the bound more. */
+  private sizeFor(need: number): number {
+    return Math.max(INITIAL_BYTES, need + Math.min(need, Math.ceil(this.maxBytes / 2)));
+  }
+
+  private refit(need: number): void {
+    const live = this.last - this.first;
+    const size = this.sizeFor(need);
+    if (size <= this.buf.length && this.buf.length <= size * 4) {
+      this.buf.copyWithin(0, this.first, this.last);
+    } else {
+      const next = new Uint8Array(size);
+      next.set(this.buf.subarray(this.first, this.last));
+      this.buf = next;
+    }
+    this.first = 0;
+    this.last = live;
   }
 }

@@ -1,4 +1,5 @@
-import { END_TOKEN, FIN_TOKEN, isTranslated, type SonioxResult } from "./protocol";
+import { END_TOKEN, FIN_TOKEN, isTranslated, type SonioxResult, type SonioxToken } from "./protocol";
+import type { StreamResponse } from "./stream";
 
 export interface TextPair {
   final_text: string;
@@ -52,4 +53,44 @@ export function summariseResult(result: SonioxResult): ResultSummary {
   };
   if (translated) summary.translation = { final_text: trFinal, non_final_text: trNonFinal };
   return summary;
+}
+
+/**
+ * The response a stream emits, built in one pass and one object (no summary object and spread per
+ * response): `tokens` (already filtered for repeats), the summary of those tokens, `session`, and
+ * the result's audio progress. `finished` is the caller's: a retiring session's "finished" ends
+ * that session, not the stream. Keys in this order: flows and tests see the messages as before.
+ */
+export function responseOf(tokens: SonioxToken[], result: SonioxResult, session: number, finished: boolean): StreamResponse {
+  let finalText = "";
+  let nonFinalText = "";
+  let trFinal = "";
+  let trNonFinal = "";
+  let translated = false;
+  let endpoint = false;
+  let finalized = false;
+  for (const token of tokens) {
+    const text = token.text;
+    if (text === END_TOKEN) {
+      endpoint = true;
+      continue;
+    }
+    if (text === FIN_TOKEN) {
+      finalized = true;
+      continue;
+    }
+    if (isTranslated(token)) {
+      translated = true;
+      if (token.is_final) trFinal += text;
+      else trNonFinal += text;
+    } else if (token.is_final) finalText += text;
+    else nonFinalText += text;
+  }
+  // Two literals rather than adding `translation` later: it comes before `session`.
+  const response: StreamResponse = translated
+    ? { tokens, final_text: finalText, non_final_text: nonFinalText, endpoint, finalized, finished, translation: { final_text: trFinal, non_final_text: trNonFinal }, session }
+    : { tokens, final_text: finalText, non_final_text: nonFinalText, endpoint, finalized, finished, session };
+  if (result.final_audio_proc_ms !== undefined) response.final_audio_proc_ms = result.final_audio_proc_ms;
+  if (result.total_audio_proc_ms !== undefined) response.total_audio_proc_ms = result.total_audio_proc_ms;
+  return response;
 }

@@ -9,6 +9,13 @@ export interface SendQueueOptions {
   leadMs: number;
   /** Size of the frames a burst is cut into (Soniox's own examples use 120 ms). */
   sliceMs: number;
+  /**
+   * How much audio time a source that fell behind real time (a stall upstream, a busy event loop,
+   * a slow connect) may catch up by sending faster than real time; the rest stays behind. Soniox's
+   * tolerance for bursts is not documented (it fails a stream with "too much audio" when far ahead),
+   * so the default is small. Default 2000; 0 = never catch up.
+   */
+  catchUpMs?: number;
   /** Bound on audio bytes waiting (before connect and while pacing). */
   maxQueuedBytes: number;
   /**
@@ -22,6 +29,9 @@ export interface SendQueueOptions {
   /** Called when the bound forces old audio out; `bytes` is the amount dropped this time. */
   onDrop(bytes: number): void;
 }
+
+/** Default of SendQueueOptions.catchUpMs. */
+export const DEFAULT_CATCH_UP_MS = 2000;
 
 /** Largest piece of audio sent in one frame when pacing is off. */
 const UNPACED_PIECE_MS = 2000;
@@ -49,8 +59,11 @@ export class SendQueue {
   private nextAt = 0;
   private queued = 0;
   private credit = 0;
+  private readonly catchUpMs: number;
 
-  constructor(private readonly opts: SendQueueOptions, private meter: AudioMeter) {}
+  constructor(private readonly opts: SendQueueOptions, private meter: AudioMeter) {
+    this.catchUpMs = Math.max(0, opts.catchUpMs ?? DEFAULT_CATCH_UP_MS);
+  }
 
   get queuedBytes(): number {
     return this.queued;
@@ -78,15 +91,43 @@ export class SendQueue {
     }
     const now = this.opts.clock.now();
     if (this.anchor === null) this.anchor = now - this.credit;
-    else if (this.queued === 0 && now - this.anchor > this.sentMs) {
-      // The source fell behind real time (a pause, a slow producer): credit does not pile up,
-      // or the next burst would go out all at once.
-      this.anchor = now - this.sentMs;
+    else if (this.queued === 0 && now - this.anchor > this.sentMs + this.catchUpMs) {
+      // The source fell behind real time (a pause, a stall upstream, a busy event loop): it may
+      // catch up by catchUpMs, so a short stall costs no lasting delay; credit beyond that does
+      // not pile up, or the next burst would go out all at once.
+      this.anchor = now - this.sentMs - this.catchUpMs;
     }
-    this.items.push({ kind: "audio", data: chunk, at });
     this.queued += chunk.length;
+    if (this.sendNow(chunk, at, now)) return;
+    this.items.push({ kind: "audio", data: chunk, at });
     this.enforceBound();
     this.drain();
+  }
+
+  /**
+   * The common case, without a queue item: open, nothing waiting, room in the socket and (when
+   * pacing) budget for the whole chunk. Exactly what `drain` would do with it as the only item;
+   * true when it handled the chunk (sent it, or queued it to wait for room in the socket).
+   */
+  private sendNow(chunk: Uint8Array, at: number | null, now: number): boolean {
+    if (!this.opened || this.timer !== null || this.head < this.items.length) return false;
+    if (at !== null) {
+      if (!this.opts.pacing) {
+        const piece = this.meter.bytesForMs(at, UNPACED_PIECE_MS);
+        if (piece > 0 && piece < chunk.length) return false;
+      } else {
+        const budgetMs = now - (this.anchor ?? 0) + this.opts.leadMs - this.sentMs;
+        if (budgetMs <= 0 || this.meter.bytesForMs(at, budgetMs) < chunk.length) return false;
+      }
+    }
+    // Asked last and once, as drain would (a full socket counts a backpressure wait).
+    if (!this.opts.canSend()) {
+      this.items.push({ kind: "audio", data: chunk, at });
+      this.waitForRoom();
+      return true;
+    }
+    this.emitAudio(chunk, at);
+    return true;
   }
 
   pushText(text: string, onSent?: () => void): void {
@@ -97,6 +138,9 @@ export class SendQueue {
 
   open(): void {
     this.opened = true;
+    // Audio queued during a slow connect is behind real time like audio after a stall: it may
+    // catch up by catchUpMs (besides a replay's backdated credit), not burst out all at once.
+    if (this.anchor !== null) this.anchor = Math.max(this.anchor, this.opts.clock.now() - this.credit - this.catchUpMs);
     this.drain();
   }
 
@@ -176,10 +220,7 @@ export class SendQueue {
         continue;
       }
       if (!this.opts.canSend()) {
-        this.timer = this.opts.clock.setTimeout(() => {
-          this.timer = null;
-          this.drain();
-        }, this.opts.sliceMs);
+        this.waitForRoom();
         return;
       }
       const at = item.at;
@@ -225,6 +266,13 @@ export class SendQueue {
       this.items.length = 0;
       this.head = 0;
     }
+  }
+
+  private waitForRoom(): void {
+    this.timer = this.opts.clock.setTimeout(() => {
+      this.timer = null;
+      this.drain();
+    }, this.opts.sliceMs);
   }
 
   private shift(): void {

@@ -46,6 +46,8 @@ export interface SessionOptions {
   pacing?: boolean;
   paceLeadMs?: number;
   paceSliceMs?: number;
+  /** How far audio that fell behind real time may catch up (SendQueueOptions.catchUpMs; default 2000). */
+  paceCatchUpMs?: number;
   maxQueuedBytes?: number;
   /** Measures audio time for pacing; raw formats know it, containers need a decoder or a guess. */
   meter?: AudioMeter;
@@ -141,6 +143,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
         pacing: opts.pacing ?? true,
         leadMs: opts.paceLeadMs ?? 500,
         sliceMs: opts.paceSliceMs ?? 120,
+        catchUpMs: opts.paceCatchUpMs,
         maxQueuedBytes: opts.maxQueuedBytes ?? 16 * 1024 * 1024,
         sendAudio: (chunk, ms, _startMs, at) => this.sendAudioFrame(chunk, ms, at),
         sendText: (text) => this.transport?.send(text),

@@ -7,7 +7,7 @@ import { END_OF_STREAM_FRAME, type SonioxResult } from "./protocol";
 import { reconnectDelay, DEFAULT_RECONNECT, type ReconnectPolicy } from "./reconnect-policy";
 import { RepeatGuard } from "./repeat-guard";
 import { ReplayLog } from "./replay-log";
-import { summariseResult, type ResultSummary } from "./results";
+import { responseOf, summariseResult, type ResultSummary } from "./results";
 import { SonioxSession, type Handover, type SessionClose, type SessionState } from "./session";
 import { SessionMeterView } from "./session-meter-view";
 import type { StartMessage } from "./start-message";
@@ -33,6 +33,8 @@ export interface StreamOptions {
   connectTimeoutMs: number;
   finishTimeoutMs: number;
   pacing: boolean;
+  /** How far audio that fell behind real time may catch up (default 2000 ms; see SendQueueOptions.catchUpMs). */
+  paceCatchUpMs?: number;
   maxQueuedBytes: number;
   /** End the stream gracefully after this long without audio; 0 = never. */
   idleTimeoutMs: number;
@@ -282,6 +284,7 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
       connectTimeoutMs: this.opts.connectTimeoutMs,
       finishTimeoutMs: this.opts.finishTimeoutMs,
       pacing: this.opts.pacing,
+      paceCatchUpMs: this.opts.paceCatchUpMs,
       maxQueuedBytes: this.opts.maxQueuedBytes,
       heartbeatIntervalMs: this.opts.heartbeatIntervalMs,
       heartbeatTimeoutMs: this.opts.heartbeatTimeoutMs,
@@ -321,21 +324,16 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     const offset = info?.offsetMs ?? 0;
     if (offset > 0) shiftTimeline(result, offset);
     if (result.final_audio_proc_ms !== undefined) this.confirm(result.final_audio_proc_ms);
+    // A retiring session's "finished" ends that session, not the stream.
     const streamFinished = result.finished === true && session === this.current;
-    const raw = summariseResult(result);
     this.deliver(session, () => {
       const before = this.guard.droppedFinals;
       const tokens = this.guard.filter(result.tokens);
       this.stats.repeatedFinalsDropped += this.guard.droppedFinals - before;
-      const summary = summariseResult({ ...result, tokens });
-      const response: StreamResponse = { tokens, ...summary, session: info?.number ?? this.sessions };
-      if (result.final_audio_proc_ms !== undefined) response.final_audio_proc_ms = result.final_audio_proc_ms;
-      if (result.total_audio_proc_ms !== undefined) response.total_audio_proc_ms = result.total_audio_proc_ms;
-      // A retiring session's "finished" ends that session, not the stream.
-      if (summary.finished && !streamFinished) response.finished = false;
-      this.emit("response", response);
+      this.emit("response", responseOf(tokens, result, info?.number ?? this.sessions, streamFinished));
     });
-    if (session === this.current) this.maybeRotate(raw);
+    // The summary of the unfiltered tokens is only needed when a rotation waits for a quiet moment.
+    if (session === this.current && this.rotationDue) this.maybeRotate(summariseResult(result));
   }
 
   /** Audio before `finalMs` (stream timeline) will never be replayed: let it go. */

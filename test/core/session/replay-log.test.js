@@ -29,18 +29,52 @@ describe("ReplayLog", function () {
     assert.deepStrictEqual(log.slice(0, 300).map((c) => c.offset), [100, 200]);
   });
 
-  it("lets confirmed audio be garbage-collected right away", async () => {
+  it("keeps no caller buffer alive: recorded chunks can be garbage-collected at once", async () => {
     const log = new ReplayLog(1 << 20);
     const refs = [];
-    for (let i = 0; i < 10; i++) {
-      const chunk = new Uint8Array(3840);
+    const recordOne = (i) => {
+      const chunk = new Uint8Array(3840).fill(i);
       refs.push(new WeakRef(chunk));
       log.record(chunk, i * 3840);
-    }
-    log.release(5 * 3840); // the first 5 chunks are final
+    };
+    for (let i = 0; i < 10; i++) recordOne(i);
     await nextTurn();
     gc();
-    const alive = refs.map((r) => r.deref() !== undefined);
-    assert.deepStrictEqual(alive, [false, false, false, false, false, true, true, true, true, true]);
+    assert.deepStrictEqual(refs.map((r) => r.deref() !== undefined), new Array(10).fill(false));
+    // ...and still gives the audio back, none of it confirmed yet.
+    const replay = log.slice(0, 10 * 3840);
+    assert.deepStrictEqual(replay.map((c) => [c.offset, c.data.length, c.data[0], c.data[3839]]), refs.map((_, i) => [i * 3840, 3840, i, i]));
+  });
+
+  it("releases confirmed audio right away and its memory does not grow with the stream", () => {
+    const log = new ReplayLog(8 * 1024 * 1024);
+    const chunk = 3840; // 120 ms of 16 kHz 16-bit PCM
+    log.record(new Uint8Array(chunk), 0);
+    for (let i = 1; i < 10; i++) log.record(new Uint8Array(chunk), i * chunk);
+    log.release(5 * chunk); // the first 5 chunks are final
+    assert.strictEqual(log.heldBytes, 5 * chunk);
+    assert.deepStrictEqual(log.slice(0, 10 * chunk).map((c) => c.offset), [5, 6, 7, 8, 9].map((i) => i * chunk));
+    // An hour of audio with Soniox about a second behind: the log holds about a second.
+    let peak = 0;
+    for (let i = 10; i < 30000; i++) {
+      log.record(new Uint8Array(chunk).fill(i & 255), i * chunk);
+      log.release((i - 8) * chunk);
+      peak = Math.max(peak, log.retainedBytes);
+    }
+    assert.strictEqual(log.heldBytes, 9 * chunk);
+    assert.ok(peak <= 128 * 1024, `the buffer stays small (peak ${peak} bytes)`);
+    const last = log.slice(0, Infinity);
+    assert.deepStrictEqual(last.map((c) => [c.offset / chunk, c.data[0]]), [...Array(9).keys()].map((k) => [29991 + k, (29991 + k) & 255]));
+  });
+
+  it("gives back the memory a long wait for Soniox took once the audio is confirmed", () => {
+    const log = new ReplayLog(8 * 1024 * 1024);
+    const chunk = 3840;
+    for (let i = 0; i < 2000; i++) log.record(new Uint8Array(chunk), i * chunk); // ~4 minutes unconfirmed
+    assert.ok(log.retainedBytes >= 2000 * chunk);
+    assert.ok(log.retainedBytes <= 8 * 1024 * 1024 * 1.5 + chunk, `bounded by the cap (${log.retainedBytes})`);
+    log.release(1998 * chunk);
+    assert.ok(log.retainedBytes <= 64 * 1024, `shrunk after confirmation (${log.retainedBytes})`);
+    assert.deepStrictEqual(log.slice(0, Infinity).map((c) => c.offset / chunk), [1998, 1999]);
   });
 });

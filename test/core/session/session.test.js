@@ -114,6 +114,85 @@ describe("SonioxSession", function () {
     }
   });
 
+  describe("catching up after a stall", function () {
+    // A live source: 120 ms chunks every 120 ms; a stall delivers nothing, then all of it at once.
+    function live(paceCatchUpMs) {
+      const made = makeSession(paceCatchUpMs === undefined ? {} : { paceCatchUpMs });
+      const { session, transport, clock } = made;
+      session.start();
+      const t = transport.last();
+      let producedMs = 0;
+      const sentMs = () => t.audio().length / BYTES_PER_MS;
+      const chunk = () => {
+        session.sendAudio(pcm(120, (producedMs / 120) % 251));
+        producedMs += 120;
+      };
+      return {
+        t,
+        sentMs,
+        lag: () => producedMs - sentMs(),
+        run(ms, { check } = {}) {
+          for (let i = 0; i < ms / 120; i++) {
+            chunk();
+            clock.tick(120);
+            if (check) check();
+          }
+        },
+        stall(ms) {
+          clock.tick(ms);
+          for (let i = 0; i < ms / 120; i++) chunk();
+        },
+      };
+    }
+
+    it("catches up by at most the bound (default 2 s), then stays within the lead; a second stall adds no lag", function () {
+      const s = live();
+      s.t.open();
+      s.run(2400);
+      assert.strictEqual(s.lag(), 0, "live audio passes straight through");
+      const before = s.sentMs();
+      s.stall(5040);
+      const caughtUp = s.sentMs() - before;
+      assert.ok(caughtUp >= 2000 && caughtUp <= 2000 + 500, `caught up ${caughtUp} ms at once: the bound plus the lead`);
+      const lag = s.lag();
+      assert.ok(Math.abs(lag - (5040 - 2500)) <= 120, `the rest stays behind: ${lag} ms`);
+      // From here on real time: no more than the lead ahead of it, no burst.
+      let from = s.sentMs();
+      let elapsed = 0;
+      s.run(6000, {
+        check() {
+          elapsed += 120;
+          assert.ok(s.sentMs() - from <= elapsed + 120, `paced at real time (${s.sentMs() - from} ms sent in ${elapsed} ms)`);
+        },
+      });
+      assert.ok(Math.abs(s.lag() - lag) <= 120, `steady lag ${s.lag()} ms`);
+      s.stall(5040);
+      s.run(3000);
+      assert.ok(s.lag() <= lag + 120, `the second stall adds nothing: ${s.lag()} ms behind (was ${lag})`);
+    });
+
+    it("does not catch up at all with a bound of 0", function () {
+      const s = live(0);
+      s.t.open();
+      s.run(1200);
+      const before = s.sentMs();
+      s.stall(3000);
+      assert.ok(s.sentMs() - before <= 500, `only the lead goes out at once (${s.sentMs() - before} ms)`);
+    });
+
+    it("sends audio buffered during a slow connect no further ahead than the bound and the lead", function () {
+      const s = live();
+      s.run(6000); // connecting for 6 s while live audio arrives
+      assert.strictEqual(s.sentMs(), 0);
+      s.t.open();
+      const burst = s.sentMs();
+      assert.ok(burst >= 2000 && burst <= 2500, `burst at open: ${burst} ms`);
+      assert.ok(burst < 4000, "within the simulator's (and so presumably Soniox's) tolerance");
+      s.run(3000);
+      assert.ok(Math.abs(s.lag() - (6000 - 2500)) <= 120, `the rest stays behind: ${s.lag()} ms`);
+    });
+  });
+
   it("keeps finalize, keepalive and end behind the audio queued before them", function () {
     const { session, transport, clock } = makeSession({ paceLeadMs: 200 });
     session.start();
