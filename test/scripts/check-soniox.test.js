@@ -65,6 +65,8 @@ describe("scripts/check-soniox.js (npm run check:soniox) against the simulator",
     assert.strictEqual(r.code, 0, r.stdout);
     assert.ok(r.rows.find((x) => x.check === "text recognised").pass);
     assert.match(r.stdout, /check\s+result\s+simulator switch/);
+    // The README invites users to paste this output into bug reports.
+    assert.ok(!r.stdout.includes(KEY) && !r.stderr.includes(KEY), "the API key appears in the output");
     assert.deepStrictEqual(switches(r.rows), {
       recognition: "auth.header: true",
       "subprotocol-auth": "auth.subprotocol: true",
