@@ -278,7 +278,7 @@ export function soxSpecOf(props: SoxProps, fallback: RawAudioSpec): RawAudioSpec
     });
   }
   if (props.encoding === undefined && props.bits === undefined) return { format: fallback.format, sampleRate: rate, channels };
-  const encoding = props.encoding === undefined ? encodingOf(fallback.format) : String(props.encoding);
+  const encoding = props.encoding === undefined ? soxEncodingOf(fallback.format) : String(props.encoding);
   if (!SOX_ENCODINGS.includes(encoding)) {
     throw invalid(`msg.encoding ${JSON.stringify(props.encoding)} is not one of ${SOX_ENCODINGS.join(", ")}`, {
       key: "audio.bad-encoding",
@@ -286,7 +286,7 @@ export function soxSpecOf(props: SoxProps, fallback: RawAudioSpec): RawAudioSpec
     });
   }
   const bits = props.bits === undefined ? bitsOf(fallback.format) : Number(props.bits);
-  const format = formatFor(encoding, bits);
+  const format = soxFormatFor(encoding, bits);
   if (format === null) {
     throw invalid(`msg.bits ${JSON.stringify(props.bits ?? bits)} does not fit msg.encoding "${encoding}": ${encoding} audio is ${bitsFor(encoding)} bits`, {
       key: "audio.bad-bits",
@@ -296,7 +296,8 @@ export function soxSpecOf(props: SoxProps, fallback: RawAudioSpec): RawAudioSpec
   return { format, sampleRate: rate, channels };
 }
 
-function encodingOf(format: RawFormat): string {
+/** The sox-record `msg.encoding` name of a raw format. */
+export function soxEncodingOf(format: RawFormat): string {
   if (format === "mulaw") return "mu-law";
   if (format === "alaw") return "a-law";
   if (format.startsWith("pcm_f")) return "floating-point";
@@ -313,8 +314,11 @@ function bitsFor(encoding: string): string {
   return "8, 16, 24 or 32";
 }
 
-/** Little-endian, as sox-record writes by default (it sends no byte-order property). */
-function formatFor(encoding: string, bits: number): RawFormat | null {
+/**
+ * The raw format of a sox-record encoding and bit depth, little-endian as sox-record writes by
+ * default (it sends no byte-order property). Callers check the encoding is one of sox's names.
+ */
+export function soxFormatFor(encoding: string, bits: number): RawFormat | null {
   if (encoding === "mu-law") return "mulaw";
   if (encoding === "a-law") return "alaw";
   const candidate =

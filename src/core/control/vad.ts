@@ -3,7 +3,7 @@
  * (sox-record style msg properties, else the node's setting). Audio time comes from byte counts,
  * never from the wall clock, so a file read faster than real time still gets correct silence spans.
  */
-import { bytesPerSample, bytesToMs, frameBytes, isRawFormat, type RawAudioSpec, type RawFormat } from "../audio";
+import { bytesPerSample, bytesToMs, frameBytes, soxEncodingOf, soxFormatFor, type RawAudioSpec, type RawFormat } from "../audio";
 
 /** A short stretch of audio and whether it was loud enough to count as speech. */
 export interface VadWindow {
@@ -150,7 +150,7 @@ export function specFromMessage(props: SoxAudioProps, fallback: RawAudioSpec): R
   }
   if (props.encoding === undefined && props.bits === undefined) return { format: fallback.format, sampleRate: rate, channels };
   const bits = props.bits === undefined ? bytesPerSample(fallback.format) * 8 : Number(props.bits);
-  const encoding = props.encoding === undefined ? encodingOf(fallback.format) : String(props.encoding);
+  const encoding = props.encoding === undefined ? soxEncodingOf(fallback.format) : String(props.encoding);
   const format = formatFor(encoding, bits);
   if (format === null) {
     return { error: `msg.encoding "${encoding}" with msg.bits ${String(bits)} is not PCM this node can analyse` };
@@ -158,31 +158,8 @@ export function specFromMessage(props: SoxAudioProps, fallback: RawAudioSpec): R
   return { format, sampleRate: rate, channels };
 }
 
-function encodingOf(format: RawFormat): string {
-  if (format === "mulaw") return "mu-law";
-  if (format === "alaw") return "a-law";
-  if (format.startsWith("pcm_f")) return "floating-point";
-  return format.startsWith("pcm_u") ? "unsigned-integer" : "signed-integer";
-}
+const SOX_ENCODINGS = new Set(["signed-integer", "unsigned-integer", "floating-point", "mu-law", "a-law"]);
 
 function formatFor(encoding: string, bits: number): RawFormat | null {
-  let candidate: string;
-  switch (encoding) {
-    case "signed-integer":
-      candidate = bits === 8 ? "pcm_s8" : `pcm_s${bits}le`;
-      break;
-    case "unsigned-integer":
-      candidate = bits === 8 ? "pcm_u8" : `pcm_u${bits}le`;
-      break;
-    case "floating-point":
-      candidate = `pcm_f${bits}le`;
-      break;
-    case "mu-law":
-      return "mulaw";
-    case "a-law":
-      return "alaw";
-    default:
-      return null;
-  }
-  return isRawFormat(candidate) ? candidate : null;
+  return SOX_ENCODINGS.has(encoding) ? soxFormatFor(encoding, bits) : null;
 }
