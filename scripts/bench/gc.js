@@ -6,11 +6,22 @@
 const { PerformanceObserver } = require("perf_hooks");
 const v8 = require("v8");
 
+// perf_hooks.constants.NODE_PERFORMANCE_GC_*: which collector paused, so a p99 spike can be put on
+// a young-generation scavenge or a full mark-sweep.
+const { constants } = require("perf_hooks");
+const KIND_NAMES = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: "scavenge",
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: "mark-sweep",
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: "incremental",
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: "weak-callbacks",
+};
+
 class GcWindow {
   start() {
     this.pauses = [];
+    this.kinds = {};
     this.observer = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) this.pauses.push(e.duration);
+      for (const e of list.getEntries()) this.record(e);
     });
     this.observer.observe({ entryTypes: ["gc"] });
     this.profiler = typeof v8.GCProfiler === "function" ? new v8.GCProfiler() : null;
@@ -18,10 +29,19 @@ class GcWindow {
     this.heapAtStart = v8.getHeapStatistics().used_heap_size;
   }
 
+  record(e) {
+    this.pauses.push(e.duration);
+    const kind = KIND_NAMES[e.detail?.kind] ?? "other";
+    const k = (this.kinds[kind] ??= { count: 0, totalMs: 0, maxMs: 0 });
+    k.count++;
+    k.totalMs += e.duration;
+    k.maxMs = Math.max(k.maxMs, e.duration);
+  }
+
   /** @returns {{count: number, totalPauseMs: number, maxPauseMs: number, allocatedBytes: number | null}} */
   stop() {
     // Entries not yet delivered to the callback would be lost by disconnect.
-    for (const e of this.observer.takeRecords?.() ?? []) this.pauses.push(e.duration);
+    for (const e of this.observer.takeRecords?.() ?? []) this.record(e);
     this.observer.disconnect();
     const heapAtEnd = v8.getHeapStatistics().used_heap_size;
     let allocatedBytes = null;
@@ -40,6 +60,7 @@ class GcWindow {
       totalPauseMs: this.pauses.reduce((a, b) => a + b, 0),
       maxPauseMs: this.pauses.length ? Math.max(...this.pauses) : 0,
       allocatedBytes,
+      kinds: this.kinds,
     };
   }
 }

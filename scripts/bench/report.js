@@ -60,6 +60,7 @@ function loadRow({ contender, streams, seconds, maxLagLimitMs, result, sim }) {
       count: result.gc.count,
       totalPauseMs: result.gc.totalPauseMs,
       maxPauseMs: result.gc.maxPauseMs,
+      kinds: result.gc.kinds,
       /** Share of the window the process spent paused in GC. */
       pauseShare: result.gc.totalPauseMs / windowMs,
       allocatedMBPerStreamMinute: result.gc.allocatedBytes === null ? null : result.gc.allocatedBytes / 1048576 / (streams * (windowMs / 60000)),
@@ -112,7 +113,7 @@ function printLoadTable(rows) {
 
 /** GC over the measured window: pauses (perf_hooks 'gc' entries) and JS heap allocated. */
 function printGcTable(rows) {
-  const header = ["contender", "N", "GCs", "pause total ms", "pause max ms", "% of window", "alloc MB/stream-min"];
+  const header = ["contender", "N", "GCs", "pause total ms", "pause max ms", "% of window", "alloc MB/stream-min", "by kind: count/total/max ms"];
   const lines = rows
     .filter((r) => !r.failed && r.gc)
     .map((r) => [
@@ -123,6 +124,9 @@ function printGcTable(rows) {
       f(r.gc.maxPauseMs, 2),
       f(r.gc.pauseShare * 100, 2),
       f(r.gc.allocatedMBPerStreamMinute, 2),
+      Object.entries(r.gc.kinds ?? {})
+        .map(([kind, k]) => `${kind} ${k.count}/${f(k.totalMs, 0)}/${f(k.maxMs, 1)}`)
+        .join(", "),
     ]);
   return table(header, lines);
 }

@@ -61,8 +61,10 @@ export class TokenFilter {
   readonly #selection: TokenSelection;
   readonly #matcher: PhraseMatcher | null;
   readonly #streams = new Map<string, StreamState>();
-  // The stream pushed last (the newest in #streams' order): pushing it again needs no re-insert.
-  #recent: string | null = null;
+  // Least recently used by a stamp per stream rather than by Map order: re-inserting on every
+  // response made the Map rehash its (long-lived, so tenured) table every few hundred responses,
+  // garbage only a full collection frees. The scan for the oldest runs only when one is evicted.
+  #tick = 0;
 
   /** Throws (RangeError / SyntaxError) with a message naming the bad option. */
   constructor(options: Partial<TokenFilterOptions> = {}) {
@@ -90,10 +92,7 @@ export class TokenFilter {
     const { state, evicted } = this.#stateFor(stream);
     const kept = selectTokens(tokens, this.#selection);
     const outputs = state.push(kept, finished);
-    if (finished) {
-      this.#streams.delete(stream);
-      this.#recent = null;
-    }
+    if (finished) this.#streams.delete(stream);
     return { outputs, evicted };
   }
 
@@ -104,27 +103,35 @@ export class TokenFilter {
 
   clear(): void {
     this.#streams.clear();
-    this.#recent = null;
   }
 
   #stateFor(stream: string): { state: StreamState; evicted: string | null } {
     let state = this.#streams.get(stream);
     let evicted: string | null = null;
-    if (state && stream === this.#recent) return { state, evicted };
-    this.#recent = stream;
-    if (state) {
-      // Re-insert so Map order is least-recently-used first.
-      this.#streams.delete(stream);
-    } else {
-      state = new StreamState(this.#options, this.#matcher);
+    if (state === undefined) {
       if (this.#streams.size >= this.#options.maxStreams) {
-        evicted = this.#streams.keys().next().value ?? null;
-        if (evicted !== null) this.#streams.delete(evicted);
+        evicted = this.#leastRecentlyUsed();
+        this.#streams.delete(evicted);
       }
+      state = new StreamState(this.#options, this.#matcher);
+      this.#streams.set(stream, state);
     }
-    this.#streams.set(stream, state);
+    state.lastUsed = ++this.#tick;
     return { state, evicted };
   }
+
+  #leastRecentlyUsed(): string {
+    let oldest = "";
+    let stamp = Infinity;
+    for (const [key, state] of this.#streams) {
+      if (state.lastUsed < stamp) {
+        stamp = state.lastUsed;
+        oldest = key;
+      }
+    }
+    return oldest;
+  }
+
 }
 
 /** The tokens the selection keeps: the same array when it keeps them all (read-only either way). */
@@ -141,6 +148,8 @@ function selectTokens(tokens: readonly SonioxToken[], selection: TokenSelection)
 
 /** Everything one stream remembers between responses, per output lane (made only where the mode needs it). */
 class StreamState {
+  /** When the stream was last pushed, in the filter's own ticks. */
+  lastUsed = 0;
   readonly #options: TokenFilterOptions;
   readonly #matcher: PhraseMatcher | null;
   readonly #lanes: [Lane, Lane | null];

@@ -1,3 +1,5 @@
+import { BlockPool, replayBlocks } from "./block-pool";
+
 /**
  * Audio of one stream that Soniox has not made final yet, by byte position in the stream as the
  * user sent it. If a session dies, a replacement must hear this audio again: audio past
@@ -11,32 +13,32 @@ export interface LoggedChunk {
   offset: number;
 }
 
-/** Smallest buffer the log allocates; it grows (doubling) only when unconfirmed audio outgrows it. */
-const INITIAL_BYTES = 16 * 1024;
-
 /**
- * The bytes are copied into one buffer the log owns and reuses (compacted in place, grown or
- * shrunk only when the unconfirmed audio outgrows or no longer needs it), with the chunk
- * boundaries in number arrays. Recording a chunk allocates nothing per chunk, and the caller's
- * buffers are not kept alive past the send: kept for about a second each until Soniox finalized
- * them, they outlived the young GC generation and every one of them was promoted.
+ * The bytes are copied into blocks taken from a pool shared by all streams (see block-pool.ts), so
+ * recording allocates nothing per chunk, memory follows the unconfirmed audio block by block, and
+ * the caller's buffers are not kept alive past the send. The live bytes are a contiguous run of
+ * "log positions" (stream positions with the gaps left out) over the blocks; chunk boundaries are
+ * kept in number arrays.
  */
 export class ReplayLog {
-  private buf = new Uint8Array(0);
-  /** The live bytes are buf[first, last). */
+  private readonly blocks: Uint8Array[] = [];
+  /** Log position of blocks[0]'s first byte; the live bytes are log positions [first, last). */
+  private blockBase = 0;
   private first = 0;
   private last = 0;
   /** Per chunk, in parallel: stream position and length. Entries before `head` are forgotten. */
   private offsets: number[] = [];
   private lengths: number[] = [];
   private head = 0;
-  private bytes = 0;
   /** Everything before this stream position is gone (released as final, or pushed out by the bound). */
   private base = 0;
   /** Unconfirmed audio forgotten because the log hit its bound (the caller reports what that cost). */
   droppedBytes = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(
+    private readonly maxBytes: number,
+    private readonly pool: BlockPool = replayBlocks,
+  ) {}
 
   /** The first stream position the log can still give back. */
   get start(): number {
@@ -45,12 +47,12 @@ export class ReplayLog {
 
   /** Unconfirmed bytes the log holds. */
   get heldBytes(): number {
-    return this.bytes;
+    return this.last - this.first;
   }
 
-  /** Memory the log's buffer takes, held bytes included. */
+  /** Memory the log's blocks take, held bytes included. */
   get retainedBytes(): number {
-    return this.buf.length;
+    return this.blocks.length * this.pool.blockBytes;
   }
 
   /**
@@ -60,15 +62,12 @@ export class ReplayLog {
   record(data: Uint8Array, offset: number): number {
     if (data.length === 0) return 0;
     let dropped = 0;
-    // Forget what the bound pushes out before copying, so the buffer never needs more than the bound.
-    while (this.bytes + data.length > this.maxBytes && this.head < this.lengths.length) dropped += this.forget();
-    this.reserve(data.length);
-    this.buf.set(data, this.last);
-    this.last += data.length;
+    while (this.heldBytes + data.length > this.maxBytes && this.head < this.lengths.length) dropped += this.forget();
+    this.append(data);
     this.offsets.push(offset);
     this.lengths.push(data.length);
-    this.bytes += data.length;
     this.droppedBytes += dropped;
+    this.giveBackPassedBlocks();
     return dropped;
   }
 
@@ -80,8 +79,14 @@ export class ReplayLog {
     }
     this.base = Math.max(this.base, offset);
     this.compactIndex();
-    // Give back memory a long wait for Soniox made the buffer grow to.
-    if (this.buf.length > INITIAL_BYTES && this.buf.length > this.sizeFor(this.bytes) * 4) this.refit(this.bytes);
+    this.giveBackPassedBlocks();
+  }
+
+  /** The stream is over: its blocks go back to the pool (recording again would take new ones). */
+  clear(): void {
+    while (this.head < this.lengths.length) this.forget();
+    this.compactIndex();
+    this.giveBackPassedBlocks();
   }
 
   /** Copies of the logged bytes in stream positions [from, to), in order, gaps left out. */
@@ -98,8 +103,38 @@ export class ReplayLog {
       if (offset >= to) break;
       const a = Math.max(from, offset);
       const b = Math.min(to, end);
-      // A copy: the log's buffer is reused, and a replay may wait in a send queue for a while.
-      out.push({ data: this.buf.slice(at + a - offset, at + b - offset), offset: a });
+      // A copy: the blocks are reused, and a replay may wait in a send queue for a while.
+      out.push({ data: this.copyOut(at + a - offset, at + b - offset), offset: a });
+    }
+    return out;
+  }
+
+  private append(data: Uint8Array): void {
+    const size = this.pool.blockBytes;
+    let done = 0;
+    while (done < data.length) {
+      const into = this.last - this.blockBase;
+      const index = Math.floor(into / size);
+      if (index === this.blocks.length) this.blocks.push(this.pool.take());
+      const within = into - index * size;
+      const n = Math.min(data.length - done, size - within);
+      this.blocks[index].set(data.subarray(done, done + n), within);
+      done += n;
+      this.last += n;
+    }
+  }
+
+  private copyOut(from: number, to: number): Uint8Array {
+    const size = this.pool.blockBytes;
+    const out = new Uint8Array(to - from);
+    let pos = from;
+    while (pos < to) {
+      const into = pos - this.blockBase;
+      const index = Math.floor(into / size);
+      const within = into - index * size;
+      const n = Math.min(to - pos, size - within);
+      out.set(this.blocks[index].subarray(within, within + n), pos - from);
+      pos += n;
     }
     return out;
   }
@@ -109,10 +144,23 @@ export class ReplayLog {
     const offset = this.offsets[this.head];
     this.head++;
     this.first += length;
-    this.bytes -= length;
-    if (this.bytes === 0) this.first = this.last = 0;
     this.base = Math.max(this.base, offset + length);
     return length;
+  }
+
+  /** Blocks wholly before the first live byte (all of them once nothing is held) go back to the pool. */
+  private giveBackPassedBlocks(): void {
+    const size = this.pool.blockBytes;
+    if (this.first === this.last) {
+      for (const block of this.blocks) this.pool.give(block);
+      this.blocks.length = 0;
+      this.blockBase = this.first = this.last = 0;
+      return;
+    }
+    while (this.first - this.blockBase >= size) {
+      this.pool.give(this.blocks.shift()!);
+      this.blockBase += size;
+    }
   }
 
   /** Drops forgotten entries from the number arrays now and then (they hold no audio). */
@@ -126,35 +174,5 @@ export class ReplayLog {
       this.lengths.splice(0, this.head);
       this.head = 0;
     }
-  }
-
-  /**
-   * Room for `length` more bytes at `last`. The live bytes move to the front when the buffer has
-   * enough slack (so each byte is moved a bounded number of times), else the buffer is reallocated
-   * with that slack; a buffer grown during a long wait for Soniox shrinks back the same way.
-   */
-  private reserve(length: number): void {
-    if (this.last + length <= this.buf.length) return;
-    this.compactIndex();
-    this.refit(this.last - this.first + length);
-  }
-
-  /** Buffer size for `need` bytes: room to append as much again, at most half the bound more. */
-  private sizeFor(need: number): number {
-    return Math.max(INITIAL_BYTES, need + Math.min(need, Math.ceil(this.maxBytes / 2)));
-  }
-
-  private refit(need: number): void {
-    const live = this.last - this.first;
-    const size = this.sizeFor(need);
-    if (size <= this.buf.length && this.buf.length <= size * 4) {
-      this.buf.copyWithin(0, this.first, this.last);
-    } else {
-      const next = new Uint8Array(size);
-      next.set(this.buf.subarray(this.first, this.last));
-      this.buf = next;
-    }
-    this.first = 0;
-    this.last = live;
   }
 }

@@ -593,6 +593,7 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     this.closedInfo = info;
     this.clearTimers();
     this.flushHeld();
+    this.log.clear();
     this.meter?.destroy();
     this.emit("state", info.reason);
     this.emit("closed", info);

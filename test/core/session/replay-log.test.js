@@ -5,6 +5,7 @@ const assert = require("assert");
 const v8 = require("v8");
 const vm = require("vm");
 const { ReplayLog } = require("../../../dist/core/session/replay-log");
+const { BlockPool } = require("../../../dist/core/session/block-pool");
 
 v8.setFlagsFromString("--expose-gc");
 const gc = vm.runInNewContext("gc");
@@ -76,5 +77,53 @@ describe("ReplayLog", function () {
     log.release(1998 * chunk);
     assert.ok(log.retainedBytes <= 64 * 1024, `shrunk after confirmation (${log.retainedBytes})`);
     assert.deepStrictEqual(log.slice(0, Infinity).map((c) => c.offset / chunk), [1998, 1999]);
+  });
+
+  it("keeps chunks that straddle blocks byte for byte, and gives each block back once passed", () => {
+    const pool = new BlockPool(100);
+    const log = new ReplayLog(1 << 20, pool);
+    const bytes = (n, from) => Uint8Array.from({ length: n }, (_, i) => (from + i) & 255);
+    // 7 chunks of 70 bytes over 100-byte blocks: most chunks cross a block edge.
+    for (let i = 0; i < 7; i++) log.record(bytes(70, i * 70), i * 70);
+    assert.strictEqual(pool.blocksInUse, 5);
+    const whole = log.slice(0, Infinity);
+    assert.deepStrictEqual(whole.map((c) => c.offset), [0, 70, 140, 210, 280, 350, 420]);
+    for (const c of whole) assert.deepStrictEqual([...c.data], [...bytes(70, c.offset)]);
+    const cut = log.slice(95, 215);
+    assert.deepStrictEqual(cut.map((c) => [c.offset, c.data.length]), [[95, 45], [140, 70], [210, 5]]);
+    assert.deepStrictEqual([...cut[0].data], [...bytes(45, 95)]);
+    log.release(280); // chunks 0-3 final: log positions 0-279 gone, blocks 0 and 1 wholly passed
+    assert.strictEqual(pool.blocksInUse, 3);
+    assert.deepStrictEqual([...log.slice(0, Infinity)[0].data], [...bytes(70, 280)]);
+    log.release(490);
+    assert.strictEqual(pool.blocksInUse, 0, "nothing held, nothing kept");
+    assert.strictEqual(log.retainedBytes, 0);
+  });
+
+  it("shares one pool between streams: a block one stream gave back is the next one another takes", () => {
+    const pool = new BlockPool(100);
+    const a = new ReplayLog(1 << 20, pool);
+    const b = new ReplayLog(1 << 20, pool);
+    a.record(new Uint8Array(100).fill(1), 0);
+    const blockOfA = a.slice(0, 100)[0].data;
+    a.release(100);
+    assert.strictEqual(pool.freeBlocks, 1);
+    b.record(new Uint8Array(50).fill(2), 0);
+    assert.strictEqual(pool.freeBlocks, 0, "b took a's block instead of allocating");
+    assert.deepStrictEqual([...b.slice(0, 50)[0].data], new Array(50).fill(2));
+    assert.deepStrictEqual([...blockOfA], new Array(100).fill(1), "a copy given out earlier is not the block");
+  });
+
+  it("gives a closed stream's blocks back, and the pool keeps no more free blocks than it serves (plus 64)", () => {
+    const pool = new BlockPool(100);
+    const logs = Array.from({ length: 300 }, () => new ReplayLog(1 << 20, pool));
+    logs.forEach((log) => log.record(new Uint8Array(150), 0));
+    assert.strictEqual(pool.blocksInUse, 600);
+    logs.slice(0, 200).forEach((log) => log.clear());
+    assert.strictEqual(pool.blocksInUse, 200);
+    assert.strictEqual(pool.freeBlocks, 200, "free blocks bounded by the 200 still in use");
+    logs.slice(200).forEach((log) => log.clear());
+    assert.strictEqual(pool.blocksInUse, 0);
+    assert.strictEqual(pool.freeBlocks, 64, "only the minimum kept once the rest end");
   });
 });
