@@ -7,6 +7,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "nod
 import type { SonioxToken } from "../core/session";
 import { filterOptionsFromSettings, type TokenFilterSettings } from "../core/filter";
 import { TokenFilter, type FilterOutput } from "../core/filter";
+import { plainObject } from "../core/plain-object";
 import { guardOutput } from "./lib/safe-output";
 
 interface TokenFilterNodeDef extends NodeDef, TokenFilterSettings {}
@@ -35,8 +36,9 @@ function streamKey(msg: NodeMessage): string {
 
 /** The outgoing msg: the input's properties (topic, _session, _client, soniox…) plus the result. */
 function toMessage(input: NodeMessageInFlow, out: FilterOutput): NodeMessage {
-  // Per result: one copy of the input, then the result's fields (all but its port) over it.
-  const msg: Record<string, unknown> = { ...input };
+  // Per result: one copy of the input, then the result's fields (all but its port) over it. Not a
+  // spread: a message is made without literals (see core/plain-object.ts).
+  const msg = plainObject(input) as Record<string, unknown>;
   for (const key in out) if (key !== "port") msg[key] = (out as Record<string, unknown>)[key];
   return msg as NodeMessage;
 }

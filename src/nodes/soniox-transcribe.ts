@@ -2,6 +2,8 @@ import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "nod
 import type { SoxProps } from "../core/audio";
 import { systemClock } from "../core/clock";
 import { parseControl } from "../core/control";
+import type { Utterance } from "../core/filter";
+import { plainMerge, plainObject } from "../core/plain-object";
 import { SonioxError } from "../core/errors";
 import { validateStartMessage, wsTransport } from "../core/session";
 import { StreamRegistry } from "../core/streams";
@@ -23,6 +25,13 @@ type Msg = NodeMessageInFlow & SoxProps & { control?: unknown; soniox?: unknown;
 /** Node status changes at most this often (first and last change always shown). */
 const STATUS_INTERVAL_MS = 250;
 const PLAIN_PROPERTY = /^[A-Za-z_$][\w$]*$/;
+
+/** A message the node sends, made without literals (see core/plain-object.ts); routing goes last. */
+function outMessage(key: string, payload: unknown, session: number, routing: object, utterance?: Utterance): NodeMessage {
+  const soniox = plainObject({ stream: key, session });
+  const fields = utterance ? { topic: key, payload, utterance, soniox } : { topic: key, payload, soniox };
+  return plainMerge(fields, routing) as unknown as NodeMessage;
+}
 
 export = function register(RED: NodeAPI): void {
   function SonioxTranscribe(this: Node, def: TranscribeDef): void {
@@ -69,15 +78,15 @@ export = function register(RED: NodeAPI): void {
     }, STATUS_INTERVAL_MS);
 
     registry.on("response", ({ key, routing, session, response }) => {
-      node.send([{ topic: key, payload: response, soniox: { stream: key, session }, ...routing } as NodeMessage, null]);
+      node.send([outMessage(key, response, session, routing), null]);
     });
     registry.on("utterance", ({ key, routing, session, utterance }) => {
-      node.send([null, { topic: key, payload: utterance.text, utterance, soniox: { stream: key, session }, ...routing } as NodeMessage]);
+      node.send([null, outMessage(key, utterance.text, session, routing, utterance)]);
     });
     // Output 1 marks a new Soniox session: timestamps continue, speaker labels start again.
     registry.on("restart", ({ key, routing, restart }) => {
       const payload = { tokens: [], final_text: "", non_final_text: "", endpoint: false, finalized: false, finished: false, restart };
-      node.send([{ topic: key, payload, soniox: { stream: key, session: restart.session }, ...routing } as NodeMessage, null]);
+      node.send([outMessage(key, payload, restart.session, routing), null]);
     });
     registry.on("failure", ({ key, routing, error }) => {
       const errorMsg = { topic: key, payload: error.toJSON(), soniox: { stream: key, error: error.toJSON() }, ...routing };

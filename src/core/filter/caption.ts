@@ -3,6 +3,7 @@
  * tail. Final text is appended once; the non-final tail is replaced by every response.
  */
 import type { SonioxToken } from "../session";
+import { plainObject } from "../plain-object";
 
 export interface Caption {
   /** Final transcript so far, cut at a word boundary from the front to stay within maxChars. */
@@ -43,7 +44,8 @@ export class CaptionBuilder {
     const final = this.#final.trimStart();
     // The tail goes on the line even if final text is empty, so it must not start with a space.
     const text = (this.#final + nonFinal).trimStart();
-    return { final, non_final: final === "" ? nonFinal.trimStart() : nonFinal, text };
+    // It travels on the message as msg.caption (see plain-object.ts).
+    return plainObject({ final, non_final: final === "" ? nonFinal.trimStart() : nonFinal, text });
   }
 }
 

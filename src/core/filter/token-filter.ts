@@ -4,6 +4,7 @@
  * turns or phrase triggers). State is kept per stream and dropped when the stream finishes.
  */
 import { isMarker, isTranslated, type SonioxToken } from "../session";
+import { plainObject } from "../plain-object";
 import { UtteranceAssembler, type Utterance } from "./utterance";
 import { CaptionBuilder, DEFAULT_CAPTION_MAX_CHARS, type Caption } from "./caption";
 import { PhraseMatcher, type PhraseMatch } from "./phrase-matcher";
@@ -212,18 +213,17 @@ class Lane {
       const caption = this.#caption.update(tokens.filter((t) => !isMarker(t)));
       return caption ? [{ port, payload: caption.text, caption }] : [];
     }
-    // Text mode, once per response: one pass for the words and both texts.
-    const words: SonioxToken[] = [];
+    // Text mode, once per response. msg.tokens and msg.text are made by a builtin and plainObject,
+    // not literals: they travel on the message (see plain-object.ts).
     let final = "";
     let nonFinal = "";
     for (const t of tokens) {
       if (isMarker(t)) continue;
-      words.push(t);
       if (t.is_final) final += t.text;
       else nonFinal += t.text;
     }
     const payload = final + nonFinal;
     if (payload.trim() === "") return [];
-    return [{ port, payload, tokens: words, text: { final, non_final: nonFinal } }];
+    return [{ port, payload, tokens: tokens.filter((t) => !isMarker(t)), text: plainObject({ final, non_final: nonFinal }) }];
   }
 }

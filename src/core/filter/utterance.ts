@@ -5,6 +5,7 @@
  * token-filter node's utterance and phrase modes.
  */
 import { END_TOKEN, FIN_TOKEN, isTranslated, type SonioxToken } from "../session";
+import { plainObject } from "../plain-object";
 
 export type UtteranceReason = "endpoint" | "finalize" | "finished";
 
@@ -118,7 +119,8 @@ export class UtteranceAssembler {
     const translation = this.#translationOn ? joinText(translated) : null;
     // A segment with neither spoken nor translated text (e.g. `<fin>` right after `<end>`) is noise.
     if (text === "" && !translation) return;
-    out.push({
+    // It travels on the message as msg.utterance (see plain-object.ts).
+    out.push(plainObject({
       text,
       tokens: spoken,
       start_ms: minOf(spoken, "start_ms"),
@@ -128,7 +130,7 @@ export class UtteranceAssembler {
       confidence: meanConfidence(spoken),
       reason,
       translation,
-    });
+    }));
   }
 }
 

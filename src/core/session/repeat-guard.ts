@@ -12,20 +12,30 @@ export class RepeatGuard {
   /** Final tokens dropped as repeats (stats). */
   droppedFinals = 0;
 
-  /** The tokens worth delivering; non-final repeats go too (they would show a repeated word). */
+  /**
+   * The tokens worth delivering; non-final repeats go too (they would show a repeated word). The
+   * same array when nothing is a repeat (nearly always): it becomes msg.payload.tokens, and a copy
+   * per response would only be garbage.
+   */
   filter(tokens: SonioxToken[]): SonioxToken[] {
-    const kept: SonioxToken[] = [];
-    for (const token of tokens) {
+    let kept: SonioxToken[] | null = null;
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i];
       if (this.isRepeat(token)) {
         if (token.is_final) this.droppedFinals++;
+        kept ??= tokens.slice(0, i);
         continue;
       }
-      kept.push(token);
-      if (token.is_final && token.end_ms !== undefined && !isMarker(token)) {
-        this.lastFinalEndMs = Math.max(this.lastFinalEndMs, token.end_ms);
-      }
+      kept?.push(token);
+      this.noteDelivered(token);
     }
-    return kept;
+    return kept ?? tokens;
+  }
+
+  private noteDelivered(token: SonioxToken): void {
+    if (token.is_final && token.end_ms !== undefined && !isMarker(token)) {
+      this.lastFinalEndMs = Math.max(this.lastFinalEndMs, token.end_ms);
+    }
   }
 
   private isRepeat(token: SonioxToken): boolean {

@@ -26,10 +26,7 @@ export class ReplayLog {
   private blockBase = 0;
   private first = 0;
   private last = 0;
-  /** Per chunk, in parallel: stream position and length. Entries before `head` are forgotten. */
-  private offsets: number[] = [];
-  private lengths: number[] = [];
-  private head = 0;
+  private readonly chunks = new ChunkRing();
   /** Everything before this stream position is gone (released as final, or pushed out by the bound). */
   private base = 0;
   /** Unconfirmed audio forgotten because the log hit its bound (the caller reports what that cost). */
@@ -62,10 +59,9 @@ export class ReplayLog {
   record(data: Uint8Array, offset: number): number {
     if (data.length === 0) return 0;
     let dropped = 0;
-    while (this.heldBytes + data.length > this.maxBytes && this.head < this.lengths.length) dropped += this.forget();
+    while (this.heldBytes + data.length > this.maxBytes && this.chunks.count > 0) dropped += this.forget();
     this.append(data);
-    this.offsets.push(offset);
-    this.lengths.push(data.length);
+    this.chunks.push(offset, data.length);
     this.droppedBytes += dropped;
     this.giveBackPassedBlocks();
     return dropped;
@@ -73,19 +69,16 @@ export class ReplayLog {
 
   /** Soniox finalized everything before stream position `offset`: that audio never needs sending again. */
   release(offset: number): void {
-    while (this.head < this.lengths.length) {
-      if (this.offsets[this.head] + this.lengths[this.head] > offset) break;
-      this.forget();
-    }
+    while (this.chunks.count > 0 && this.chunks.offset(0) + this.chunks.length(0) <= offset) this.forget();
     this.base = Math.max(this.base, offset);
-    this.compactIndex();
+    this.chunks.fit();
     this.giveBackPassedBlocks();
   }
 
   /** The stream is over: its blocks go back to the pool (recording again would take new ones). */
   clear(): void {
-    while (this.head < this.lengths.length) this.forget();
-    this.compactIndex();
+    while (this.chunks.count > 0) this.forget();
+    this.chunks.fit();
     this.giveBackPassedBlocks();
   }
 
@@ -93,9 +86,9 @@ export class ReplayLog {
   slice(from: number, to: number): LoggedChunk[] {
     const out: LoggedChunk[] = [];
     let pos = this.first;
-    for (let i = this.head; i < this.lengths.length; i++) {
-      const offset = this.offsets[i];
-      const length = this.lengths[i];
+    for (let i = 0; i < this.chunks.count; i++) {
+      const offset = this.chunks.offset(i);
+      const length = this.chunks.length(i);
       const end = offset + length;
       const at = pos;
       pos += length;
@@ -140,9 +133,9 @@ export class ReplayLog {
   }
 
   private forget(): number {
-    const length = this.lengths[this.head];
-    const offset = this.offsets[this.head];
-    this.head++;
+    const offset = this.chunks.offset(0);
+    const length = this.chunks.length(0);
+    this.chunks.shift();
     this.first += length;
     this.base = Math.max(this.base, offset + length);
     return length;
@@ -162,17 +155,62 @@ export class ReplayLog {
       this.blockBase += size;
     }
   }
+}
 
-  /** Drops forgotten entries from the number arrays now and then (they hold no audio). */
-  private compactIndex(): void {
-    if (this.head === this.lengths.length) {
-      this.offsets.length = 0;
-      this.lengths.length = 0;
-      this.head = 0;
-    } else if (this.head > 256 && this.head * 2 > this.lengths.length) {
-      this.offsets.splice(0, this.head);
-      this.lengths.splice(0, this.head);
-      this.head = 0;
+/** Smallest ring, in chunks: a few seconds of audio in typical chunks, 1 KiB. */
+const MIN_RING = 64;
+
+/**
+ * Stream position and length of each logged chunk, oldest first, in a ring of doubles that is
+ * reused rather than reallocated per chunk (number arrays grown and compacted as chunks come and
+ * go were tenured garbage); it doubles when full and halves back once mostly empty.
+ */
+class ChunkRing {
+  private ring = new Float64Array(2 * MIN_RING);
+  private first = 0;
+  count = 0;
+
+  private get capacity(): number {
+    return this.ring.length / 2;
+  }
+
+  private slot(i: number): number {
+    return 2 * ((this.first + i) % this.capacity);
+  }
+
+  offset(i: number): number {
+    return this.ring[this.slot(i)];
+  }
+
+  length(i: number): number {
+    return this.ring[this.slot(i) + 1];
+  }
+
+  push(offset: number, length: number): void {
+    if (this.count === this.capacity) this.resize(this.capacity * 2);
+    const at = this.slot(this.count);
+    this.ring[at] = offset;
+    this.ring[at + 1] = length;
+    this.count++;
+  }
+
+  shift(): void {
+    this.first = (this.first + 1) % this.capacity;
+    this.count--;
+  }
+
+  /** Gives back what a long wait for Soniox made the ring grow to. */
+  fit(): void {
+    if (this.capacity > MIN_RING && this.count * 8 < this.capacity) this.resize(Math.max(MIN_RING, this.capacity / 4));
+  }
+
+  private resize(capacity: number): void {
+    const next = new Float64Array(2 * capacity);
+    for (let i = 0; i < this.count; i++) {
+      next[2 * i] = this.offset(i);
+      next[2 * i + 1] = this.length(i);
     }
+    this.ring = next;
+    this.first = 0;
   }
 }

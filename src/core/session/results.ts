@@ -1,5 +1,6 @@
 import { END_TOKEN, FIN_TOKEN, isTranslated, type SonioxResult, type SonioxToken } from "./protocol";
 import type { StreamResponse } from "./stream";
+import { plainObject } from "../plain-object";
 
 export interface TextPair {
   final_text: string;
@@ -55,10 +56,13 @@ export function responseOf(tokens: SonioxToken[], result: SonioxResult, session:
     } else if (token.is_final) finalText += text;
     else nonFinalText += text;
   }
-  // Two literals rather than adding `translation` later: it comes before `session`.
-  const response: StreamResponse = translated
-    ? { tokens, final_text: finalText, non_final_text: nonFinalText, endpoint, finalized, finished, translation: { final_text: trFinal, non_final_text: trNonFinal }, session }
-    : { tokens, final_text: finalText, non_final_text: nonFinalText, endpoint, finalized, finished, session };
+  // Two shapes rather than adding `translation` later: it comes before `session`. A plainObject,
+  // since it becomes msg.payload (see plain-object.ts).
+  const response: StreamResponse = plainObject(
+    translated
+      ? { tokens, final_text: finalText, non_final_text: nonFinalText, endpoint, finalized, finished, translation: plainObject({ final_text: trFinal, non_final_text: trNonFinal }), session }
+      : { tokens, final_text: finalText, non_final_text: nonFinalText, endpoint, finalized, finished, session },
+  );
   if (result.final_audio_proc_ms !== undefined) response.final_audio_proc_ms = result.final_audio_proc_ms;
   if (result.total_audio_proc_ms !== undefined) response.total_audio_proc_ms = result.total_audio_proc_ms;
   return response;
