@@ -215,15 +215,15 @@ class Lane {
     }
     // Text mode, once per response. msg.tokens and msg.text are made by a builtin and plainObject,
     // not literals: they travel on the message (see plain-object.ts).
+    const words = tokens.filter((t) => !isMarker(t));
     let final = "";
     let nonFinal = "";
-    for (const t of tokens) {
-      if (isMarker(t)) continue;
+    for (const t of words) {
       if (t.is_final) final += t.text;
       else nonFinal += t.text;
     }
     const payload = final + nonFinal;
     if (payload.trim() === "") return [];
-    return [{ port, payload, tokens: tokens.filter((t) => !isMarker(t)), text: plainObject({ final, non_final: nonFinal }) }];
+    return [{ port, payload, tokens: words, text: plainObject({ final, non_final: nonFinal }) }];
   }
 }
