@@ -22,6 +22,9 @@ const { evaluateTargets } = require("./bench/targets");
 const ROOT = path.resolve(__dirname, "..");
 const API_KEY = "bench-key";
 const ALL_CONTENDERS = ["floor", "sdk", "nr-floor", "nr-sdk", "nodered"];
+// Named only on purpose: ours with one hop (transcribe → sink, no token filter), for splitting
+// ours' cost from the second hop's.
+const EXTRA = ["nodered-tx"];
 // Named only on purpose: a contender that crashes mid-run, to check failures become rows.
 const SELF_CHECK = ["broken"];
 const USAGE = `Usage: npm run bench -- [--streams 1,10,100,200] [--seconds 20] [--contenders ${ALL_CONTENDERS.join(",")}]
@@ -33,7 +36,8 @@ const USAGE = `Usage: npm run bench -- [--streams 1,10,100,200] [--seconds 20] [
   --contenders       outside Node-RED: floor (bare ws), sdk (@soniox/node);
                      inside an embedded Node-RED, source → X → sink: nr-floor (minimal bare-ws node),
                      nr-sdk (function node using @soniox/node), nodered (soniox-transcribe → soniox-token-filter);
-                     broken: a harness self-check that crashes mid-run
+                     named only: nodered-tx (soniox-transcribe → sink, one hop like nr-floor),
+                     broken (a harness self-check that crashes mid-run)
   --find-max         search each contender's capacity (largest N with >= 99 % of streams in real
                      time and no errors), doubling from --find-max-from to --find-max-to, then
                      bisecting to 10 %; floor is always searched too, as the reference.
@@ -77,7 +81,7 @@ function options() {
   const seconds = Number(values.seconds);
   if (!(seconds >= 6 && seconds <= 600)) throw new Error(`--seconds must be from 6 to 600, got "${values.seconds}".`);
   const contenders = list(values.contenders);
-  const unknown = contenders.filter((c) => !ALL_CONTENDERS.includes(c) && !SELF_CHECK.includes(c));
+  const unknown = contenders.filter((c) => ![...ALL_CONTENDERS, ...EXTRA, ...SELF_CHECK].includes(c));
   if (unknown.length) throw new Error(`Unknown contender "${unknown[0]}": use ${ALL_CONTENDERS.join(", ")}.`);
   const findMaxRange = [Number(values["find-max-from"]), Number(values["find-max-to"])];
   if (!findMaxRange.every(validN) || findMaxRange[0] > findMaxRange[1]) {
@@ -88,7 +92,7 @@ function options() {
   return {
     streams,
     seconds,
-    contenders: [...ALL_CONTENDERS, ...SELF_CHECK].filter((c) => contenders.includes(c)),
+    contenders: [...ALL_CONTENDERS, ...EXTRA, ...SELF_CHECK].filter((c) => contenders.includes(c)),
     findMax: values["find-max"] ? { from: findMaxRange[0], to: findMaxRange[1], seconds: findMaxSeconds, precision: 0.1, budgetSeconds: Number(values["find-max-minutes"]) * 60 } : null,
     connectSamples: Number(values["connect-samples"]),
     maxLagMs: Number(values["max-lag-ms"]),
@@ -102,7 +106,7 @@ function options() {
 function execArgvFor(contender, opts) {
   const args = ["--expose-gc"];
   if ((contender === "sdk" || contender === "nr-sdk") && typeof WebSocket === "undefined") args.push("--experimental-websocket", "--no-warnings");
-  if (contender === "nodered") args.push(...opts.noderedFlags);
+  if (contender.startsWith("nodered")) args.push(...opts.noderedFlags);
   if (opts.cpuProf.includes(contender)) args.push("--cpu-prof", `--cpu-prof-dir=${path.join(opts.out, "profiles")}`);
   return args;
 }

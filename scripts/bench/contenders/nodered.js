@@ -1,8 +1,9 @@
 "use strict";
-// Ours: soniox-transcribe → soniox-token-filter (text) in the embedded Node-RED.
+// Ours: soniox-transcribe → soniox-token-filter (text) in the embedded Node-RED; `oneHop` is
+// soniox-transcribe straight to the sink (every response), the same flow shape as nr-floor.
 const { frame, startNodeRed, nodeRedContender } = require("../embedded-nr");
 
-function flowFor(cfg) {
+function flowFor(cfg, oneHop) {
   return frame([
     { id: "cfg", type: "soniox-config", name: "simulator", region: "custom", url: cfg.url, authMethod: "header" },
     {
@@ -21,21 +22,25 @@ function flowFor(cfg) {
       maxQueueMb: 16,
       connectTimeout: 10,
       finishTimeout: 10,
-      wires: [["tf"], []],
+      wires: [[oneHop ? "text-sink" : "tf"], []],
     },
-    { id: "tf", type: "soniox-token-filter", mode: "text", maxStreams: Math.max(100, cfg.streams ?? 0, 2 * (cfg.samples ?? 0)), wires: [["text-sink"]] },
+    ...(oneHop ? [] : [{ id: "tf", type: "soniox-token-filter", mode: "text", maxStreams: Math.max(100, cfg.streams ?? 0, 2 * (cfg.samples ?? 0)), wires: [["text-sink"]] }]),
   ]);
 }
 
-module.exports = async function createNodeRed(cfg, probe, errors) {
+async function createNodeRed(cfg, probe, errors, oneHop = false) {
   let lastStatus = "";
   const nr = await startNodeRed({
-    flow: flowFor(cfg),
+    flow: flowFor(cfg, oneHop),
     credentials: { cfg: { apiKey: cfg.apiKey } },
     errors,
-    onSink: (msg) => probe.sink(msg.tokens),
+    // The token filter's text messages carry msg.tokens; transcribe's carry them in msg.payload.
+    onSink: (msg) => probe.sink(oneHop ? msg.payload.tokens : msg.tokens),
     onStatus: (text) => (lastStatus = text),
   });
   // The transcribe node shows "idle" once its last stream has ended.
   return nodeRedContender({ ...nr, errors, ended: () => lastStatus === "idle" });
-};
+}
+
+module.exports = createNodeRed;
+module.exports.oneHop = (cfg, probe, errors) => createNodeRed(cfg, probe, errors, true);
