@@ -45,8 +45,10 @@ const USAGE = `Usage: npm run bench -- [--streams 1,10,100,200] [--seconds 20] [
                      --find-max-minutes bounds each contender's search (default 8)
   --connect-samples  streams per contender for the first-audio → socket test (0 skips it)
   --max-lag-ms       a stream "kept real time" if it never fell further behind than this
-  --cpu-prof         contenders to run under --cpu-prof (profiles go to <out>/profiles)
-  --nodered-flags    extra node flags for the Node-RED process, e.g. --nodered-flags=--max-semi-space-size=32
+  --cpu-prof         contenders to profile over the measured window (load runs; <out>/profiles/*.cpuprofile,
+                     read with node scripts/bench/profile-summary.js)
+  --nodered-flags    extra node flags for every embedded Node-RED process (nr-floor, nr-sdk, nodered*),
+                     e.g. --nodered-flags=--max-semi-space-size=32
 Env: BENCH_STREAMS, BENCH_SECONDS override the defaults.`;
 
 function options() {
@@ -102,12 +104,13 @@ function options() {
   };
 }
 
+const IN_NODE_RED = /^(nodered|nr-)/;
+
 /** Extra node flags per contender: gc for memory marks; a WebSocket global for the SDK on Node 20. */
 function execArgvFor(contender, opts) {
   const args = ["--expose-gc"];
   if ((contender === "sdk" || contender === "nr-sdk") && typeof WebSocket === "undefined") args.push("--experimental-websocket", "--no-warnings");
-  if (contender.startsWith("nodered")) args.push(...opts.noderedFlags);
-  if (opts.cpuProf.includes(contender)) args.push("--cpu-prof", `--cpu-prof-dir=${path.join(opts.out, "profiles")}`);
+  if (IN_NODE_RED.test(contender)) args.push(...opts.noderedFlags);
   return args;
 }
 
@@ -126,7 +129,7 @@ async function runOne(contender, config, opts) {
   let child = null;
   try {
     const { url } = await children.next(sim, "listening", 10000, "the simulator to listen");
-    child = children.start(path.join(__dirname, "bench", "contender.js"), { ...config, contender, url, apiKey: API_KEY }, execArgvFor(contender, opts));
+    child = children.start(path.join(__dirname, "bench", "contender.js"), { ...config, contender, url, apiKey: API_KEY, cpuProfDir: opts.cpuProf.includes(contender) ? path.join(opts.out, "profiles") : null }, execArgvFor(contender, opts));
     child.on("message", (msg) => {
       if (msg.type === "mark" && sim.connected) sim.send({ type: "mark", name: msg.name });
     });

@@ -8,6 +8,7 @@ const { RealTimeLoad } = require("./load");
 const { CHUNK_MS, chunkAt } = require("./audio");
 const { GcWindow } = require("./gc");
 const { ErrorLog } = require("./errors");
+const { WindowProfile } = require("./window-profile");
 
 const cfg = JSON.parse(process.argv[2]);
 // Never outlive the bench: if it goes away, so do we.
@@ -29,6 +30,7 @@ async function runLoad(contender, probe) {
   const sampler = setInterval(() => rssSamples.push(process.memoryUsage.rss()), 1000);
   let windowOpen = false;
   const gcWindow = new GcWindow();
+  const profile = new WindowProfile(cfg.cpuProfDir, `${cfg.contender}-${streams}`);
   const finished = new Promise((resolve) => {
     const load = new RealTimeLoad({
       streams,
@@ -50,6 +52,7 @@ async function runLoad(contender, probe) {
       probe.recording = true;
       probe.markCpu("window");
       gcWindow.start();
+      profile.start();
       process.send({ type: "mark", name: "window" });
     }, Math.min(WARMUP_MS, (cfg.seconds * 1000) / 3));
     contender.generator = load;
@@ -58,6 +61,7 @@ async function runLoad(contender, probe) {
   probe.recording = false;
   probe.markCpu("end");
   const gc = windowOpen ? gcWindow.stop() : null;
+  if (windowOpen) await profile.stop();
   process.send({ type: "mark", name: "end" });
   clearInterval(sampler);
   const lateSamples = contender.generator.lateSamples.sort((a, b) => a - b);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Summarises a --cpu-prof profile written by `npm run bench -- --cpu-prof nodered`: where the
+// Summarises a profile of the measured window written by `npm run bench -- --cpu-prof nodered`: where the
 // process spent its CPU, by area (this package, Node-RED, ws, Node internals, GC) and by function,
 // self time and total time (self plus callees).
 // Usage: node scripts/bench/profile-summary.js <file.cpuprofile> [--top 30]
