@@ -1,9 +1,9 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import type { SoxProps } from "../core/audio";
 import { systemClock } from "../core/clock";
-import { parseControl } from "../core/control";
+import { parseControl, type Routing } from "../core/control";
 import type { Utterance } from "../core/filter";
-import { plainMerge, plainObject } from "../core/plain-object";
+import { plainConstructor } from "../core/plain-object";
 import { SonioxError } from "../core/errors";
 import { validateStartMessage, wsTransport } from "../core/session";
 import { StreamRegistry } from "../core/streams";
@@ -26,11 +26,36 @@ type Msg = NodeMessageInFlow & SoxProps & { control?: unknown; soniox?: unknown;
 const STATUS_INTERVAL_MS = 250;
 const PLAIN_PROPERTY = /^[A-Za-z_$][\w$]*$/;
 
-/** A message the node sends, made without literals (see core/plain-object.ts); routing goes last. */
-function outMessage(key: string, payload: unknown, session: number, routing: object, utterance?: Utterance): NodeMessage {
-  const soniox = plainObject({ stream: key, session });
-  const fields = utterance ? { topic: key, payload, utterance, soniox } : { topic: key, payload, soniox };
-  return plainMerge(fields, routing) as unknown as NodeMessage;
+interface SonioxFields {
+  stream: string;
+  session: number;
+}
+type OutFields = { topic: string; payload: unknown; utterance?: Utterance; soniox: SonioxFields } & Routing;
+
+// The node's messages and their msg.soniox, made without literals (see core/plain-object.ts).
+const SonioxInfo = plainConstructor(function (this: SonioxFields, stream: string, session: number) {
+  this.stream = stream;
+  this.session = session;
+});
+const Output = plainConstructor(function (this: OutFields, topic: string, payload: unknown, soniox: SonioxFields) {
+  this.topic = topic;
+  this.payload = payload;
+  this.soniox = soniox;
+});
+const UtteranceOutput = plainConstructor(function (this: OutFields, topic: string, payload: unknown, utterance: Utterance, soniox: SonioxFields) {
+  this.topic = topic;
+  this.payload = payload;
+  this.utterance = utterance;
+  this.soniox = soniox;
+});
+
+/** A message the node sends; the reply properties of the stream's first message go last. */
+function outMessage(key: string, payload: unknown, session: number, routing: Routing, utterance?: Utterance): NodeMessage {
+  const soniox = new SonioxInfo(key, session);
+  const msg = utterance ? new UtteranceOutput(key, payload, utterance, soniox) : new Output(key, payload, soniox);
+  if (routing._session !== undefined) msg._session = routing._session;
+  if (routing._client !== undefined) msg._client = routing._client;
+  return msg as unknown as NodeMessage;
 }
 
 export = function register(RED: NodeAPI): void {

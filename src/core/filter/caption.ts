@@ -3,7 +3,7 @@
  * tail. Final text is appended once; the non-final tail is replaced by every response.
  */
 import type { SonioxToken } from "../session";
-import { plainObject } from "../plain-object";
+import { plainConstructor } from "../plain-object";
 
 export interface Caption {
   /** Final transcript so far, cut at a word boundary from the front to stay within maxChars. */
@@ -15,6 +15,13 @@ export interface Caption {
 }
 
 export const DEFAULT_CAPTION_MAX_CHARS = 200;
+
+// It travels on the message as msg.caption: made without a literal (see plain-object.ts).
+const CaptionOf = plainConstructor(function (this: Caption, final: string, nonFinal: string, text: string) {
+  this.final = final;
+  this.non_final = nonFinal;
+  this.text = text;
+});
 
 export class CaptionBuilder {
   readonly #maxChars: number;
@@ -44,8 +51,7 @@ export class CaptionBuilder {
     const final = this.#final.trimStart();
     // The tail goes on the line even if final text is empty, so it must not start with a space.
     const text = (this.#final + nonFinal).trimStart();
-    // It travels on the message as msg.caption (see plain-object.ts).
-    return plainObject({ final, non_final: final === "" ? nonFinal.trimStart() : nonFinal, text });
+    return new CaptionOf(final, final === "" ? nonFinal.trimStart() : nonFinal, text);
   }
 }
 

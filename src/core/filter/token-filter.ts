@@ -4,7 +4,7 @@
  * turns or phrase triggers). State is kept per stream and dropped when the stream finishes.
  */
 import { isMarker, isTranslated, type SonioxToken } from "../session";
-import { plainObject } from "../plain-object";
+import { plainConstructor } from "../plain-object";
 import { UtteranceAssembler, type Utterance } from "./utterance";
 import { CaptionBuilder, DEFAULT_CAPTION_MAX_CHARS, type Caption } from "./caption";
 import { PhraseMatcher, type PhraseMatch } from "./phrase-matcher";
@@ -37,6 +37,11 @@ export const DEFAULT_FILTER_OPTIONS: TokenFilterOptions = {
 };
 
 export type Port = 0 | 1;
+
+const TextOf = plainConstructor(function (this: { final: string; non_final: string }, final: string, nonFinal: string) {
+  this.final = final;
+  this.non_final = nonFinal;
+});
 
 /** One message to send. `payload` is always a plain string; the other field becomes msg.<name>. */
 export type FilterOutput =
@@ -213,8 +218,8 @@ class Lane {
       const caption = this.#caption.update(tokens.filter((t) => !isMarker(t)));
       return caption ? [{ port, payload: caption.text, caption }] : [];
     }
-    // Text mode, once per response. msg.tokens and msg.text are made by a builtin and plainObject,
-    // not literals: they travel on the message (see plain-object.ts).
+    // Text mode, once per response. msg.tokens and msg.text are made by a builtin and a plain
+    // constructor, not literals: they travel on the message (see plain-object.ts).
     const words = tokens.filter((t) => !isMarker(t));
     let final = "";
     let nonFinal = "";
@@ -224,6 +229,6 @@ class Lane {
     }
     const payload = final + nonFinal;
     if (payload.trim() === "") return [];
-    return [{ port, payload, tokens: words, text: plainObject({ final, non_final: nonFinal }) }];
+    return [{ port, payload, tokens: words, text: new TextOf(final, nonFinal) }];
   }
 }

@@ -1,6 +1,6 @@
 import { END_TOKEN, FIN_TOKEN, isTranslated, type SonioxResult, type SonioxToken } from "./protocol";
 import type { StreamResponse } from "./stream";
-import { plainObject } from "../plain-object";
+import { plainConstructor } from "../plain-object";
 
 export interface TextPair {
   final_text: string;
@@ -15,6 +15,51 @@ export interface ResultSummary extends TextPair {
   /** Present only when the response carried translated tokens. */
   translation?: TextPair;
 }
+
+// msg.payload of the transcribe node's first output, made without literals (see plain-object.ts).
+// Two shapes rather than adding `translation` later: it comes before `session`, keys in this order.
+const Response = plainConstructor(function (
+  this: StreamResponse,
+  tokens: SonioxToken[],
+  finalText: string,
+  nonFinalText: string,
+  endpoint: boolean,
+  finalized: boolean,
+  finished: boolean,
+  session: number,
+) {
+  this.tokens = tokens;
+  this.final_text = finalText;
+  this.non_final_text = nonFinalText;
+  this.endpoint = endpoint;
+  this.finalized = finalized;
+  this.finished = finished;
+  this.session = session;
+});
+const TranslatedResponse = plainConstructor(function (
+  this: StreamResponse,
+  tokens: SonioxToken[],
+  finalText: string,
+  nonFinalText: string,
+  endpoint: boolean,
+  finalized: boolean,
+  finished: boolean,
+  translation: TextPair,
+  session: number,
+) {
+  this.tokens = tokens;
+  this.final_text = finalText;
+  this.non_final_text = nonFinalText;
+  this.endpoint = endpoint;
+  this.finalized = finalized;
+  this.finished = finished;
+  this.translation = translation;
+  this.session = session;
+});
+const TextPairOf = plainConstructor(function (this: TextPair, finalText: string, nonFinalText: string) {
+  this.final_text = finalText;
+  this.non_final_text = nonFinalText;
+});
 
 /**
  * One pass over the tokens: final text is what this response made final (append it), non-final
@@ -56,13 +101,9 @@ export function responseOf(tokens: SonioxToken[], result: SonioxResult, session:
     } else if (token.is_final) finalText += text;
     else nonFinalText += text;
   }
-  // Two shapes rather than adding `translation` later: it comes before `session`. A plainObject,
-  // since it becomes msg.payload (see plain-object.ts).
-  const response: StreamResponse = plainObject(
-    translated
-      ? { tokens, final_text: finalText, non_final_text: nonFinalText, endpoint, finalized, finished, translation: plainObject({ final_text: trFinal, non_final_text: trNonFinal }), session }
-      : { tokens, final_text: finalText, non_final_text: nonFinalText, endpoint, finalized, finished, session },
-  );
+  const response: StreamResponse = translated
+    ? new TranslatedResponse(tokens, finalText, nonFinalText, endpoint, finalized, finished, new TextPairOf(trFinal, trNonFinal), session)
+    : new Response(tokens, finalText, nonFinalText, endpoint, finalized, finished, session);
   if (result.final_audio_proc_ms !== undefined) response.final_audio_proc_ms = result.final_audio_proc_ms;
   if (result.total_audio_proc_ms !== undefined) response.total_audio_proc_ms = result.total_audio_proc_ms;
   return response;
