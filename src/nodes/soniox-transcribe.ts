@@ -1,9 +1,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import type { SoxProps } from "../core/audio";
 import { systemClock } from "../core/clock";
-import { parseControl, type Routing } from "../core/control";
-import type { Utterance } from "../core/filter";
-import { plainConstructor } from "../core/plain-object";
+import { parseControl } from "../core/control";
 import { SonioxError } from "../core/errors";
 import { validateStartMessage, wsTransport } from "../core/session";
 import { StreamRegistry } from "../core/streams";
@@ -13,6 +11,7 @@ import { routingOf } from "./lib/routing";
 import { catalogue, errorText, localizedError, warningText } from "./lib/i18n";
 import { describeStreams } from "./lib/status";
 import { guardOutput } from "./lib/safe-output";
+import { outMessage } from "./lib/out-message";
 import { throttle } from "./lib/throttle";
 import { baseStartMessage, streamSettings, type TranscribeNodeConfig } from "./lib/transcribe-options";
 
@@ -25,38 +24,6 @@ type Msg = NodeMessageInFlow & SoxProps & { control?: unknown; soniox?: unknown;
 /** Node status changes at most this often (first and last change always shown). */
 const STATUS_INTERVAL_MS = 250;
 const PLAIN_PROPERTY = /^[A-Za-z_$][\w$]*$/;
-
-interface SonioxFields {
-  stream: string;
-  session: number;
-}
-type OutFields = { topic: string; payload: unknown; utterance?: Utterance; soniox: SonioxFields } & Routing;
-
-// The node's messages and their msg.soniox, made without literals (see core/plain-object.ts).
-const SonioxInfo = plainConstructor(function (this: SonioxFields, stream: string, session: number) {
-  this.stream = stream;
-  this.session = session;
-});
-const Output = plainConstructor(function (this: OutFields, topic: string, payload: unknown, soniox: SonioxFields) {
-  this.topic = topic;
-  this.payload = payload;
-  this.soniox = soniox;
-});
-const UtteranceOutput = plainConstructor(function (this: OutFields, topic: string, payload: unknown, utterance: Utterance, soniox: SonioxFields) {
-  this.topic = topic;
-  this.payload = payload;
-  this.utterance = utterance;
-  this.soniox = soniox;
-});
-
-/** A message the node sends; the reply properties of the stream's first message go last. */
-function outMessage(key: string, payload: unknown, session: number, routing: Routing, utterance?: Utterance): NodeMessage {
-  const soniox = new SonioxInfo(key, session);
-  const msg = utterance ? new UtteranceOutput(key, payload, utterance, soniox) : new Output(key, payload, soniox);
-  if (routing._session !== undefined) msg._session = routing._session;
-  if (routing._client !== undefined) msg._client = routing._client;
-  return msg as unknown as NodeMessage;
-}
 
 export = function register(RED: NodeAPI): void {
   function SonioxTranscribe(this: Node, def: TranscribeDef): void {

@@ -1,0 +1,36 @@
+import type { NodeMessage } from "node-red";
+import type { Routing } from "../../core/control";
+import type { Utterance } from "../../core/filter";
+import { plainConstructor } from "../../core/plain-object";
+
+interface SonioxFields {
+  stream: string;
+  session: number;
+}
+type OutFields = { topic: string; payload: unknown; utterance?: Utterance; soniox: SonioxFields } & Routing;
+
+// The node's messages and their msg.soniox, made without literals (see core/plain-object.ts).
+const SonioxInfo = plainConstructor(function (this: SonioxFields, stream: string, session: number) {
+  this.stream = stream;
+  this.session = session;
+});
+const Output = plainConstructor(function (this: OutFields, topic: string, payload: unknown, soniox: SonioxFields) {
+  this.topic = topic;
+  this.payload = payload;
+  this.soniox = soniox;
+});
+const UtteranceOutput = plainConstructor(function (this: OutFields, topic: string, payload: unknown, utterance: Utterance, soniox: SonioxFields) {
+  this.topic = topic;
+  this.payload = payload;
+  this.utterance = utterance;
+  this.soniox = soniox;
+});
+
+/** A message the node sends; the reply properties of the stream's first message go last. */
+export function outMessage(key: string, payload: unknown, session: number, routing: Routing, utterance?: Utterance): NodeMessage {
+  const soniox = new SonioxInfo(key, session);
+  const msg = utterance ? new UtteranceOutput(key, payload, utterance, soniox) : new Output(key, payload, soniox);
+  if (routing._session !== undefined) msg._session = routing._session;
+  if (routing._client !== undefined) msg._client = routing._client;
+  return msg as unknown as NodeMessage;
+}
