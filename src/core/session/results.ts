@@ -16,8 +16,8 @@ export interface ResultSummary extends TextPair {
   translation?: TextPair;
 }
 
-// msg.payload of the transcribe node's first output, made without literals (see plain-object.ts).
-// Two shapes rather than adding `translation` later: it comes before `session`, keys in this order.
+// msg.payload of the transcribe node's first output, made without a literal (see plain-object.ts).
+// `translation`, when there is one, comes before `session`: keys in this order.
 const Response = plainConstructor(function (
   this: StreamResponse,
   tokens: SonioxToken[],
@@ -26,6 +26,7 @@ const Response = plainConstructor(function (
   endpoint: boolean,
   finalized: boolean,
   finished: boolean,
+  translation: TextPair | null,
   session: number,
 ) {
   this.tokens = tokens;
@@ -34,26 +35,7 @@ const Response = plainConstructor(function (
   this.endpoint = endpoint;
   this.finalized = finalized;
   this.finished = finished;
-  this.session = session;
-});
-const TranslatedResponse = plainConstructor(function (
-  this: StreamResponse,
-  tokens: SonioxToken[],
-  finalText: string,
-  nonFinalText: string,
-  endpoint: boolean,
-  finalized: boolean,
-  finished: boolean,
-  translation: TextPair,
-  session: number,
-) {
-  this.tokens = tokens;
-  this.final_text = finalText;
-  this.non_final_text = nonFinalText;
-  this.endpoint = endpoint;
-  this.finalized = finalized;
-  this.finished = finished;
-  this.translation = translation;
+  if (translation !== null) this.translation = translation;
   this.session = session;
 });
 const TextPairOf = plainConstructor(function (this: TextPair, finalText: string, nonFinalText: string) {
@@ -101,9 +83,8 @@ export function responseOf(tokens: SonioxToken[], result: SonioxResult, session:
     } else if (token.is_final) finalText += text;
     else nonFinalText += text;
   }
-  const response: StreamResponse = translated
-    ? new TranslatedResponse(tokens, finalText, nonFinalText, endpoint, finalized, finished, new TextPairOf(trFinal, trNonFinal), session)
-    : new Response(tokens, finalText, nonFinalText, endpoint, finalized, finished, session);
+  const translation = translated ? new TextPairOf(trFinal, trNonFinal) : null;
+  const response = new Response(tokens, finalText, nonFinalText, endpoint, finalized, finished, translation, session);
   if (result.final_audio_proc_ms !== undefined) response.final_audio_proc_ms = result.final_audio_proc_ms;
   if (result.total_audio_proc_ms !== undefined) response.total_audio_proc_ms = result.total_audio_proc_ms;
   return response;
