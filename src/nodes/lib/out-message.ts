@@ -14,22 +14,18 @@ const SonioxInfo = plainConstructor(function (this: SonioxFields, stream: string
   this.stream = stream;
   this.session = session;
 });
-const Output = plainConstructor(function (this: OutFields, topic: string, payload: unknown, soniox: SonioxFields) {
+// msg.utterance, on output 2's messages only, comes before msg.soniox: keys in this order.
+const Output = plainConstructor(function (this: OutFields, topic: string, payload: unknown, utterance: Utterance | null, soniox: SonioxFields) {
   this.topic = topic;
   this.payload = payload;
-  this.soniox = soniox;
-});
-const UtteranceOutput = plainConstructor(function (this: OutFields, topic: string, payload: unknown, utterance: Utterance, soniox: SonioxFields) {
-  this.topic = topic;
-  this.payload = payload;
-  this.utterance = utterance;
+  if (utterance !== null) this.utterance = utterance;
   this.soniox = soniox;
 });
 
 /** A message the node sends; the reply properties of the stream's first message go last. */
 export function outMessage(key: string, payload: unknown, session: number, routing: Routing, utterance?: Utterance): NodeMessage {
   const soniox = new SonioxInfo(key, session);
-  const msg = utterance ? new UtteranceOutput(key, payload, utterance, soniox) : new Output(key, payload, soniox);
+  const msg = new Output(key, payload, utterance ?? null, soniox);
   if (routing._session !== undefined) msg._session = routing._session;
   if (routing._client !== undefined) msg._client = routing._client;
   return msg as unknown as NodeMessage;
