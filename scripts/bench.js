@@ -237,7 +237,8 @@ async function main() {
   console.log(`\nMachine: ${env.cpuModel}, ${env.cores} cores, load average ${env.loadAverage.join(" ")} at start; Node ${env.node}, Node-RED ${env.nodeRed}; ${env.date}.`);
   if (loadRows.length) {
     console.log("\nPer stream, steady state (CPU = process user+sys; x nr-floor / x floor = CPU against that contender at the same N;");
-    console.log("RSS/heap after GC with every session open; latency = simulator send → sink; lag = worst lateness of audio at");
+    console.log("RSS/heap after GC with every session open, (- young) = RSS without the growth of V8's young generation, which");
+    console.log("every contender pays once whatever its session count; latency = simulator send → sink; lag = worst lateness of audio at");
     console.log(`the simulator; kept RT = never > ${opts.maxLagMs} ms behind and all audio arrived; errors = contender + simulator):\n`);
     console.log(printLoadTable(loadRows));
     for (const r of ok) {

@@ -39,6 +39,8 @@ function loadRow({ contender, streams, seconds, maxLagLimitMs, result, sim }) {
     /** Share of that CPU spent in the kernel (socket writes and reads, mostly). */
     systemCpuShare: (e.sysMs - w.sysMs) / 1000 / cpuS,
     rssPerSessionKB: (open.rss - base.rss) / streams / 1024,
+    /** The same without the young generation's growth (see probe.js markMemory). */
+    rssLessYoungPerSessionKB: (open.rss - open.youngRss - (base.rss - base.youngRss)) / streams / 1024,
     heapPerSessionKB: (open.heapUsed - base.heapUsed) / streams / 1024,
     arrayBuffersPerSessionKB: (open.arrayBuffers - base.arrayBuffers) / streams / 1024,
     rssBaseMB: base.rss / 1048576,
@@ -89,7 +91,7 @@ const f = (v, digits = 2) => (v === null || v === undefined || Number.isNaN(v) ?
 const short = (text) => String(text).split("\n")[0].slice(0, 70);
 
 function printLoadTable(rows) {
-  const header = ["contender", "N", "CPU s/stream-min", "x nr-floor", "x floor", "RSS KB/sess", "heap KB/sess", "lat p50/p99/max ms", "lag max ms", "kept RT", "errors", "sim CPU"];
+  const header = ["contender", "N", "CPU s/stream-min", "x nr-floor", "x floor", "RSS KB/sess (- young)", "heap KB/sess", "lat p50/p99/max ms", "lag max ms", "kept RT", "errors", "sim CPU"];
   const lines = rows.map((r) =>
     r.failed
       ? [r.contender, String(r.streams), "-", "-", "-", "-", "-", "-", "-", "-", `FAILED: ${short(r.failed)}`, "-"]
@@ -99,7 +101,7 @@ function printLoadTable(rows) {
           f(r.cpuSecondsPerStreamMinute, 3),
           f(r.ratioToNrFloor),
           f(r.ratioToFloor),
-          f(r.rssPerSessionKB, 0),
+          `${f(r.rssPerSessionKB, 0)} (${f(r.rssLessYoungPerSessionKB, 0)})`,
           f(r.heapPerSessionKB, 0),
           `${f(r.latencyMs.p50)}/${f(r.latencyMs.p99)}/${f(r.latencyMs.max, 1)}`,
           f(r.audioLag.maxMs, 0),
