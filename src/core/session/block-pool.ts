@@ -5,7 +5,7 @@
  * times a second at 200 streams, and only full mark-compact collections (10-15 ms pauses) could
  * free it. Blocks that go back to a free list and are taken again by any stream are never garbage.
  */
-export const BLOCK_BYTES = 16 * 1024;
+export const BLOCK_BYTES = 4 * 1024;
 
 /** Free blocks kept however few are in use: enough for a handful of streams to start without allocating. */
 const MIN_FREE = 64;

@@ -111,7 +111,8 @@ export class ReplayLog {
       if (index === this.blocks.length) this.blocks.push(this.pool.take());
       const within = into - index * size;
       const n = Math.min(data.length - done, size - within);
-      this.blocks[index].set(data.subarray(done, done + n), within);
+      // A chunk that fits in one block is copied as it is: a view per chunk is garbage too.
+      this.blocks[index].set(n === data.length ? data : data.subarray(done, done + n), within);
       done += n;
       this.last += n;
     }
