@@ -313,8 +313,19 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
 
   /** A retiring session's replies all come before the new session's restart marker and replies. */
   private deliver(session: SonioxSession, event: () => void): void {
-    if (this.retiring.size > 0 && !this.retiring.has(session)) this.held.push(event);
+    if (this.mustHold(session)) this.held.push(event);
     else event();
+  }
+
+  private mustHold(session: SonioxSession): boolean {
+    return this.retiring.size > 0 && !this.retiring.has(session);
+  }
+
+  private respond(result: SonioxResult, session: number, finished: boolean): void {
+    const before = this.guard.droppedFinals;
+    const tokens = this.guard.filter(result.tokens);
+    this.stats.repeatedFinalsDropped += this.guard.droppedFinals - before;
+    this.emit("response", responseOf(tokens, result, session, finished));
   }
 
   private onResult(session: SonioxSession, result: SonioxResult): void {
@@ -326,12 +337,10 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     if (result.final_audio_proc_ms !== undefined) this.confirm(result.final_audio_proc_ms);
     // A retiring session's "finished" ends that session, not the stream.
     const streamFinished = result.finished === true && session === this.current;
-    this.deliver(session, () => {
-      const before = this.guard.droppedFinals;
-      const tokens = this.guard.filter(result.tokens);
-      this.stats.repeatedFinalsDropped += this.guard.droppedFinals - before;
-      this.emit("response", responseOf(tokens, result, info?.number ?? this.sessions, streamFinished));
-    });
+    const number = info?.number ?? this.sessions;
+    // Held back only while a rotation overlaps sessions: no closure per response otherwise.
+    if (this.mustHold(session)) this.held.push(() => this.respond(result, number, streamFinished));
+    else this.respond(result, number, streamFinished);
     // The summary of the unfiltered tokens is only needed when a rotation waits for a quiet moment.
     if (session === this.current && this.rotationDue) this.maybeRotate(summariseResult(result));
   }
