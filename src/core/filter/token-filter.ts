@@ -53,7 +53,8 @@ export type FilterOutput =
   | { port: Port; payload: string; match: PhraseMatch; utterance: Utterance };
 
 export interface PushResult {
-  outputs: FilterOutput[];
+  /** Shared and frozen when empty: read it, never write to it. */
+  outputs: readonly FilterOutput[];
   /** Key of a stream whose state was dropped to stay within maxStreams, if any. */
   evicted: string | null;
 }
@@ -61,6 +62,12 @@ export interface PushResult {
 // Utterance-based modes need every final token and the markers, whatever the selectors say
 // about finality and markers: the markers are the segment boundaries.
 const SEGMENT_MODES: ReadonlySet<FilterMode> = new Set(["utterance", "turns", "phrase"]);
+
+// Most responses yield nothing (only non-final words, with final ones selected): they share these
+// rather than making a result, an outputs array and a kept-tokens array each.
+const NO_OUTPUTS: readonly FilterOutput[] = Object.freeze([]);
+const NO_TOKENS: readonly SonioxToken[] = Object.freeze([]);
+const NOTHING: PushResult = Object.freeze({ outputs: NO_OUTPUTS, evicted: null });
 
 export class TokenFilter {
   readonly #options: TokenFilterOptions;
@@ -99,7 +106,7 @@ export class TokenFilter {
     const kept = selectTokens(tokens, this.#selection);
     const outputs = state.push(kept, finished);
     if (finished) this.#streams.delete(stream);
-    return { outputs, evicted };
+    return outputs.length === 0 && evicted === null ? NOTHING : { outputs, evicted };
   }
 
   /** Number of streams holding state (for status and tests). */
@@ -145,9 +152,9 @@ function selectTokens(tokens: readonly SonioxToken[], selection: TokenSelection)
   for (let i = 0; i < tokens.length; i++) {
     if (selectToken(tokens[i], selection)) continue;
     // Something is dropped: from here on, copy what is kept.
-    const kept = tokens.slice(0, i);
-    for (let j = i + 1; j < tokens.length; j++) if (selectToken(tokens[j], selection)) kept.push(tokens[j]);
-    return kept;
+    let kept: SonioxToken[] | null = i > 0 ? tokens.slice(0, i) : null;
+    for (let j = i + 1; j < tokens.length; j++) if (selectToken(tokens[j], selection)) (kept ??= []).push(tokens[j]);
+    return kept ?? NO_TOKENS;
   }
   return tokens;
 }
@@ -169,7 +176,7 @@ class StreamState {
     this.#lanes = [new Lane(options), !segments && options.splitTranslation ? new Lane(options) : null];
   }
 
-  push(kept: readonly SonioxToken[], finished: boolean): FilterOutput[] {
+  push(kept: readonly SonioxToken[], finished: boolean): readonly FilterOutput[] {
     if (this.#assembler !== null) {
       return this.#assembler.push(kept, finished).flatMap((u) => this.#fromUtterance(u));
     }
@@ -211,13 +218,14 @@ class Lane {
     this.#turns = options.mode === "turns" ? new SpeakerTurnTracker() : null;
   }
 
-  push(port: Port, tokens: readonly SonioxToken[], finished: boolean): FilterOutput[] {
+  push(port: Port, tokens: readonly SonioxToken[], finished: boolean): readonly FilterOutput[] {
     if (this.#mode === "tokens") return tokens.map((token) => ({ port, payload: token.text, token }));
     if (this.#turns) return this.#turns.push(tokens, finished).map((turn) => ({ port, payload: turn.text, turn }));
     if (this.#caption) {
       const caption = this.#caption.update(tokens.filter((t) => !isMarker(t)));
       return caption ? [{ port, payload: caption.text, caption }] : [];
     }
+    if (tokens.length === 0) return NO_OUTPUTS;
     // Text mode, once per response. msg.tokens and msg.text are made by a builtin and a plain
     // constructor, not literals: they travel on the message (see plain-object.ts).
     const words = tokens.filter((t) => !isMarker(t));

@@ -291,6 +291,19 @@ describe("TokenFilter details", function () {
     assert.strictEqual(filter.streamCount, 1);
   });
 
+  it("answers a response that yields nothing with one shared, frozen result, and still emits from the next", function () {
+    const filter = new TokenFilter({ mode: "text" });
+    const provisional = [{ text: "Hel", is_final: false }];
+    const first = filter.push("a", provisional, false);
+    const second = filter.push("b", provisional, false);
+    assert.deepStrictEqual(first, { outputs: [], evicted: null });
+    assert.strictEqual(second, first, "no result, outputs or kept-tokens array made per such response");
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first.outputs), "a caller cannot change what every stream shares");
+    const next = filter.push("a", [{ text: "Hello", is_final: true }, { text: " wor", is_final: false }], false);
+    assert.deepStrictEqual(next.outputs.map((o) => [o.payload, o.text.final]), [["Hello", "Hello"]]);
+    assert.deepStrictEqual(filter.push("a", provisional, false).outputs, []);
+  });
+
   it("forgets the least recently used stream past maxStreams and says which", function () {
     const filter = new TokenFilter({ mode: "utterance", maxStreams: 2 });
     filter.push("a", [{ text: "alpha", is_final: true }], false);
