@@ -5,7 +5,7 @@ const assert = require("assert");
 const v8 = require("v8");
 const vm = require("vm");
 const { ReplayLog } = require("../../../dist/core/session/replay-log");
-const { BlockPool } = require("../../../dist/core/session/block-pool");
+const { BlockPool, PEAK_WINDOW_MS } = require("../../../dist/core/session/block-pool");
 
 v8.setFlagsFromString("--expose-gc");
 const gc = vm.runInNewContext("gc");
@@ -114,16 +114,38 @@ describe("ReplayLog", function () {
     assert.deepStrictEqual([...blockOfA], new Array(100).fill(1), "a copy given out earlier is not the block");
   });
 
-  it("gives a closed stream's blocks back, and the pool keeps no more free blocks than it serves (plus 64)", () => {
-    const pool = new BlockPool(100);
+  it("gives a closed stream's blocks back; the pool keeps what the recent peak used, and only 64 once nothing is in use", () => {
+    let now = 0;
+    const pool = new BlockPool(100, () => now);
     const logs = Array.from({ length: 300 }, () => new ReplayLog(1 << 20, pool));
     logs.forEach((log) => log.record(new Uint8Array(150), 0));
     assert.strictEqual(pool.blocksInUse, 600);
     logs.slice(0, 200).forEach((log) => log.clear());
     assert.strictEqual(pool.blocksInUse, 200);
-    assert.strictEqual(pool.freeBlocks, 200, "free blocks bounded by the 200 still in use");
+    assert.strictEqual(pool.freeBlocks, 400, "the blocks of the 600 peak stay for the next rise");
     logs.slice(200).forEach((log) => log.clear());
     assert.strictEqual(pool.blocksInUse, 0);
-    assert.strictEqual(pool.freeBlocks, 64, "only the minimum kept once the rest end");
+    assert.strictEqual(pool.freeBlocks, 64, "only the minimum kept once nothing is in use");
+  });
+
+  it("takes back the blocks a burst of confirmations gives without making them again, and forgets a peak after its window", () => {
+    let now = 0;
+    const pool = new BlockPool(100, () => now);
+    const streams = Array.from({ length: 100 }, () => new ReplayLog(1 << 20, pool));
+    // Every stream holds 10 blocks, then all confirm at once, then all hold 10 again: the same blocks.
+    streams.forEach((log) => log.record(new Uint8Array(1000), 0));
+    const one = new ReplayLog(1 << 20, pool);
+    one.record(new Uint8Array(100), 0); // one block still in use: not the "nothing in use" case
+    streams.forEach((log) => log.release(1000));
+    assert.strictEqual(pool.freeBlocks, 1000);
+    streams.forEach((log) => log.record(new Uint8Array(1000), 1000));
+    assert.strictEqual(pool.freeBlocks, 0, "all 1000 taken from the pool again, none made");
+    streams.forEach((log) => log.release(2000));
+    // Two windows later the peak of 1001 is forgotten: giving one more block trims to the minimum.
+    now += 2 * PEAK_WINDOW_MS;
+    one.record(new Uint8Array(100), 100);
+    one.release(100);
+    assert.strictEqual(pool.blocksInUse, 1);
+    assert.strictEqual(pool.freeBlocks, 64);
   });
 });
