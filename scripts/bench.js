@@ -29,7 +29,7 @@ const EXTRA = ["nodered-tx"];
 const SELF_CHECK = ["broken"];
 const USAGE = `Usage: npm run bench -- [--streams 1,10,100,200] [--seconds 20] [--contenders ${ALL_CONTENDERS.join(",")}]
                       [--find-max] [--find-max-from 50] [--find-max-to 1000] [--find-max-seconds 10] [--find-max-minutes 8]
-                      [--connect-samples 10] [--max-lag-ms 500] [--cpu-prof nodered] [--nodered-flags=--flag] [--out bench-results]
+                      [--repeat 1] [--connect-samples 10] [--max-lag-ms 500] [--cpu-prof nodered] [--nodered-flags=--flag] [--out bench-results]
   --streams          stream counts to run (each: a fresh simulator and contender process);
                      with --find-max and no --streams, none
   --seconds          audio seconds per stream per run (the first 3 s are warm-up, not measured)
@@ -43,6 +43,8 @@ const USAGE = `Usage: npm run bench -- [--streams 1,10,100,200] [--seconds 20] [
                      bisecting to 10 %; floor is always searched too, as the reference.
                      --find-max-seconds: audio seconds per search run (default: --seconds, at most 10);
                      --find-max-minutes bounds each contender's search (default 8)
+  --repeat           rounds of the load runs: each round runs every contender at every N once, in turn;
+                     the targets take each round's ratios and the median over rounds decides
   --connect-samples  streams per contender for the first-audio → socket test (0 skips it)
   --max-lag-ms       a stream "kept real time" if it never fell further behind than this
   --cpu-prof         contenders to profile over the measured window (load runs; <out>/profiles/*.cpuprofile,
@@ -62,6 +64,7 @@ function options() {
       "find-max-to": { type: "string", default: "1000" },
       "find-max-seconds": { type: "string" },
       "find-max-minutes": { type: "string", default: "8" },
+      repeat: { type: "string", default: "1" },
       "connect-samples": { type: "string", default: "10" },
       "max-lag-ms": { type: "string", default: "500" },
       "cpu-prof": { type: "string", default: "" },
@@ -89,6 +92,8 @@ function options() {
   if (!findMaxRange.every(validN) || findMaxRange[0] > findMaxRange[1]) {
     throw new Error(`--find-max-from and --find-max-to must be whole numbers from 1 to 1000, from <= to.`);
   }
+  const repeat = Number(values.repeat);
+  if (!(Number.isInteger(repeat) && repeat >= 1 && repeat <= 10)) throw new Error(`--repeat must be a whole number from 1 to 10, got "${values.repeat}".`);
   const findMaxSeconds = values["find-max-seconds"] === undefined ? Math.min(10, seconds) : Number(values["find-max-seconds"]);
   if (!(findMaxSeconds >= 6 && findMaxSeconds <= 600)) throw new Error(`--find-max-seconds must be from 6 to 600, got "${values["find-max-seconds"]}".`);
   return {
@@ -96,6 +101,7 @@ function options() {
     seconds,
     contenders: [...ALL_CONTENDERS, ...EXTRA, ...SELF_CHECK].filter((c) => contenders.includes(c)),
     findMax: values["find-max"] ? { from: findMaxRange[0], to: findMaxRange[1], seconds: findMaxSeconds, precision: 0.1, budgetSeconds: Number(values["find-max-minutes"]) * 60 } : null,
+    repeat,
     connectSamples: Number(values["connect-samples"]),
     maxLagMs: Number(values["max-lag-ms"]),
     cpuProf: list(values["cpu-prof"]),
@@ -192,18 +198,21 @@ async function main() {
 
   const loadRows = [];
   for (const streams of opts.streams) {
-    for (const contender of opts.contenders) {
-      process.stdout.write(`  N=${streams} ${contender} ... `);
-      const row = await measureLoad(contender, streams, opts);
-      loadRows.push(row);
-      if (row.failed) console.log(`FAILED: ${short(row.failed)}`);
-      else console.log(`${row.cpuSecondsPerStreamMinute.toFixed(3)} CPU s/stream-min, p99 ${row.latencyMs.p99?.toFixed(2)} ms, ${row.streamsKeptRealTime}/${streams} real time, ${row.errorCount} errors`);
+    // Rounds interleave the contenders, so a slow minute of the shared machine falls on all of them.
+    for (let round = 1; round <= opts.repeat; round++) {
+      for (const contender of opts.contenders) {
+        process.stdout.write(`  N=${streams} ${contender}${opts.repeat > 1 ? ` #${round}` : ""} ... `);
+        const row = { ...(await measureLoad(contender, streams, opts)), round };
+        loadRows.push(row);
+        if (row.failed) console.log(`FAILED: ${short(row.failed)}`);
+        else console.log(`${row.cpuSecondsPerStreamMinute.toFixed(3)} CPU s/stream-min, p99 ${row.latencyMs.p99?.toFixed(2)} ms, ${row.streamsKeptRealTime}/${streams} real time, ${row.errorCount} errors`);
+      }
     }
   }
   const ok = loadRows.filter((r) => !r.failed);
   for (const r of ok) {
     const ratio = (other) => {
-      const o = ok.find((x) => x.contender === other && x.streams === r.streams);
+      const o = ok.find((x) => x.contender === other && x.streams === r.streams && x.round === r.round);
       return o ? r.cpuSecondsPerStreamMinute / o.cpuSecondsPerStreamMinute : null;
     };
     r.ratioToFloor = ratio("floor");
@@ -238,14 +247,15 @@ async function main() {
   if (loadRows.length) {
     console.log("\nPer stream, steady state (CPU = process user+sys; x nr-floor / x floor = CPU against that contender at the same N;");
     console.log("RSS/heap after GC with every session open, (- young) = RSS without the growth of V8's young generation, which");
-    console.log("every contender pays once whatever its session count; latency = simulator send → sink; lag = worst lateness of audio at");
-    console.log(`the simulator; kept RT = never > ${opts.maxLagMs} ms behind and all audio arrived; errors = contender + simulator):\n`);
-    console.log(printLoadTable(loadRows));
+    console.log("every contender pays once whatever its session count; latency = simulator send → sink of the responses carrying final");
+    console.log("text, the same responses at every sink (any text p99: every response with text that reached the sink); lag = worst");
+    console.log(`lateness of audio at the simulator; kept RT = never > ${opts.maxLagMs} ms behind and all audio arrived; errors = contender + simulator):\n`);
+    console.log(printLoadTable(loadRows, opts.repeat > 1));
     for (const r of ok) {
       const problems = [...r.simulatorErrors, ...r.contenderErrorKinds.map((k) => `${k.count} × ${k.kind}`)];
       if (problems.length) console.log(`  ${r.contender} N=${r.streams}: ${problems.slice(0, 3).join("; ")}`);
     }
-    console.log(`\nGarbage collection over the measured window (pauses from perf_hooks 'gc' entries, allocation from v8.GCProfiler):\n\n${printGcTable(loadRows)}`);
+    console.log(`\nGarbage collection over the measured window (pauses from perf_hooks 'gc' entries, allocation from v8.GCProfiler):\n\n${printGcTable(loadRows, opts.repeat > 1)}`);
   }
   if (capacity.length) console.log(`\nCapacity (largest N held, ${opts.findMax.seconds} s runs):\n\n${printCapacityTable(capacity)}`);
   if (connectRows.length) console.log(`\nFirst audio message → first audio byte at the simulator:\n\n${printConnectTable(connectRows)}`);

@@ -143,6 +143,7 @@ async function main() {
       cpuMarks: probe.cpuMarks,
       memMarks: probe.memMarks,
       latencies: probe.latencies,
+      anyTextLatencies: probe.anyTextLatencies,
       sinkMessages: probe.sinkMessages,
       errors: contender.errors.toJSON(),
     },

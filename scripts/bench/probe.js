@@ -10,6 +10,7 @@ const YOUNG_SPACES = new Set(["new_space", "new_large_object_space"]);
 class Probe {
   constructor() {
     this.latencies = [];
+    this.anyTextLatencies = [];
     this.recording = false;
     this.responses = 0;
     this.sinkMessages = 0;
@@ -18,19 +19,25 @@ class Probe {
   }
 
   /**
-   * A response or flow message reached the contender's sink carrying these tokens. Only those with
-   * text count for latency, since those are the ones a Node-RED text sink receives.
+   * A response or flow message reached the contender's sink carrying these tokens. Latency is kept
+   * for two populations: responses carrying final text, which every contender's sink receives (ours
+   * passes only those through the token filter), and responses carrying any text. The targets
+   * compare the first, so that every contender is measured over the same responses.
    */
   sink(tokens) {
     const now = hrMs();
     this.sinkMessages++;
     if (!this.recording || !Array.isArray(tokens)) return;
+    let latency = -1;
+    let final = false;
     for (const t of tokens) {
-      if (typeof t.bench_sent_ms === "number" && !MARKERS.has(t.text)) {
-        this.latencies.push(now - t.bench_sent_ms);
-        return;
-      }
+      if (MARKERS.has(t.text)) continue;
+      if (latency < 0 && typeof t.bench_sent_ms === "number") latency = now - t.bench_sent_ms;
+      if (t.is_final) final = true;
     }
+    if (latency < 0) return;
+    this.anyTextLatencies.push(latency);
+    if (final) this.latencies.push(latency);
   }
 
   markCpu(name) {

@@ -45,7 +45,10 @@ function loadRow({ contender, streams, seconds, maxLagLimitMs, result, sim }) {
     arrayBuffersPerSessionKB: (open.arrayBuffers - base.arrayBuffers) / streams / 1024,
     rssBaseMB: base.rss / 1048576,
     peakRssMB: result.peakRss / 1048576,
+    /** Responses carrying final text: the same responses at every contender's sink. */
     latencyMs: latencySummary(result.latencies),
+    /** Responses carrying any text; ours' sink receives final text only, so there it is the same. */
+    latencyAnyTextMs: latencySummary(result.anyTextLatencies),
     audioLag: {
       maxMs: conns.length ? Math.max(...conns.map((c) => c.maxLagMs)) : null,
       generatorMaxLateMs: result.generator.maxLateMs,
@@ -90,13 +93,16 @@ const f = (v, digits = 2) => (v === null || v === undefined || Number.isNaN(v) ?
 /** The first line of a failure, short enough for a table cell. */
 const short = (text) => String(text).split("\n")[0].slice(0, 70);
 
-function printLoadTable(rows) {
-  const header = ["contender", "N", "CPU s/stream-min", "x nr-floor", "x floor", "RSS KB/sess (- young)", "heap KB/sess", "lat p50/p99/max ms", "lag max ms", "kept RT", "errors", "sim CPU"];
+/** The contender's name, with its round when the run had several. */
+const label = (r, rounds) => (rounds ? `${r.contender} #${r.round}` : r.contender);
+
+function printLoadTable(rows, rounds = false) {
+  const header = ["contender", "N", "CPU s/stream-min", "x nr-floor", "x floor", "RSS KB/sess (- young)", "heap KB/sess", "lat p50/p99/max ms", "any text p99", "lag max ms", "kept RT", "errors", "sim CPU"];
   const lines = rows.map((r) =>
     r.failed
-      ? [r.contender, String(r.streams), "-", "-", "-", "-", "-", "-", "-", "-", `FAILED: ${short(r.failed)}`, "-"]
+      ? [label(r, rounds), String(r.streams), "-", "-", "-", "-", "-", "-", "-", "-", "-", `FAILED: ${short(r.failed)}`, "-"]
       : [
-          r.contender,
+          label(r, rounds),
           String(r.streams),
           f(r.cpuSecondsPerStreamMinute, 3),
           f(r.ratioToNrFloor),
@@ -104,6 +110,7 @@ function printLoadTable(rows) {
           `${f(r.rssPerSessionKB, 0)} (${f(r.rssLessYoungPerSessionKB, 0)})`,
           f(r.heapPerSessionKB, 0),
           `${f(r.latencyMs.p50)}/${f(r.latencyMs.p99)}/${f(r.latencyMs.max, 1)}`,
+          f(r.latencyAnyTextMs.p99),
           f(r.audioLag.maxMs, 0),
           `${r.streamsKeptRealTime}/${r.streams}`,
           String(r.errorCount),
@@ -114,12 +121,12 @@ function printLoadTable(rows) {
 }
 
 /** GC over the measured window: pauses (perf_hooks 'gc' entries) and JS heap allocated. */
-function printGcTable(rows) {
+function printGcTable(rows, rounds = false) {
   const header = ["contender", "N", "GCs", "pause total ms", "pause max ms", "% of window", "alloc MB/stream-min", "by kind: count/total/max ms"];
   const lines = rows
     .filter((r) => !r.failed && r.gc)
     .map((r) => [
-      r.contender,
+      label(r, rounds),
       String(r.streams),
       String(r.gc.count),
       f(r.gc.totalPauseMs, 1),
