@@ -1,0 +1,60 @@
+"use strict";
+// The bench's targets table with --repeat: each round's contenders are paired, a round in which
+// either fell behind or failed drops out, and the median over the remaining rounds decides.
+const assert = require("node:assert/strict");
+const { evaluateTargets } = require("../../scripts/bench/targets");
+
+function row(contender, round, cpu, p99, extra = {}) {
+  return {
+    contender,
+    round,
+    streams: 200,
+    streamsKeptRealTime: 200,
+    cpuSecondsPerStreamMinute: cpu,
+    latencyMs: { p50: 0.1, p99, max: p99 },
+    rssPerSessionKB: 160,
+    rssLessYoungPerSessionKB: 100,
+    ...extra,
+  };
+}
+
+const find = (targets, prefix) => targets.find((t) => t.target.startsWith(prefix));
+
+describe("bench targets over rounds", () => {
+  it("pairs each round and lets the median decide", () => {
+    const loadRows = [
+      row("nr-floor", 1, 0.1, 5), row("nodered", 1, 0.11, 5.5), // 1.10x, +0.5 ms
+      row("nr-floor", 2, 0.1, 2), row("nodered", 2, 0.13, 9), //  1.30x, +7 ms
+      row("nr-floor", 3, 0.1, 4), row("nodered", 3, 0.112, 4.2), // 1.12x, +0.2 ms
+    ];
+    const targets = evaluateTargets({ loadRows, capacity: [], connectRows: [] });
+    const cpu = find(targets, "CPU per stream-minute, ours / nr-floor");
+    assert.equal(cpu.met, true);
+    assert.match(cpu.measured, /^1\.12x \(median of 3: 1\.10x, 1\.30x, 1\.12x\) at N=200$/);
+    const latency = find(targets, "latency p99");
+    assert.equal(latency.met, true);
+    assert.match(latency.measured, /excess median 0\.50 ms/);
+    assert.equal(find(targets, "CPU per stream-minute, ours / nr-sdk").met, null);
+  });
+
+  it("drops a round in which either contender failed or fell behind", () => {
+    const loadRows = [
+      row("nr-floor", 1, 0.1, 5), row("nodered", 1, 0.13, 5),
+      { contender: "nr-floor", round: 2, streams: 200, failed: "crashed" }, row("nodered", 2, 0.1, 5),
+      row("nr-floor", 3, 0.1, 5), row("nodered", 3, 0.1, 5, { streamsKeptRealTime: 150 }),
+    ];
+    const cpu = find(evaluateTargets({ loadRows, capacity: [], connectRows: [] }), "CPU per stream-minute, ours / nr-floor");
+    assert.equal(cpu.measured, "1.30x at N=200");
+    assert.equal(cpu.met, false);
+  });
+
+  it("judges one round as before", () => {
+    const loadRows = [row("nr-floor", 1, 0.1, 5), row("nodered", 1, 0.12, 6.5)];
+    const targets = evaluateTargets({ loadRows, capacity: [], connectRows: [] });
+    assert.equal(find(targets, "CPU per stream-minute, ours / nr-floor").measured, "1.20x at N=200");
+    const latency = find(targets, "latency p99");
+    assert.equal(latency.measured, "6.50 vs 5.00 ms at N=200");
+    assert.equal(latency.met, false);
+    assert.equal(find(targets, "memory per open session (RSS), ours at N=200").measured, "160 KB");
+  });
+});
