@@ -34,6 +34,8 @@ export interface MessagePart {
   text: string;
   key?: string;
   params?: Record<string, string | number>;
+  /** The catalogue section of `key` when it is not the message's own (an error's text inside a warning). */
+  section?: "errors" | "warnings";
 }
 
 /** A warning's catalogue key (under `warnings.`), and the stream whose "[key] " prefix the English text carries. */
@@ -74,4 +76,13 @@ export class SonioxError extends Error {
   toJSON(): { code: ErrorCode; message: string; retryable: boolean } {
     return { code: this.code, message: this.message, retryable: this.retryable };
   }
+}
+
+/**
+ * An error's text as a part of another message ("gave up after 3 attempts: <error>"), so it is
+ * translated with it. An error whose text has parts of its own goes in as its English text.
+ */
+export function errorPart(err: SonioxError): MessagePart {
+  if (!err.key || err.parts) return { text: err.message };
+  return { text: err.message, key: err.key, params: err.params, section: "errors" };
 }

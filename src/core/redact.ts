@@ -4,6 +4,8 @@
  * user:pass@. Known secrets are replaced exactly; unknown ones by the shape of an auth header.
  */
 
+import type { MessageKey } from "./errors";
+
 /** What a removed secret reads as, so the reader knows something was there. */
 export const REDACTED = "[redacted]";
 
@@ -54,4 +56,23 @@ export function safeText(text: string, secrets: ReadonlyArray<string | null | un
   const half = REDACT_WINDOW / 2;
   const ends = redact(`${text.slice(0, half)}\n${text.slice(text.length - half)}`, secrets);
   return boundText(ends, MAX_EMITTED_CHARS, ends.length + text.length - REDACT_WINDOW - 1);
+}
+
+type Params = Record<string, string | number>;
+
+/**
+ * A catalogue key with every text in it (params, parts) made safe like the English text beside
+ * it: a translated message must not show what the English one hides.
+ */
+export function safeKey<K extends MessageKey>(i18n: K, secrets: ReadonlyArray<string | null | undefined> = []): K {
+  const safeParams = (params: Params | undefined): Params | undefined =>
+    params && Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === "string" ? safeText(v, secrets) : v]));
+  const safe: K = { ...i18n };
+  if (i18n.params) safe.params = safeParams(i18n.params);
+  if (i18n.parts) {
+    safe.parts = Object.fromEntries(
+      Object.entries(i18n.parts).map(([k, part]) => [k, part.params ? { ...part, text: safeText(part.text, secrets), params: safeParams(part.params) } : { ...part, text: safeText(part.text, secrets) }]),
+    );
+  }
+  return safe;
 }

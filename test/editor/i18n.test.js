@@ -301,6 +301,186 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
     ]);
   });
 
+  it("gives each socket-level error key's English text the error the ws transport reports", async function () {
+    this.timeout(20000);
+    const http = require("http");
+    const { WebSocketServer } = require("ws");
+    const { wsTransport, MAX_SERVER_FRAME_BYTES } = require("../../dist/core/session/transport");
+    const en = catalogue("en-US", "soniox-transcribe");
+    const render = ({ key, params }) => en.get(`errors.${key}`).replace(/__(\w+?)__/g, (_, name) => String(params?.[name] ?? ""));
+    const servers = [];
+    const listen = (server) =>
+      new Promise((resolve) => {
+        servers.push(server);
+        server.listen(0, "127.0.0.1", () => resolve(`ws://127.0.0.1:${server.address().port}/transcribe-websocket`));
+      });
+    const failure = (url) =>
+      new Promise((resolve) => {
+        const t = wsTransport(
+          { url, apiKey: "k".repeat(32), authMethod: "header", handshakeTimeoutMs: 3000, heartbeatIntervalMs: 50, heartbeatTimeoutMs: 100 },
+          { open() {}, message() {}, close() {}, error: (err, status, i18n) => (t?.terminate(), resolve({ err, status, i18n })) },
+        );
+      });
+    const refusing = (body) =>
+      http.createServer().on("upgrade", (_req, socket) => {
+        socket.end(`HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+      });
+    const sending = (onConnection, options = {}) => {
+      const server = http.createServer();
+      new WebSocketServer({ server, ...options }).on("connection", onConnection);
+      return server;
+    };
+    try {
+      const results = [
+        await failure(await listen(refusing(JSON.stringify({ error_message: "Invalid API key." })))),
+        await failure(await listen(refusing(""))),
+        await failure(await listen(sending((ws) => ws.send(Buffer.alloc(MAX_SERVER_FRAME_BYTES + 1, 0x20).toString())))),
+        // A peer that never answers a ping: ws answers them itself unless told not to.
+        await failure(await listen(sending(() => {}, { autoPong: false }))),
+      ];
+      const closed = http.createServer();
+      const deadUrl = await listen(closed);
+      await new Promise((resolve) => closed.close(resolve));
+      results.push(await failure(deadUrl));
+      assert.deepStrictEqual(
+        results.map((r) => r.i18n?.key),
+        ["session.http-refused-detail", "session.http-refused", "session.frame-too-large", "session.ping-timeout", "session.socket-error"],
+      );
+      assert.deepStrictEqual(results.map((r) => r.status), [401, 401, undefined, undefined, undefined]);
+      for (const { err, i18n } of results) assert.strictEqual(render(i18n), err.message);
+      assert.match(results[4].err.message, /^Connection to Soniox failed: .*ECONNREFUSED/);
+    } finally {
+      for (const server of servers) server.close();
+    }
+  });
+
+  it("gives each server-frame warning, its repeat and its count the text core writes, in every language", async function () {
+    const { SonioxSession } = require("../../dist/core/session/session");
+    const { RawMeter } = require("../../dist/core/audio/audio-meter");
+    const { fakeClock, fakeTransportFactory } = require("../support/fake-transport");
+    const { i18n } = require("@node-red/util");
+    const { warningText } = require("../../dist/nodes/lib/i18n");
+    await i18n.init({ lang: "en-US" });
+    await i18n.registerMessageCatalog("soniox-transcribe", LOCALES, "soniox-transcribe.json");
+    await i18n.i.loadLanguages(["de", "ja"]);
+    const redIn = (lang) => ({ _: i18n.i.getFixedT(lang, "soniox-transcribe") });
+
+    const clock = fakeClock();
+    const transport = fakeTransportFactory();
+    const warnings = [];
+    const s = new SonioxSession({
+      url: "ws://127.0.0.1:1/transcribe-websocket",
+      apiKey: "secret-key-123456",
+      start: { model: "stt-rt-v5", audio_format: "pcm_s16le", sample_rate: 16000, num_channels: 1 },
+      transport,
+      clock,
+      meter: new RawMeter({ format: "pcm_s16le", sampleRate: 16000, channels: 1 }),
+    });
+    s.on("warning", (text, key) => warnings.push([text, key]));
+    s.start();
+    const t = transport.last();
+    t.open();
+    t.raw("", true);
+    t.raw("not json secret-key-123456");
+    t.raw("[1,2]");
+    t.raw("", true);
+    clock.tick(61000);
+    t.raw("", true);
+    t.raw("", true);
+    t.result({ tokens: [], finished: true });
+    assert.deepStrictEqual(
+      warnings.map(([, key]) => key.key),
+      ["session.binary-frame", "session.frame-not-json", "session.warning-repeated", "session.warnings-suppressed", "session.warnings-suppressed"],
+    );
+    for (const [english, key] of warnings) {
+      assert.strictEqual(warningText(redIn("en-US"), "soniox-transcribe", english, key), english);
+      for (const lang of ["de", "ja"]) {
+        const text = warningText(redIn(lang), "soniox-transcribe", english, key);
+        assert.notStrictEqual(text, english, `${lang}: ${english}`);
+        assert.doesNotMatch(text, /__\w+__|secret-key-123456/, text);
+      }
+    }
+    assert.strictEqual(
+      warningText(redIn("de"), "soniox-transcribe", ...warnings[2]),
+      "Soniox hat einen Binär-Frame gesendet; ignoriert (Ergebnisse sind JSON-Text) (1 weitere dieser Art unterdrückt)",
+    );
+    assert.match(warningText(redIn("de"), "soniox-transcribe", ...warnings[1]), /^Der Server hat einen Frame gesendet, der kein JSON ist: not json \[redacted\]/);
+  });
+
+  it("says a reconnect's cause and a give-up's cause in the runtime's language too", async function () {
+    const { TranscriptionStream } = require("../../dist/core/session/stream");
+    const { DEFAULT_RECONNECT } = require("../../dist/core/session/reconnect-policy");
+    const { fakeClock, fakeTransportFactory } = require("../support/fake-transport");
+    const { i18n } = require("@node-red/util");
+    const { warningText, errorText } = require("../../dist/nodes/lib/i18n");
+    await i18n.init({ lang: "en-US" });
+    await i18n.registerMessageCatalog("soniox-transcribe", LOCALES, "soniox-transcribe.json");
+    await i18n.i.loadLanguages(["de", "ja"]);
+    const redIn = (lang) => ({ _: i18n.i.getFixedT(lang, "soniox-transcribe") });
+
+    const clock = fakeClock();
+    const transport = fakeTransportFactory();
+    const stream = new TranscriptionStream({
+      key: "cam",
+      url: "ws://127.0.0.1:1/transcribe-websocket",
+      apiKey: "k".repeat(32),
+      authMethod: "header",
+      start: { model: "stt-rt-v5", audio_format: "pcm_s16le", sample_rate: 16000, num_channels: 1 },
+      transport,
+      clock,
+      keepaliveIntervalMs: 8000,
+      connectTimeoutMs: 5000,
+      finishTimeoutMs: 5000,
+      pacing: false,
+      maxQueuedBytes: 1 << 24,
+      idleTimeoutMs: 0,
+      reconnect: { ...DEFAULT_RECONNECT, maxAttempts: 1, random: () => 0.5 },
+      heartbeatIntervalMs: 0,
+    });
+    const warnings = [];
+    let closed = null;
+    stream.on("warning", (text, key) => warnings.push([text, key]));
+    stream.on("closed", (info) => (closed = info));
+    stream.audio(Buffer.alloc(3200));
+    for (let i = 0; i < 2; i++) {
+      transport.last().open();
+      transport.last().fail("Connection to Soniox lost: no answer to a ping for 20000 ms", undefined, { key: "session.ping-timeout", params: { ms: 20000 } });
+      clock.tick(5000);
+    }
+    const reconnecting = warnings.find(([, key]) => key?.key.startsWith("session.reconnecting"));
+    assert.ok(reconnecting, JSON.stringify(warnings));
+    assert.strictEqual(warningText(redIn("en-US"), "soniox-transcribe", ...reconnecting), reconnecting[0]);
+    assert.match(warningText(redIn("de"), "soniox-transcribe", ...reconnecting), /Verbindung zu Soniox verloren: keine Antwort auf einen Ping innerhalb von 20000 ms/);
+    assert.ok(closed?.error, "the stream gave up");
+    assert.strictEqual(closed.error.key, "session.gave-up");
+    assert.strictEqual(errorText(redIn("en-US"), "soniox-transcribe", closed.error), closed.error.message);
+    assert.match(errorText(redIn("ja"), "soniox-transcribe", closed.error), /^Soniox との接続が失われました: 20000 ms 以内に ping への応答がありません/);
+  });
+
+  it("gives each meter warning key's English text the warning core writes", function () {
+    const { meterFor } = require("../../dist/core/audio/meter-for");
+    const en = catalogue("en-US", "soniox-transcribe");
+    const render = ({ key, params }) => en.get(`warnings.${key}`).replace(/__(\w+?)__/g, (_, name) => String(params?.[name] ?? ""));
+    const warnings = [];
+    const ctx = (pacing = false) => ({ pacing, ffmpeg: pacing ? undefined : false, clock: { now: () => 0, setTimeout, clearTimeout }, repace() {}, warn: (text, key) => warnings.push([text, key]) });
+    meterFor({ audio_format: "auto" }, Buffer.from("definitely not a container header"), ctx());
+    meterFor({ audio_format: "amr" }, Buffer.from("#!AMR\n"), ctx());
+    const ogg = meterFor({ audio_format: "ogg" }, Buffer.from("OggS"), ctx());
+    ogg.observe(Buffer.from("OggS"));
+    ogg.observe(Buffer.alloc(70000, 0x41));
+    // ffmpeg failing mid-stream is not something a test can make happen on demand: the probe's
+    // own failure callback stands in for it, with and without a known container.
+    for (const format of ["amr", "auto"]) {
+      const probing = meterFor({ audio_format: format }, Buffer.from(format === "amr" ? "#!AMR\n" : "????"), ctx(true));
+      probing.probe?.onError?.(new Error("ffmpeg exited with code 1"));
+    }
+    assert.deepStrictEqual(
+      warnings.map(([, key]) => key?.key),
+      ["audio.auto-unknown", "audio.no-clock", "audio.untimed-framing", "audio.no-clock", "audio.ffmpeg-measure-failed", "audio.auto-unknown", "audio.ffmpeg-measure-failed-unknown"],
+    );
+    for (const [english, key] of warnings) assert.strictEqual(render(key), english);
+  });
+
   it("gives each format warning key's English text the warning core writes", function () {
     const { resolveFormat } = require("../../dist/core/audio/format-declaration");
     const en = catalogue("en-US", "soniox-transcribe");

@@ -47,8 +47,8 @@ function fakeTransportFactory() {
       serverClose(code = 1000, reason = "") {
         handlers.close(code, reason);
       },
-      fail(message, status) {
-        handlers.error(new Error(message), status);
+      fail(message, status, i18n) {
+        handlers.error(new Error(message), status, i18n);
       },
       texts() {
         return t.sent.filter((f) => f.text !== undefined).map((f) => f.text);

@@ -8,6 +8,7 @@ import { MatroskaClock } from "./matroska-clock";
 import { MpegClock } from "./mpeg-clock";
 import { OggClock } from "./ogg-clock";
 import type { Clock } from "../clock";
+import type { MessageKey } from "../errors";
 import { createDurationProbe } from "./ffmpeg-probe";
 import { ProbeMeter } from "./probe-meter";
 import { sniffContainer } from "./sniff";
@@ -29,7 +30,7 @@ export interface MeterContext {
   clock: Clock;
   /** Asks the pacer to look again (the meter learned something). */
   repace(): void;
-  warn(message: string): void;
+  warn(message: string, i18n?: MessageKey): void;
 }
 
 /** Containers whose own framing states the time of every unit. */
@@ -64,22 +65,34 @@ export function meterFor(start: DeclaredAudio, head: Uint8Array, ctx: MeterConte
   if (clock) {
     const c = clock();
     return new ClockMeter(c, (reason) =>
-      ctx.warn(`The ${c.name} audio could not be timed from its own framing (${reason}); pacing is approximate from here. If this persists, ${EXACT_ADVICE}.`),
+      ctx.warn(`The ${c.name} audio could not be timed from its own framing (${reason}); pacing is approximate from here. If this persists, ${EXACT_ADVICE}.`, {
+        key: "audio.untimed-framing",
+        params: { container: c.name, reason },
+      }),
     );
   }
   if (container !== null) {
-    ctx.warn(`${container.toUpperCase()} audio has no clock this node can read without decoding, so its timing is approximate; ${EXACT_ADVICE}.`);
+    ctx.warn(`${container.toUpperCase()} audio has no clock this node can read without decoding, so its timing is approximate; ${EXACT_ADVICE}.`, {
+      key: "audio.no-clock",
+      params: { container: container.toUpperCase() },
+    });
   } else {
     ctx.warn(
       'Audio format is "auto" but the audio does not start with a known container header (WAV, MP3, OGG, WebM, FLAC, AAC, AIFF, AMR, ASF). ' +
         "If it is raw PCM, set the audio format, sample rate and channels in the node (or send msg.soniox.audio_format, or sox-style msg.rate/bits/encoding); " +
         'for M4A/MP4 or other formats turn on "convert to PCM 16 kHz mono".',
+      { key: "audio.auto-unknown" },
     );
   }
   const probe = ctx.pacing && ctx.ffmpeg !== false ? createDurationProbe() : null;
   if (!probe) return new AssumedRateMeter(ASSUMED_CONTAINER_BYTES_PER_MS);
   return new ProbeMeter(probe, ctx.clock, ASSUMED_CONTAINER_BYTES_PER_MS, ctx.repace, (err) =>
-    ctx.warn(`Could not measure the duration of this ${container ?? "container"} audio with ffmpeg (${err.message}); pacing is approximate`),
+    ctx.warn(
+      `Could not measure the duration of this ${container ?? "container"} audio with ffmpeg (${err.message}); pacing is approximate`,
+      container === null
+        ? { key: "audio.ffmpeg-measure-failed-unknown", params: { detail: err.message } }
+        : { key: "audio.ffmpeg-measure-failed", params: { container, detail: err.message } },
+    ),
   );
 }
 

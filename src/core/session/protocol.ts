@@ -3,6 +3,8 @@
  * and the pure functions that build and read frames. Nothing here does I/O.
  */
 
+import type { MessageKey } from "../errors";
+
 export const END_TOKEN = "<end>";
 export const FIN_TOKEN = "<fin>";
 
@@ -42,7 +44,7 @@ export interface SonioxErrorFrame {
 export type ServerFrame =
   | { kind: "result"; result: SonioxResult }
   | { kind: "error"; error: SonioxErrorFrame }
-  | { kind: "invalid"; reason: string };
+  | { kind: "invalid"; reason: string; i18n: MessageKey };
 
 export function isMarker(token: SonioxToken): boolean {
   return token.text === END_TOKEN || token.text === FIN_TOKEN;
@@ -63,10 +65,12 @@ export function parseServerFrame(text: string): ServerFrame {
   try {
     value = JSON.parse(text);
   } catch {
-    return { kind: "invalid", reason: `Server sent a frame that is not JSON: ${text.slice(0, 200)}` };
+    const frame = text.slice(0, 200);
+    return { kind: "invalid", reason: `Server sent a frame that is not JSON: ${frame}`, i18n: { key: "session.frame-not-json", params: { frame } } };
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return { kind: "invalid", reason: `Server sent a frame that is not a JSON object: ${text.slice(0, 200)}` };
+    const frame = text.slice(0, 200);
+    return { kind: "invalid", reason: `Server sent a frame that is not a JSON object: ${frame}`, i18n: { key: "session.frame-not-object", params: { frame } } };
   }
   const obj = value as Record<string, unknown>;
   if ("error_code" in obj || "error_message" in obj) {

@@ -2,7 +2,7 @@ import { EventEmitter } from "events";
 import { AssumedRateMeter, type AudioMeter } from "../audio";
 import type { Clock } from "../clock";
 import { SonioxError, type MessageKey } from "../errors";
-import { safeText } from "../redact";
+import { safeKey, safeText } from "../redact";
 import { WarningLimiter } from "./warning-limiter";
 import {
   END_OF_STREAM_FRAME,
@@ -135,7 +135,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   constructor(private readonly opts: SessionOptions) {
     super();
     this.clock = opts.clock;
-    this.serverWarnings = new WarningLimiter(opts.clock, (text) => this.emit("warning", safeText(text, [opts.apiKey])));
+    this.serverWarnings = new WarningLimiter(opts.clock, (text, i18n) => this.emit("warning", safeText(text, [opts.apiKey]), safeKey(i18n, [opts.apiKey])));
     this.keepaliveMs = Math.min(opts.keepaliveIntervalMs ?? 8000, MAX_KEEPALIVE_MS);
     this.queue = new SendQueue(
       {
@@ -222,7 +222,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
           open: () => this.onOpen(),
           message: (data, isBinary) => this.onMessage(data, isBinary),
           close: (code, reason) => this.onTransportClose(code, reason),
-          error: (err, status) => this.onTransportError(err, status),
+          error: (err, status, i18n) => this.onTransportError(err, status, i18n),
         },
       );
     } catch (err) {
@@ -356,12 +356,12 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   private onMessage(data: string, isBinary: boolean): void {
     if (this.isClosed) return;
     if (isBinary) {
-      this.serverWarnings.warn("binary", "Soniox sent a binary frame; ignored (results are JSON text)");
+      this.serverWarnings.warn("binary", { text: "Soniox sent a binary frame; ignored (results are JSON text)", i18n: { key: "session.binary-frame" } });
       return;
     }
     const frame = parseServerFrame(data);
     if (frame.kind === "invalid") {
-      this.serverWarnings.warn("invalid", frame.reason);
+      this.serverWarnings.warn("invalid", { text: frame.reason, i18n: frame.i18n });
       return;
     }
     if (frame.kind === "error") {
@@ -381,9 +381,9 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     this.fail(new SonioxError("connection_closed", `Connection to Soniox closed before the stream finished (${detail})`, { key: "session.closed-early", params: { detail } }));
   }
 
-  private onTransportError(err: Error, status?: number): void {
+  private onTransportError(err: Error, status?: number, i18n?: MessageKey): void {
     if (this.isClosed) return;
-    this.fail(new SonioxError(status ?? "connection_failed", err.message));
+    this.fail(new SonioxError(status ?? "connection_failed", err.message, i18n));
   }
 
   private socketHasRoom(): boolean {
@@ -457,8 +457,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   /** Every failure passes here, so a server echoing the key or a huge error text is caught once. */
   private fail(error: SonioxError): void {
     const secrets = [this.opts.apiKey];
-    const params = error.params && Object.fromEntries(Object.entries(error.params).map(([k, v]) => [k, typeof v === "string" ? safeText(v, secrets) : v]));
-    const i18n = error.key ? { key: error.key, params } : undefined;
+    const i18n = error.key ? safeKey({ key: error.key, params: error.params, parts: error.parts }, secrets) : undefined;
     this.finish({ reason: "failed", error: new SonioxError(error.code, safeText(error.message, secrets), i18n) });
   }
 

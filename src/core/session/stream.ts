@@ -2,7 +2,7 @@ import { EventEmitter } from "events";
 import { meterFor as defaultMeterFor, type AudioMeter, type MeterContext, type ResumePoint } from "../audio";
 import type { Clock } from "../clock";
 import type { ControlCommand } from "../control";
-import { SonioxError, type MessageKey } from "../errors";
+import { errorPart, SonioxError, type MessageKey } from "../errors";
 import { END_OF_STREAM_FRAME, type SonioxResult } from "./protocol";
 import { reconnectDelay, DEFAULT_RECONNECT, type ReconnectPolicy } from "./reconnect-policy";
 import { RepeatGuard } from "./repeat-guard";
@@ -247,7 +247,7 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
       ffmpeg: this.opts.ffmpeg,
       clock: this.opts.clock,
       repace: () => this.current.repace(),
-      warn: (message) => this.emit("warning", message),
+      warn: (message, i18n) => this.emit("warning", message, i18n),
     });
     this.timeline = new StreamTimeline(this.meter);
     this.current.useMeter(new SessionMeterView(this.meter));
@@ -361,7 +361,7 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
       this.info.delete(session);
       if (info.error) this.emit("warning", `The session rotated out ended badly: ${info.error.message}`, {
           key: "session.rotated-out-failed",
-          params: { message: info.error.message },
+          parts: { message: errorPart(info.error) },
         });
       if (this.retiring.size === 0) this.flushHeld();
       if (this.ending && this.current.isClosed && this.retiring.size === 0) this.close({ reason: "finished" });
@@ -386,7 +386,8 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     if (info.reason === "failed" && error && this.attempts > 0) {
       const err = new SonioxError(error.code, `${error.message} (gave up after ${this.attempts} reconnect attempts)`, {
         key: "session.gave-up",
-        params: { message: error.message, attempts: this.attempts },
+        params: { attempts: this.attempts },
+        parts: { message: errorPart(error) },
       });
       this.close({ reason: "failed", error: err });
       return;
@@ -465,13 +466,14 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
         `Reconnecting (attempt ${this.attempts} of ${this.reconnect.maxAttempts}${delay > 0 ? ` in ${delay} ms` : ""}) after: ${error.message}`,
         {
           key: delay > 0 ? "session.reconnecting-in" : "session.reconnecting",
-          params: { attempt: this.attempts, max: this.reconnect.maxAttempts, ms: delay, message: error.message },
+          params: { attempt: this.attempts, max: this.reconnect.maxAttempts, ms: delay },
+          parts: { message: errorPart(error) },
         },
       );
     } else {
       this.emit("warning", `Soniox ended the session at its length limit (${error.message}); a new session carries on`, {
         key: "session.rotated",
-        params: { message: error.message },
+        parts: { message: errorPart(error) },
       });
     }
     this.reconnectTimer = this.opts.clock.setTimeout(() => {

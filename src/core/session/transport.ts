@@ -1,5 +1,6 @@
 import WebSocket from "ws";
 import type { IncomingMessage } from "http";
+import type { MessageKey } from "../errors";
 
 /** What a session needs from a WebSocket; tests substitute an in-memory fake. */
 export interface Transport {
@@ -15,8 +16,11 @@ export interface TransportHandlers {
   open(): void;
   message(data: string, isBinary: boolean): void;
   close(code: number, reason: string): void;
-  /** `status` is the HTTP status when the server refused the upgrade. */
-  error(err: Error, status?: number): void;
+  /**
+   * `status` is the HTTP status when the server refused the upgrade; `i18n` names the catalogue
+   * key of the error's text, so the node can say it in the user's language.
+   */
+  error(err: Error, status?: number, i18n?: MessageKey): void;
 }
 
 export type AuthMethod = "header" | "subprotocol";
@@ -64,14 +68,14 @@ export const wsTransport: TransportFactory = (request, handlers) => {
   });
 
   let failed = false;
-  const fail = (err: Error, status?: number) => {
+  const fail = ({ text, i18n }: Described, status?: number) => {
     if (failed) return;
     failed = true;
-    handlers.error(err, status);
+    handlers.error(new Error(text), status, i18n);
   };
 
-  const heartbeat = startHeartbeat(ws, request, (message) => {
-    fail(new Error(message));
+  const heartbeat = startHeartbeat(ws, request, (dead) => {
+    fail(dead);
     ws.terminate();
   });
   ws.on("open", () => {
@@ -83,12 +87,15 @@ export const wsTransport: TransportFactory = (request, handlers) => {
     heartbeat.stop();
     handlers.close(code, reason.toString());
   });
-  ws.on("error", (err) => fail(new Error(describeSocketError(err))));
+  ws.on("error", (err) => fail(describeSocketError(err)));
   ws.on("unexpected-response", (req, res: IncomingMessage) => {
     readSmallBody(res, (body) => {
       const status = res.statusCode ?? 0;
-      const detail = body ? `: ${body}` : "";
-      fail(new Error(`Soniox refused the connection with HTTP ${status} ${res.statusMessage ?? ""}`.trim() + detail), status);
+      const http = `${status} ${res.statusMessage ?? ""}`.trim();
+      const refused: Described = body
+        ? { text: `Soniox refused the connection with HTTP ${http}: ${body}`, i18n: { key: "session.http-refused-detail", params: { http, detail: body } } }
+        : { text: `Soniox refused the connection with HTTP ${http}`, i18n: { key: "session.http-refused", params: { http } } };
+      fail(refused, status);
       req.destroy();
       ws.terminate();
     });
@@ -115,7 +122,7 @@ export const wsTransport: TransportFactory = (request, handlers) => {
  * connection whose peer vanished (NAT timeout, pulled cable) looks open forever. One timer per
  * connection, not per message.
  */
-function startHeartbeat(ws: WebSocket, request: ConnectRequest, onDead: (message: string) => void): { start(): void; stop(): void } {
+function startHeartbeat(ws: WebSocket, request: ConnectRequest, onDead: (why: Described) => void): { start(): void; stop(): void } {
   let timer: NodeJS.Timeout | null = null;
   let awaiting = false;
   const interval = request.heartbeatIntervalMs;
@@ -127,7 +134,7 @@ function startHeartbeat(ws: WebSocket, request: ConnectRequest, onDead: (message
   const tick = () => {
     timer = null;
     if (awaiting) {
-      onDead(`Connection to Soniox lost: no answer to a ping for ${timeout} ms`);
+      onDead({ text: `Connection to Soniox lost: no answer to a ping for ${timeout} ms`, i18n: { key: "session.ping-timeout", params: { ms: timeout } } });
       return;
     }
     if (ws.readyState !== WebSocket.OPEN) return;
@@ -152,12 +159,23 @@ function startHeartbeat(ws: WebSocket, request: ConnectRequest, onDead: (message
   };
 }
 
+/** A failure's English text and its catalogue key. */
+interface Described {
+  text: string;
+  i18n: MessageKey;
+}
+
 /** Error texts from the socket layer, without anything that could echo request headers. */
-function describeSocketError(err: Error & { code?: string }): string {
+function describeSocketError(err: Error & { code?: string }): Described {
   if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
-    return `The server sent a frame larger than ${MAX_SERVER_FRAME_BYTES} bytes, far beyond any Soniox result; the connection was closed. Check that the URL points at Soniox or a faithful proxy.`;
+    return {
+      text: `The server sent a frame larger than ${MAX_SERVER_FRAME_BYTES} bytes, far beyond any Soniox result; the connection was closed. Check that the URL points at Soniox or a faithful proxy.`,
+      i18n: { key: "session.frame-too-large", params: { bytes: MAX_SERVER_FRAME_BYTES } },
+    };
   }
-  return err.code ? `${err.message} (${err.code})` : err.message;
+  // The operating system's or ws's own words (ECONNREFUSED, a TLS failure) stay as they are.
+  const detail = err.code ? `${err.message} (${err.code})` : err.message;
+  return { text: `Connection to Soniox failed: ${detail}`, i18n: { key: "session.socket-error", params: { detail } } };
 }
 
 /** Soniox explains refusals in a short JSON body; read at most 1 KB of it. */

@@ -1,9 +1,16 @@
 import type { Clock } from "../clock";
+import type { MessageKey } from "../errors";
 
 interface Kind {
   suppressed: number;
-  lastText: string;
+  last: Said;
   emittedAt: number;
+}
+
+/** A warning's English text and its catalogue key (under `warnings.`). */
+export interface Said {
+  text: string;
+  i18n: MessageKey;
 }
 
 /**
@@ -17,34 +24,40 @@ export class WarningLimiter {
 
   constructor(
     private readonly clock: Clock,
-    private readonly emit: (text: string) => void,
+    private readonly emit: (text: string, i18n: MessageKey) => void,
     private readonly intervalMs = 60000,
   ) {}
 
-  warn(kind: string, text: string): void {
+  warn(kind: string, said: Said): void {
     const now = this.clock.now();
     const seen = this.kinds.get(kind);
     if (!seen) {
-      this.kinds.set(kind, { suppressed: 0, lastText: text, emittedAt: now });
-      this.emit(text);
+      this.kinds.set(kind, { suppressed: 0, last: said, emittedAt: now });
+      this.emit(said.text, said.i18n);
       return;
     }
     if (now - seen.emittedAt >= this.intervalMs) {
       const more = seen.suppressed;
       seen.suppressed = 0;
       seen.emittedAt = now;
-      this.emit(more > 0 ? `${text} (${more} more like this suppressed)` : text);
+      if (more === 0) this.emit(said.text, said.i18n);
+      else this.emit(`${said.text} (${more} more like this suppressed)`, { key: "session.warning-repeated", params: { count: more }, parts: { warning: part(said) } });
       return;
     }
     seen.suppressed++;
-    seen.lastText = text;
+    seen.last = said;
   }
 
   /** Says what is still only counted; called once when the session ends. */
   flush(): void {
     for (const seen of this.kinds.values()) {
-      if (seen.suppressed > 0) this.emit(`${seen.suppressed} more like this were suppressed: ${seen.lastText}`);
+      if (seen.suppressed > 0) {
+        const { suppressed, last } = seen;
+        this.emit(`${suppressed} more like this were suppressed: ${last.text}`, { key: "session.warnings-suppressed", params: { count: suppressed }, parts: { warning: part(last) } });
+      }
       seen.suppressed = 0;
     }
   }
 }
+
+const part = ({ text, i18n }: Said) => ({ text, key: i18n.key, params: i18n.params });

@@ -20,7 +20,7 @@ function paramsOf(t: ReturnType<typeof catalogue>, section: string, i18n: Messag
   if (!i18n.parts) return i18n.params;
   const params: Record<string, string | number> = { ...i18n.params };
   for (const [name, part] of Object.entries(i18n.parts)) {
-    params[name] = (part.key === undefined ? null : t(`${section}.${part.key}`, part.params)) ?? part.text;
+    params[name] = (part.key === undefined ? null : t(`${part.section ?? section}.${part.key}`, part.params)) ?? part.text;
   }
   return params;
 }
