@@ -8,6 +8,7 @@ import type { SonioxToken } from "../core/session";
 import { filterOptionsFromSettings, type TokenFilterSettings } from "../core/filter";
 import { TokenFilter, type FilterOutput } from "../core/filter";
 import { plainObject } from "../core/plain-object";
+import { errorText } from "./lib/i18n";
 import { guardOutput } from "./lib/safe-output";
 
 interface TokenFilterNodeDef extends NodeDef, TokenFilterSettings {}
@@ -53,7 +54,7 @@ export = function register(RED: NodeAPI): void {
     try {
       filter = new TokenFilter(filterOptionsFromSettings(config));
     } catch (err) {
-      configError = new Error(RED._("soniox-token-filter.errors.config", { error: (err as Error).message }));
+      configError = new Error(RED._("soniox-token-filter.errors.config", { error: errorText(RED, "soniox-token-filter", err) }));
       node.error(configError.message);
       node.status({ fill: "red", shape: "ring", text: RED._("soniox-token-filter.status.config-error") });
     }

@@ -132,6 +132,7 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
     const transcribe = catalogue("en-US", "soniox-transcribe");
     const control = catalogue("en-US", "soniox-control");
     const tempKey = catalogue("en-US", "soniox-temp-key");
+    const tokenFilter = catalogue("en-US", "soniox-token-filter");
     const missing = [];
     let count = 0;
     for (const file of [...sourceFiles(path.join(ROOT, "src", "core")), ...sourceFiles(path.join(ROOT, "src", "nodes"))]) {
@@ -142,10 +143,13 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
         count++;
         // Core errors reach users through soniox-transcribe; parse errors also through soniox-control.
         // The inline VAD's warnings come only from soniox-control.
-        // Temporary key errors (core/keys) reach users only through soniox-temp-key.
+        // Temporary key errors (core/keys) reach users only through soniox-temp-key, the token
+        // filter's settings errors (core/filter) only through soniox-token-filter.
         const homes = file.endsWith("soniox-temp-key.ts") || file.includes(path.join("core", "keys") + path.sep)
           ? [tempKey]
-          : key.startsWith("control.inline-")
+          : key.startsWith("filter.")
+            ? [tokenFilter]
+            : key.startsWith("control.inline-")
             ? [control]
             : key.startsWith("control.")
               ? [transcribe, control]
@@ -455,6 +459,42 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
     assert.strictEqual(closed.error.key, "session.gave-up");
     assert.strictEqual(errorText(redIn("en-US"), "soniox-transcribe", closed.error), closed.error.message);
     assert.match(errorText(redIn("ja"), "soniox-transcribe", closed.error), /^Soniox との接続が失われました: 20000 ms 以内に ping への応答がありません/);
+  });
+
+  it("gives each token filter settings error key's English text the message core writes, and the node says it translated", async function () {
+    const { SonioxError } = require("../../dist/core/errors");
+    const { TokenFilter, filterOptionsFromSettings } = require("../../dist/core/filter");
+    const { i18n } = require("@node-red/util");
+    const { errorText } = require("../../dist/nodes/lib/i18n");
+    const en = catalogue("en-US", "soniox-token-filter");
+    const render = (err) => en.get(`errors.${err.key}`).replace(/__(\w+?)__/g, (_, name) => String(err.params?.[name] ?? ""));
+    const errors = [];
+    for (const make of [
+      () => filterOptionsFromSettings({ finality: "later" }),
+      () => filterOptionsFromSettings({ translation: "xx" }),
+      () => new TokenFilter({ mode: "nope" }),
+      () => new TokenFilter({ maxStreams: 0 }),
+      () => new TokenFilter({ selection: { ...filterOptionsFromSettings({}).selection, minConfidence: 2 } }),
+      () => new TokenFilter({ mode: "phrase", phraseRegex: "(" }),
+      () => new TokenFilter({ mode: "phrase" }),
+      () => new TokenFilter({ mode: "caption", captionMaxChars: 0 }),
+    ]) {
+      try {
+        make();
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+    assert.strictEqual(errors.length, 8);
+    for (const err of errors) {
+      assert.ok(err instanceof SonioxError && err.key && err.code === "invalid_config", `${err.message} has a key`);
+      assert.strictEqual(render(err), err.message);
+    }
+    await i18n.init({ lang: "en-US" });
+    await i18n.registerMessageCatalog("soniox-token-filter", LOCALES, "soniox-token-filter.json");
+    await i18n.i.loadLanguages(["de"]);
+    const de = { _: i18n.i.getFixedT("de", "soniox-token-filter") };
+    assert.strictEqual(errorText(de, "soniox-token-filter", errors[6]), "Der Phrasen-Auslöser braucht mindestens eine Phrase oder einen regulären Ausdruck");
   });
 
   it("gives each meter warning key's English text the warning core writes", function () {

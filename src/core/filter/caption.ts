@@ -4,6 +4,7 @@
  */
 import type { SonioxToken } from "../session";
 import { plainConstructor } from "../plain-object";
+import { SonioxError } from "../errors";
 
 export interface Caption {
   /** Final transcript so far, cut at a word boundary from the front to stay within maxChars. */
@@ -30,7 +31,8 @@ export class CaptionBuilder {
 
   constructor(maxChars = DEFAULT_CAPTION_MAX_CHARS) {
     if (!Number.isInteger(maxChars) || maxChars < 1) {
-      throw new RangeError(`Caption length must be a positive whole number of characters, got ${String(maxChars)}`);
+      const value = String(maxChars);
+      throw new SonioxError("invalid_config", `Caption length must be a positive whole number of characters, got ${value}`, { key: "filter.caption-length", params: { value } });
     }
     this.#maxChars = maxChars;
   }

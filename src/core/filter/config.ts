@@ -4,6 +4,7 @@
  */
 import { parseList, type Finality, type TranslationSelector } from "./selection";
 import { DEFAULT_FILTER_OPTIONS, type FilterMode, type TokenFilterOptions } from "./token-filter";
+import { SonioxError } from "../errors";
 
 export interface TokenFilterSettings {
   mode?: string;
@@ -26,15 +27,17 @@ export interface TokenFilterSettings {
 const FINALITIES: readonly string[] = ["final", "non_final", "both"];
 const TRANSLATION_SELECTORS: readonly string[] = ["any", "spoken", "original", "translation", "none"];
 
-/** Throws a RangeError naming the setting when a value is not one the editor offers. */
+/** Throws a SonioxError naming the setting when a value is not one the editor offers. */
 export function filterOptionsFromSettings(s: TokenFilterSettings): TokenFilterOptions {
   const finality = s.finality || "final";
   const translation = s.translation || "any";
   if (!FINALITIES.includes(finality)) {
-    throw new RangeError(`Unknown token finality "${finality}"; use one of ${FINALITIES.join(", ")}`);
+    const choices = FINALITIES.join(", ");
+    throw new SonioxError("invalid_config", `Unknown token finality "${finality}"; use one of ${choices}`, { key: "filter.unknown-finality", params: { value: finality, choices } });
   }
   if (!TRANSLATION_SELECTORS.includes(translation)) {
-    throw new RangeError(`Unknown translation status "${translation}"; use one of ${TRANSLATION_SELECTORS.join(", ")}`);
+    const choices = TRANSLATION_SELECTORS.join(", ");
+    throw new SonioxError("invalid_config", `Unknown translation status "${translation}"; use one of ${choices}`, { key: "filter.unknown-translation", params: { value: translation, choices } });
   }
   const d = DEFAULT_FILTER_OPTIONS;
   return {

@@ -4,6 +4,8 @@
  * and a phrase matches whole words only ("on" does not fire inside "one").
  */
 
+import { SonioxError } from "../errors";
+
 export interface PhraseMatch {
   /** The phrase as configured, or the text the regular expression matched. */
   phrase: string;
@@ -49,11 +51,12 @@ export class PhraseMatcher {
       try {
         this.#regex = new RegExp(regex, "iu");
       } catch (err) {
-        throw new SyntaxError(`Phrase regular expression /${regex}/ is invalid: ${(err as Error).message}`);
+        const detail = (err as Error).message;
+        throw new SonioxError("invalid_config", `Phrase regular expression /${regex}/ is invalid: ${detail}`, { key: "filter.regex-invalid", params: { regex, detail } });
       }
     }
     if (this.#phrases.length === 0 && this.#regex === null) {
-      throw new RangeError("Phrase trigger needs at least one phrase or a regular expression");
+      throw new SonioxError("invalid_config", "Phrase trigger needs at least one phrase or a regular expression", { key: "filter.no-phrase" });
     }
   }
 

@@ -10,6 +10,7 @@ import { CaptionBuilder, DEFAULT_CAPTION_MAX_CHARS, type Caption } from "./capti
 import { PhraseMatcher, type PhraseMatch } from "./phrase-matcher";
 import { DEFAULT_SELECTION, selectToken, type TokenSelection } from "./selection";
 import { SpeakerTurnTracker, type SpeakerTurn } from "./speaker-turns";
+import { SonioxError } from "../errors";
 
 export type FilterMode = "tokens" | "text" | "caption" | "utterance" | "turns" | "phrase";
 export const FILTER_MODES: readonly FilterMode[] = ["tokens", "text", "caption", "utterance", "turns", "phrase"];
@@ -79,17 +80,20 @@ export class TokenFilter {
   // garbage only a full collection frees. The scan for the oldest runs only when one is evicted.
   #tick = 0;
 
-  /** Throws (RangeError / SyntaxError) with a message naming the bad option. */
+  /** Throws a SonioxError (invalid_config) with a message naming the bad option. */
   constructor(options: Partial<TokenFilterOptions> = {}) {
     const o: TokenFilterOptions = { ...DEFAULT_FILTER_OPTIONS, ...options };
     if (!FILTER_MODES.includes(o.mode)) {
-      throw new RangeError(`Unknown output mode "${String(o.mode)}"; use one of ${FILTER_MODES.join(", ")}`);
+      const [value, choices] = [String(o.mode), FILTER_MODES.join(", ")];
+      throw new SonioxError("invalid_config", `Unknown output mode "${value}"; use one of ${choices}`, { key: "filter.unknown-mode", params: { value, choices } });
     }
     if (!Number.isInteger(o.maxStreams) || o.maxStreams < 1) {
-      throw new RangeError(`Max streams must be a positive whole number, got ${String(o.maxStreams)}`);
+      const value = String(o.maxStreams);
+      throw new SonioxError("invalid_config", `Max streams must be a positive whole number, got ${value}`, { key: "filter.max-streams", params: { value } });
     }
     if (!(o.selection.minConfidence >= 0 && o.selection.minConfidence <= 1)) {
-      throw new RangeError(`Minimum confidence must be between 0 and 1, got ${String(o.selection.minConfidence)}`);
+      const value = String(o.selection.minConfidence);
+      throw new SonioxError("invalid_config", `Minimum confidence must be between 0 and 1, got ${value}`, { key: "filter.min-confidence", params: { value } });
     }
     this.#options = o;
     this.#selection = SEGMENT_MODES.has(o.mode)
