@@ -31,6 +31,34 @@ function placeholders(text) {
   return [...String(text).matchAll(/__([A-Za-z0-9_]+?)__/g)].map((m) => m[1]).sort();
 }
 
+/** Node-RED's own i18next with these catalogues loaded as the runtime loads them; (lang, node) → a RED with `_`. */
+async function runtimeI18n(nodes, langs = ["de", "ja"]) {
+  const { i18n } = require("@node-red/util");
+  await i18n.init({ lang: "en-US" });
+  for (const node of nodes) await i18n.registerMessageCatalog(node, LOCALES, `${node}.json`);
+  await i18n.i.loadLanguages(langs);
+  return (lang, node) => ({ _: i18n.i.getFixedT(lang, node) });
+}
+
+/** A session over the fake transport and clock, for 16 kHz PCM. */
+function fakeSession(overrides = {}) {
+  const { SonioxSession } = require("../../dist/core/session/session");
+  const { RawMeter } = require("../../dist/core/audio/audio-meter");
+  const { fakeClock, fakeTransportFactory } = require("../support/fake-transport");
+  const clock = fakeClock();
+  const transport = fakeTransportFactory();
+  const s = new SonioxSession({
+    url: "ws://127.0.0.1:1/transcribe-websocket",
+    apiKey: "secret-key",
+    start: { model: "stt-rt-v5", audio_format: "pcm_s16le", sample_rate: 16000, num_channels: 1 },
+    transport,
+    clock,
+    meter: new RawMeter({ format: "pcm_s16le", sampleRate: 16000, channels: 1 }),
+    ...overrides,
+  });
+  return { s, clock, transport };
+}
+
 function sourceFiles(dir) {
   const out = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -167,14 +195,10 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
   it("renders a core error and a core warning in German through the adapters' translator and Node-RED's i18n", async function () {
     // The flow-test helper stubs RED._ as the identity, so the adapters' translator is driven here by
     // Node-RED's own i18next with our catalogues loaded the way the runtime loads them.
-    const { i18n } = require("@node-red/util");
     const { errorText, warningText } = require("../../dist/nodes/lib/i18n");
     const { parseControl } = require("../../dist/core/control");
     const { ControlStreams, controlSettings } = require("../../dist/core/control");
-    await i18n.init({ lang: "en-US" });
-    for (const node of ["soniox-transcribe", "soniox-control"]) await i18n.registerMessageCatalog(node, LOCALES, `${node}.json`);
-    await i18n.i.loadLanguages(["de", "ja"]);
-    const redIn = (lang, ns) => ({ _: i18n.i.getFixedT(lang, ns) });
+    const redIn = await runtimeI18n(["soniox-transcribe", "soniox-control"]);
 
     let error = null;
     try {
@@ -234,25 +258,12 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
   });
 
   it("gives each session error and warning key's English text the text core writes", function () {
-    const { SonioxSession } = require("../../dist/core/session/session");
-    const { RawMeter } = require("../../dist/core/audio/audio-meter");
-    const { fakeClock, fakeTransportFactory } = require("../support/fake-transport");
     const en = catalogue("en-US", "soniox-transcribe");
     const render = (section, { key, params }) => en.get(`${section}.${key}`).replace(/__(\w+?)__/g, (_, name) => String(params?.[name] ?? ""));
     const errors = [];
     const warnings = [];
     const session = (overrides = {}) => {
-      const clock = fakeClock();
-      const transport = fakeTransportFactory();
-      const s = new SonioxSession({
-        url: "ws://127.0.0.1:1/transcribe-websocket",
-        apiKey: "secret-key",
-        start: { model: "stt-rt-v5", audio_format: "pcm_s16le", sample_rate: 16000, num_channels: 1 },
-        transport,
-        clock,
-        meter: new RawMeter({ format: "pcm_s16le", sampleRate: 16000, channels: 1 }),
-        ...overrides,
-      });
+      const { s, clock, transport } = fakeSession(overrides);
       s.on("warning", (text, i18n) => warnings.push([text, i18n]));
       s.on("close", (c) => c.error && errors.push(c.error));
       return { s, clock, transport };
@@ -359,27 +370,12 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
   });
 
   it("gives each server-frame warning, its repeat and its count the text core writes, in every language", async function () {
-    const { SonioxSession } = require("../../dist/core/session/session");
-    const { RawMeter } = require("../../dist/core/audio/audio-meter");
-    const { fakeClock, fakeTransportFactory } = require("../support/fake-transport");
-    const { i18n } = require("@node-red/util");
     const { warningText } = require("../../dist/nodes/lib/i18n");
-    await i18n.init({ lang: "en-US" });
-    await i18n.registerMessageCatalog("soniox-transcribe", LOCALES, "soniox-transcribe.json");
-    await i18n.i.loadLanguages(["de", "ja"]);
-    const redIn = (lang) => ({ _: i18n.i.getFixedT(lang, "soniox-transcribe") });
+    const red = await runtimeI18n(["soniox-transcribe"]);
+    const redIn = (lang) => red(lang, "soniox-transcribe");
 
-    const clock = fakeClock();
-    const transport = fakeTransportFactory();
+    const { s, clock, transport } = fakeSession({ apiKey: "secret-key-123456" });
     const warnings = [];
-    const s = new SonioxSession({
-      url: "ws://127.0.0.1:1/transcribe-websocket",
-      apiKey: "secret-key-123456",
-      start: { model: "stt-rt-v5", audio_format: "pcm_s16le", sample_rate: 16000, num_channels: 1 },
-      transport,
-      clock,
-      meter: new RawMeter({ format: "pcm_s16le", sampleRate: 16000, channels: 1 }),
-    });
     s.on("warning", (text, key) => warnings.push([text, key]));
     s.start();
     const t = transport.last();
@@ -414,33 +410,16 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
   it("says a reconnect's cause and a give-up's cause in the runtime's language too", async function () {
     const { TranscriptionStream } = require("../../dist/core/session/stream");
     const { DEFAULT_RECONNECT } = require("../../dist/core/session/reconnect-policy");
-    const { fakeClock, fakeTransportFactory } = require("../support/fake-transport");
-    const { i18n } = require("@node-red/util");
+    const { fakeClock, fakeTransportFactory, fakeStreamOptions } = require("../support/fake-transport");
     const { warningText, errorText } = require("../../dist/nodes/lib/i18n");
-    await i18n.init({ lang: "en-US" });
-    await i18n.registerMessageCatalog("soniox-transcribe", LOCALES, "soniox-transcribe.json");
-    await i18n.i.loadLanguages(["de", "ja"]);
-    const redIn = (lang) => ({ _: i18n.i.getFixedT(lang, "soniox-transcribe") });
+    const red = await runtimeI18n(["soniox-transcribe"]);
+    const redIn = (lang) => red(lang, "soniox-transcribe");
 
     const clock = fakeClock();
     const transport = fakeTransportFactory();
-    const stream = new TranscriptionStream({
-      key: "cam",
-      url: "ws://127.0.0.1:1/transcribe-websocket",
-      apiKey: "k".repeat(32),
-      authMethod: "header",
-      start: { model: "stt-rt-v5", audio_format: "pcm_s16le", sample_rate: 16000, num_channels: 1 },
-      transport,
-      clock,
-      keepaliveIntervalMs: 8000,
-      connectTimeoutMs: 5000,
-      finishTimeoutMs: 5000,
-      pacing: false,
-      maxQueuedBytes: 1 << 24,
-      idleTimeoutMs: 0,
-      reconnect: { ...DEFAULT_RECONNECT, maxAttempts: 1, random: () => 0.5 },
-      heartbeatIntervalMs: 0,
-    });
+    const stream = new TranscriptionStream(
+      fakeStreamOptions(transport, clock, { key: "cam", apiKey: "k".repeat(32), reconnect: { ...DEFAULT_RECONNECT, maxAttempts: 1, random: () => 0.5 } }),
+    );
     const warnings = [];
     let closed = null;
     stream.on("warning", (text, key) => warnings.push([text, key]));
@@ -464,7 +443,6 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
   it("gives each token filter settings error key's English text the message core writes, and the node says it translated", async function () {
     const { SonioxError } = require("../../dist/core/errors");
     const { TokenFilter, filterOptionsFromSettings } = require("../../dist/core/filter");
-    const { i18n } = require("@node-red/util");
     const { errorText } = require("../../dist/nodes/lib/i18n");
     const en = catalogue("en-US", "soniox-token-filter");
     const render = (err) => en.get(`errors.${err.key}`).replace(/__(\w+?)__/g, (_, name) => String(err.params?.[name] ?? ""));
@@ -490,10 +468,7 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
       assert.ok(err instanceof SonioxError && err.key && err.code === "invalid_config", `${err.message} has a key`);
       assert.strictEqual(render(err), err.message);
     }
-    await i18n.init({ lang: "en-US" });
-    await i18n.registerMessageCatalog("soniox-token-filter", LOCALES, "soniox-token-filter.json");
-    await i18n.i.loadLanguages(["de"]);
-    const de = { _: i18n.i.getFixedT("de", "soniox-token-filter") };
+    const de = (await runtimeI18n(["soniox-token-filter"], ["de"]))("de", "soniox-token-filter");
     assert.strictEqual(errorText(de, "soniox-token-filter", errors[6]), "Der Phrasen-Auslöser braucht mindestens eine Phrase oder einen regulären Ausdruck");
   });
 

@@ -68,4 +68,30 @@ function fakeTransportFactory() {
   return factory;
 }
 
-module.exports = { fakeClock, fakeTransportFactory };
+/**
+ * A TranscriptionStream's options over the fake transport and clock: 16 kHz PCM, no pacing, no
+ * idle timeout or heartbeat, reconnect jitter fixed at its middle.
+ */
+function fakeStreamOptions(transport, clock, overrides = {}) {
+  const { DEFAULT_RECONNECT } = require("../../dist/core/session/reconnect-policy");
+  return {
+    key: "k",
+    url: "ws://127.0.0.1:1/x",
+    apiKey: "key",
+    authMethod: "header",
+    start: { model: "stt-rt-v5", audio_format: "pcm_s16le", sample_rate: 16000, num_channels: 1 },
+    transport,
+    clock,
+    keepaliveIntervalMs: 8000,
+    connectTimeoutMs: 5000,
+    finishTimeoutMs: 5000,
+    pacing: false,
+    maxQueuedBytes: 1 << 24,
+    idleTimeoutMs: 0,
+    reconnect: { ...DEFAULT_RECONNECT, random: () => 0.5 },
+    heartbeatIntervalMs: 0,
+    ...overrides,
+  };
+}
+
+module.exports = { fakeClock, fakeTransportFactory, fakeStreamOptions };

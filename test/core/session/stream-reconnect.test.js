@@ -5,7 +5,7 @@ const assert = require("assert");
 const { TranscriptionStream } = require("../../../dist/core/session/stream");
 const { reconnectDelay, DEFAULT_RECONNECT } = require("../../../dist/core/session/reconnect-policy");
 const { SonioxError } = require("../../../dist/core/errors");
-const { fakeClock, fakeTransportFactory } = require("../../support/fake-transport");
+const { fakeClock, fakeTransportFactory, fakeStreamOptions } = require("../../support/fake-transport");
 
 const START = { model: "stt-rt-v5", audio_format: "pcm_s16le", sample_rate: 16000, num_channels: 1 };
 const BPMS = 32;
@@ -19,24 +19,7 @@ function pcm(ms, seed) {
 function makeStream(overrides = {}) {
   const clock = fakeClock();
   const transport = fakeTransportFactory();
-  const stream = new TranscriptionStream({
-    key: "k",
-    url: "ws://127.0.0.1:1/x",
-    apiKey: "key",
-    authMethod: "header",
-    start: START,
-    transport,
-    clock,
-    keepaliveIntervalMs: 8000,
-    connectTimeoutMs: 5000,
-    finishTimeoutMs: 5000,
-    pacing: false,
-    maxQueuedBytes: 1 << 24,
-    idleTimeoutMs: 0,
-    reconnect: { ...DEFAULT_RECONNECT, random: () => 0.5 },
-    heartbeatIntervalMs: 0,
-    ...overrides,
-  });
+  const stream = new TranscriptionStream(fakeStreamOptions(transport, clock, { start: START, ...overrides }));
   const events = { restarts: [], closes: [], warnings: [], responses: [] };
   stream.on("restart", (r) => events.restarts.push(r));
   stream.on("closed", (c) => events.closes.push(c));
