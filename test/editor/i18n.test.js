@@ -402,9 +402,27 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
     }
     assert.strictEqual(
       warningText(redIn("de"), "soniox-transcribe", ...warnings[2]),
-      "Soniox hat einen Binär-Frame gesendet; ignoriert (Ergebnisse sind JSON-Text) (1 weitere dieser Art unterdrückt)",
+      "Soniox hat einen Binär-Frame gesendet; er wird ignoriert (Ergebnisse sind JSON-Text) (1 weitere Meldung(en) dieser Art unterdrückt)",
     );
     assert.match(warningText(redIn("de"), "soniox-transcribe", ...warnings[1]), /^Der Server hat einen Frame gesendet, der kein JSON ist: not json \[redacted\]/);
+
+    // Each alone in a session of its own, since unreadable frames count as one kind: a JSON value
+    // that is not an object, and a key that starts just before the excerpt is cut.
+    const { FRAME_EXCERPT_CHARS } = require("../../dist/core/session/protocol");
+    for (const frame of ["[1,2]", `${"x".repeat(FRAME_EXCERPT_CHARS - 10)}secret-key-123456 and more`]) {
+      const alone = fakeSession({ apiKey: "secret-key-123456" });
+      const said = [];
+      alone.s.on("warning", (text, key) => said.push([text, key]));
+      alone.s.start();
+      alone.transport.last().open();
+      alone.transport.last().raw(frame);
+      assert.strictEqual(said.length, 1);
+      const [english, key] = said[0];
+      assert.strictEqual(warningText(redIn("en-US"), "soniox-transcribe", english, key), english);
+      for (const lang of ["en-US", "de", "ja"]) {
+        assert.doesNotMatch(warningText(redIn(lang), "soniox-transcribe", english, key), /secret-k/, `${lang}: no part of the key`);
+      }
+    }
   });
 
   it("says a reconnect's cause and a give-up's cause in the runtime's language too", async function () {

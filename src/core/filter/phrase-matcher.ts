@@ -32,7 +32,7 @@ export class PhraseMatcher {
   /**
    * @param phrases phrases to look for; blank ones are ignored.
    * @param regex optional regular expression source, matched case-insensitively against the
-   *   normalised text (so write it without punctuation). Throws a SyntaxError naming the
+   *   normalised text (so write it without punctuation). Throws a SonioxError (invalid_config) naming the
    *   expression when it does not compile.
    */
   constructor(phrases: readonly string[], regex = "") {

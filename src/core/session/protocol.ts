@@ -44,7 +44,7 @@ export interface SonioxErrorFrame {
 export type ServerFrame =
   | { kind: "result"; result: SonioxResult }
   | { kind: "error"; error: SonioxErrorFrame }
-  | { kind: "invalid"; reason: string; i18n: MessageKey };
+  | { kind: "invalid"; problem: "not-json" | "not-object" };
 
 export function isMarker(token: SonioxToken): boolean {
   return token.text === END_TOKEN || token.text === FIN_TOKEN;
@@ -65,12 +65,10 @@ export function parseServerFrame(text: string): ServerFrame {
   try {
     value = JSON.parse(text);
   } catch {
-    const frame = text.slice(0, 200);
-    return { kind: "invalid", reason: `Server sent a frame that is not JSON: ${frame}`, i18n: { key: "session.frame-not-json", params: { frame } } };
+    return { kind: "invalid", problem: "not-json" };
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    const frame = text.slice(0, 200);
-    return { kind: "invalid", reason: `Server sent a frame that is not a JSON object: ${frame}`, i18n: { key: "session.frame-not-object", params: { frame } } };
+    return { kind: "invalid", problem: "not-object" };
   }
   const obj = value as Record<string, unknown>;
   if ("error_code" in obj || "error_message" in obj) {
@@ -87,6 +85,19 @@ export function parseServerFrame(text: string): ServerFrame {
   if (typeof obj.total_audio_proc_ms !== "number") delete result.total_audio_proc_ms;
   if (obj.finished !== true) delete result.finished;
   return { kind: "result", result };
+}
+
+/** How much of an unreadable frame a warning shows. */
+export const FRAME_EXCERPT_CHARS = 200;
+
+/**
+ * The warning for an unreadable frame. `excerpt` is its beginning, already made safe to show:
+ * cutting before redacting could leave part of a key readable.
+ */
+export function invalidFrameWarning(problem: "not-json" | "not-object", excerpt: string): { text: string; i18n: MessageKey } {
+  return problem === "not-json"
+    ? { text: `Server sent a frame that is not JSON: ${excerpt}`, i18n: { key: "session.frame-not-json", params: { frame: excerpt } } }
+    : { text: `Server sent a frame that is not a JSON object: ${excerpt}`, i18n: { key: "session.frame-not-object", params: { frame: excerpt } } };
 }
 
 /** The tokens of a parsed frame: entries that are not tokens dropped, `is_final` made a boolean. */

@@ -7,7 +7,9 @@ import { WarningLimiter } from "./warning-limiter";
 import {
   END_OF_STREAM_FRAME,
   KEEPALIVE_FRAME,
+  FRAME_EXCERPT_CHARS,
   finalizeFrame,
+  invalidFrameWarning,
   parseServerFrame,
   type SonioxResult,
 } from "./protocol";
@@ -361,7 +363,10 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     }
     const frame = parseServerFrame(data);
     if (frame.kind === "invalid") {
-      this.serverWarnings.warn("invalid", { text: frame.reason, i18n: frame.i18n });
+      // Redacted before it is cut, with room for a key that starts just before the cut.
+      const secrets = [this.opts.apiKey];
+      const excerpt = safeText(data.slice(0, FRAME_EXCERPT_CHARS + this.opts.apiKey.length), secrets).slice(0, FRAME_EXCERPT_CHARS);
+      this.serverWarnings.warn("invalid", invalidFrameWarning(frame.problem, excerpt));
       return;
     }
     if (frame.kind === "error") {

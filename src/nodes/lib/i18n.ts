@@ -1,5 +1,6 @@
 import type { NodeAPI } from "node-red";
 import { SonioxError, type MessageKey, type WarningKey } from "../../core/errors";
+import { boundText, MAX_EMITTED_CHARS } from "../../core/redact";
 
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
 
@@ -30,7 +31,8 @@ export function errorText(RED: NodeAPI, namespace: string, err: unknown): string
   if (err instanceof SonioxError && err.key) {
     const t = catalogue(RED, namespace);
     const text = t(`errors.${err.key}`, paramsOf(t, "errors", { key: err.key, params: err.params, parts: err.parts }));
-    if (text !== null) return text;
+    // Each param was bounded on its own; the whole is bounded as the English text was.
+    if (text !== null) return boundText(text, MAX_EMITTED_CHARS);
   }
   return err instanceof Error ? err.message : String(err);
 }
@@ -51,5 +53,6 @@ export function warningText(RED: NodeAPI, namespace: string, english: string, i1
   const t = catalogue(RED, namespace);
   const text = t(`warnings.${i18n.key}`, paramsOf(t, "warnings", i18n));
   if (text === null) return english;
-  return i18n.stream === undefined ? text : `[${i18n.stream}] ${text}`;
+  const bounded = boundText(text, MAX_EMITTED_CHARS);
+  return i18n.stream === undefined ? bounded : `[${i18n.stream}] ${bounded}`;
 }
