@@ -177,7 +177,7 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
           ? [tempKey]
           : key.startsWith("filter.")
             ? [tokenFilter]
-            : key.startsWith("control.inline-")
+            : key.startsWith("control.inline-") || key === "control.ptt-payload"
             ? [control]
             : key.startsWith("control.")
               ? [transcribe, control]
@@ -488,6 +488,58 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
     }
     const de = (await runtimeI18n(["soniox-token-filter"], ["de"]))("de", "soniox-token-filter");
     assert.strictEqual(errorText(de, "soniox-token-filter", errors[6]), "Der Phrasen-Auslöser braucht mindestens eine Phrase oder einen regulären Ausdruck");
+  });
+
+  it("gives each payload, unknown msg.soniox option and ffmpeg failure key's English text the text core writes", async function () {
+    this.timeout(20000);
+    const { toAudioBytes } = require("../../dist/nodes/lib/audio-payload");
+    const { splitStreamOverrides } = require("../../dist/core/streams/stream-options");
+    const { createTranscoder } = require("../../dist/core/audio/transcoder");
+    const en = catalogue("en-US", "soniox-transcribe");
+    const fill = (template, params) => template.replace(/__(\w+?)__/g, (_, name) => String(params?.[name] ?? ""));
+    // Parts are rendered from their own key, as the adapters do, so the English must come out whole.
+    const render = (section, { key, params, parts }) => {
+      const all = { ...params };
+      for (const [name, part] of Object.entries(parts ?? {})) all[name] = part.key ? fill(en.get(`${part.section ?? section}.${part.key}`), part.params) : part.text;
+      return fill(en.get(`${section}.${key}`), all);
+    };
+    const errors = [];
+    for (const payload of ["ab\ufffdcd", "data:audio/wav;base64,AAAA", "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0MjQy".repeat(4), " stop ", [1, 2], { a: 1 }, 42, true, NaN, new Float32Array(4)]) {
+      try {
+        toAudioBytes(payload, false);
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+    errors.push(
+      await new Promise((resolve) => {
+        const t = createTranscoder({ input: null, onData() {}, onEnd: () => resolve(null), onError: resolve });
+        t.write(Buffer.from("this is a text file, not audio at all\n".repeat(200)));
+        t.end();
+      }),
+    );
+    assert.deepStrictEqual(
+      errors.map((e) => e?.key),
+      [
+        "audio.payload-decoded-text",
+        "audio.payload-data-url",
+        "audio.payload-base64",
+        "audio.payload-command-word",
+        ...Array(6).fill("audio.payload-not-bytes"),
+        "audio.ffmpeg-convert-failed",
+      ],
+    );
+    for (const err of errors) assert.strictEqual(render("errors", err), err.message);
+
+    const warnings = [
+      ...splitStreamOverrides({ languag_hints: ["en"], zzz: 1 }, false).warnings,
+      ...splitStreamOverrides({ languag_hints: ["en"], zzz: 1 }, true).warnings,
+    ];
+    assert.deepStrictEqual(
+      warnings.map((w) => w.i18n.key),
+      ["streams.unknown-option-dropped-guess", "streams.unknown-option-dropped", "streams.unknown-option-passed-guess", "streams.unknown-option-passed"],
+    );
+    for (const w of warnings) assert.strictEqual(render("warnings", w.i18n), w.text);
   });
 
   it("gives each meter warning key's English text the warning core writes", function () {

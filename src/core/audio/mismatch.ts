@@ -4,7 +4,7 @@
  * as 16-bit, a source that switched format mid-stream. Each kind of problem is reported once per
  * stream, with what was declared and what the data shows, so a long stream does not flood the log.
  */
-import type { MessageKey, MessagePart } from "../errors";
+import { SonioxError, type MessageKey, type MessagePart } from "../errors";
 import { bytesPerSample, frameBytes, type RawAudioSpec } from "./audio-format";
 import { describeSpec, type SoxProps } from "./format-declaration";
 import { sniffContainer } from "./sniff";
@@ -254,27 +254,42 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const MIN_BASE64_CHARS = 16;
 
 /**
- * Why a string payload cannot be audio, or null when it may be: the exec node emits raw bytes as a
+ * Why a string payload cannot be audio (an error to refuse it with), or null when it may be: the exec node emits raw bytes as a
  * string when they happen to be valid UTF-8, and Buffer.from(s, "utf8") restores them exactly.
  * Strings from elsewhere are text (base64, a data: URL, a command) or binary that a node decoded
  * as text, which lost bytes for good.
  */
-export function stringPayloadProblem(payload: string): string | null {
+export function stringPayloadProblem(payload: string): SonioxError | null {
   if (payload.includes("\ufffd")) {
-    return (
+    return new SonioxError(
+      "invalid_config",
       "msg.payload is a string with U+FFFD replacement characters: binary audio was decoded as text upstream and bytes were lost. " +
-      'Make the source output binary (file in: "a single Buffer object" or binary chunks; websocket/MQTT/HTTP: binary or Buffer).'
+        'Make the source output binary (file in: "a single Buffer object" or binary chunks; websocket/MQTT/HTTP: binary or Buffer).',
+      { key: "audio.payload-decoded-text" },
     );
   }
   const compact = payload.replace(/\s+/g, "");
   if (/^data:[^,]*;base64,/i.test(compact)) {
-    return 'msg.payload is a data: URL (base64 text), not audio bytes: strip the "data:...;base64," prefix and decode the rest, e.g. Buffer.from(text, "base64") in a function node.';
+    return new SonioxError(
+      "invalid_config",
+      'msg.payload is a data: URL (base64 text), not audio bytes: strip the "data:...;base64," prefix and decode the rest, e.g. Buffer.from(text, "base64") in a function node.',
+      { key: "audio.payload-data-url" },
+    );
   }
   if (compact.length >= MIN_BASE64_CHARS && compact.length % 4 === 0 && BASE64.test(compact) && !/^[A-Za-z]+$/.test(compact)) {
-    return 'msg.payload looks like base64 text, not audio bytes: decode it first, e.g. msg.payload = Buffer.from(msg.payload, "base64") in a function node.';
+    return new SonioxError(
+      "invalid_config",
+      'msg.payload looks like base64 text, not audio bytes: decode it first, e.g. msg.payload = Buffer.from(msg.payload, "base64") in a function node.',
+      { key: "audio.payload-base64" },
+    );
   }
   if (COMMAND_WORDS.has(compact.toLowerCase())) {
-    return `msg.payload is the text "${payload.trim()}", not audio: to send a command, put it in msg.control (e.g. msg.control = "${compact.toLowerCase()}").`;
+    const [text, command] = [payload.trim(), compact.toLowerCase()];
+    return new SonioxError(
+      "invalid_config",
+      `msg.payload is the text "${text}", not audio: to send a command, put it in msg.control (e.g. msg.control = "${command}").`,
+      { key: "audio.payload-command-word", params: { text, command } },
+    );
   }
   return null;
 }

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "child_process";
 import type { RawAudioSpec, RawFormat } from "./audio-format";
-import { SonioxError } from "../errors";
+import { SonioxError, type MessageKey, type MessagePart } from "../errors";
 import { ffmpegMissingMessage, findFfmpeg } from "./ffmpeg-binary";
 import { describeSpec, TRANSCODED_AUDIO } from "./format-declaration";
 
@@ -181,7 +181,10 @@ export class Transcoder {
             key: "audio.ffmpeg-missing",
             params: { detail: ` (${this.command}: ${err.code})` },
           })
-        : new Error(`ffmpeg (${this.command}) could not be started: ${err.message}`),
+        : new SonioxError("invalid_config", `ffmpeg (${this.command}) could not be started: ${err.message}`, {
+            key: "audio.ffmpeg-start-failed",
+            params: { command: this.command, detail: err.message },
+          }),
     );
   }
 
@@ -196,10 +199,17 @@ export class Transcoder {
       this.options.onEnd();
       return;
     }
-    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    const how: MessagePart = signal
+      ? { text: `was killed by ${signal}`, key: "audio.ffmpeg-killed", params: { signal } }
+      : { text: `exited with code ${code}`, key: "audio.ffmpeg-exited", params: { code: String(code) } };
     const input = this.options.input;
-    const what = input ? `the raw ${describeSpec(input)} audio` : "the audio (is it an audio file or stream ffmpeg knows?)";
-    this.fail(new Error(`ffmpeg could not convert ${what}: it ${how}${detail ? `: ${detail}` : ""}`));
+    const spec = input ? describeSpec(input) : null;
+    const what = spec ? `the raw ${spec} audio` : "the audio (is it an audio file or stream ffmpeg knows?)";
+    const said = detail ? `: ${detail}` : "";
+    const i18n: MessageKey = spec
+      ? { key: "audio.ffmpeg-convert-failed-raw", params: { spec, detail: said }, parts: { how } }
+      : { key: "audio.ffmpeg-convert-failed", params: { detail: said }, parts: { how } };
+    this.fail(new SonioxError("invalid_config", `ffmpeg could not convert ${what}: it ${how.text}${said}`, i18n));
   }
 
   private fail(err: Error): void {

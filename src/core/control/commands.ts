@@ -4,6 +4,7 @@
  * quiet" timer. Timers go through an injected Clock so tests can drive them.
  */
 import type { Clock } from "../clock";
+import { SonioxError } from "../errors";
 import type { ControlCommand } from "./parse";
 
 /** msg.control as the transcribe node reads it: a plain string, or an object for finalize with silence. */
@@ -38,9 +39,10 @@ export function parsePushToTalk(value: unknown): boolean {
   } catch {
     shown = String(value);
   }
-  throw new RangeError(
-    `Push-to-talk needs msg.payload true/false (or on/off, 1/0, pressed/released), got ${shown}`,
-  );
+  throw new SonioxError("invalid_config", `Push-to-talk needs msg.payload true/false (or on/off, 1/0, pressed/released), got ${shown}`, {
+    key: "control.ptt-payload",
+    params: { value: shown },
+  });
 }
 
 /** Soniox: "every few seconds is fine; too often may cause disconnections". */

@@ -1,6 +1,6 @@
 import type { AudioFields, FloatHandling } from "../audio";
 import { isRawFormat } from "../audio";
-import { SonioxError } from "../errors";
+import { SonioxError, type MessageKey } from "../errors";
 import type { ReconnectPolicy, RotationPolicy, StartMessage } from "../session";
 import { unknownStartFields, validateStartMessage } from "../session";
 
@@ -54,7 +54,7 @@ export interface StreamOverrides {
   soniox: unknown;
   convertToPcm: boolean | undefined;
   /** One line per msg.soniox name this node does not know, saying what became of it. */
-  warnings: string[];
+  warnings: { text: string; i18n: MessageKey }[];
 }
 
 /**
@@ -73,14 +73,21 @@ export function splitStreamOverrides(overrides: unknown, passUnknown = false): S
       params: { value: String(JSON.stringify(convert)) },
     });
   }
-  const warnings: string[] = [];
+  const warnings: StreamOverrides["warnings"] = [];
   for (const { name, closest } of unknownStartFields(soniox, ["api_key"])) {
     const guess = closest ? `did you mean ${closest}? ` : "";
+    const params: Record<string, string> = closest ? { name, closest } : { name };
     if (passUnknown) {
-      warnings.push(`msg.soniox.${name} is not a Soniox option this node knows; ${guess}it is sent as given ("Pass unknown msg.soniox options" is on)`);
+      warnings.push({
+        text: `msg.soniox.${name} is not a Soniox option this node knows; ${guess}it is sent as given ("Pass unknown msg.soniox options" is on)`,
+        i18n: { key: closest ? "streams.unknown-option-passed-guess" : "streams.unknown-option-passed", params },
+      });
     } else {
       delete soniox[name];
-      warnings.push(`msg.soniox.${name} is not a Soniox option this node knows; ${guess}it was left out. If it is a new Soniox option, tick "Pass unknown msg.soniox options" in the node.`);
+      warnings.push({
+        text: `msg.soniox.${name} is not a Soniox option this node knows; ${guess}it was left out. If it is a new Soniox option, tick "Pass unknown msg.soniox options" in the node.`,
+        i18n: { key: closest ? "streams.unknown-option-dropped-guess" : "streams.unknown-option-dropped", params },
+      });
     }
   }
   return { soniox, convertToPcm: convert as boolean | undefined, warnings };

@@ -207,7 +207,7 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
       throw new SonioxError("invalid_state", `Too many streams: ${maxStreams} are open, so "${m.key}" was not started${waiting}. Stop unused streams or raise "Max streams".`, i18n);
     }
     const overrides = splitStreamOverrides(m.overrides, this.opts.settings.passUnknownOptions);
-    for (const w of overrides.warnings) this.warn(`[${m.key}] ${w}`);
+    for (const w of overrides.warnings) this.warn(`[${m.key}] ${w.text}`, { ...w.i18n, stream: m.key });
     const start = streamStartMessage(this.opts.base, overrides.soniox);
     const gate = new FormatGate({
       declared: audioFieldsOf(start),

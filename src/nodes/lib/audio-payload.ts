@@ -1,4 +1,4 @@
-import { SonioxError } from "../../core/errors";
+import { SonioxError, type MessagePart } from "../../core/errors";
 import { stringPayloadProblem } from "../../core/audio";
 
 /**
@@ -14,20 +14,24 @@ export function toAudioBytes(payload: unknown, hasControl: boolean): Uint8Array 
   if (typeof payload === "string" && !hasControl) {
     if (payload.length === 0) return null;
     const problem = stringPayloadProblem(payload);
-    if (problem) throw new SonioxError("invalid_config", problem);
+    if (problem) throw problem;
     return Buffer.from(payload, "utf8");
   }
   if (hasControl) return null;
+  const what = describe(payload);
   throw new SonioxError(
     "invalid_config",
-    `msg.payload must be audio bytes (Buffer, Uint8Array or ArrayBuffer), got ${describe(payload)}. ` +
+    `msg.payload must be audio bytes (Buffer, Uint8Array or ArrayBuffer), got ${what.text}. ` +
       "Read files as a single Buffer or binary chunks, and set websocket/MQTT nodes to output binary.",
+    { key: "audio.payload-not-bytes", parts: { what } },
   );
 }
 
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "number" && Number.isNaN(value)) return "NaN";
-  if (ArrayBuffer.isView(value)) return value.constructor.name;
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+/** What the payload is instead, as a translatable part ("an array", "a number", "Float32Array"). */
+function describe(value: unknown): MessagePart {
+  if (Array.isArray(value)) return { text: "an array", key: "audio.payload-kind-array" };
+  if (typeof value === "number" && Number.isNaN(value)) return { text: "NaN" };
+  if (ArrayBuffer.isView(value)) return { text: value.constructor.name };
+  if (typeof value === "object") return { text: "an object", key: "audio.payload-kind-object" };
+  return { text: `a ${typeof value}`, key: "audio.payload-kind-type", params: { type: typeof value } };
 }

@@ -116,17 +116,17 @@ describe("format mismatch detection", function () {
 
     it("refuses binary that was decoded as text upstream (bytes lost)", function () {
       const mangled = read("speech-16k-mono.s16le").subarray(0, 512).toString("utf8");
-      assert.match(stringPayloadProblem(mangled), /replacement characters.*bytes were lost/);
+      assert.match(stringPayloadProblem(mangled).message, /replacement characters.*bytes were lost/);
     });
 
     it("refuses base64 and data: URLs with the decoding to do", function () {
       const b64 = read("speech-16k-mono.s16le").subarray(0, 300).toString("base64");
-      assert.match(stringPayloadProblem(b64), /looks like base64 text.*Buffer\.from\(msg\.payload, "base64"\)/);
-      assert.match(stringPayloadProblem(`data:audio/webm;codecs=opus;base64,${b64}`), /data: URL/);
+      assert.match(stringPayloadProblem(b64).message, /looks like base64 text.*Buffer\.from\(msg\.payload, "base64"\)/);
+      assert.match(stringPayloadProblem(`data:audio/webm;codecs=opus;base64,${b64}`).message, /data: URL/);
     });
 
     it("refuses a command word put in msg.payload, pointing to msg.control", function () {
-      assert.match(stringPayloadProblem(" Stop "), /msg\.control = "stop"/);
+      assert.match(stringPayloadProblem(" Stop ").message, /msg\.control = "stop"/);
     });
   });
 });
