@@ -540,6 +540,16 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
       ["streams.unknown-option-dropped-guess", "streams.unknown-option-dropped", "streams.unknown-option-passed-guess", "streams.unknown-option-passed"],
     );
     for (const w of warnings) assert.strictEqual(render("warnings", w.i18n), w.text);
+
+    const { streamSettings } = require("../../dist/nodes/lib/transcribe-options");
+    let invalid = null;
+    try {
+      streamSettings({ floatHandling: "melt" });
+    } catch (err) {
+      invalid = err;
+    }
+    assert.strictEqual(invalid?.key, "settings.invalid");
+    assert.strictEqual(render("errors", invalid), invalid.message);
   });
 
   it("gives each meter warning key's English text the warning core writes", function () {

@@ -155,6 +155,9 @@ export function streamSettings(cfg: TranscribeNodeConfig): TranscribeSettings {
   }
   // The quiet-moment wait must still end before Soniox's hard 300-minute cap.
   settings.rotation.graceMs = Math.max(0, Math.min(settings.rotation.graceMs, 295 * 60000 - settings.rotation.afterMs));
-  if (p.length) throw new SonioxError("invalid_config", `Invalid soniox-transcribe settings: ${p.join("; ")}`);
+  if (p.length) {
+    const problems = p.join("; ");
+    throw new SonioxError("invalid_config", `Invalid soniox-transcribe settings: ${problems}`, { key: "settings.invalid", params: { problems } });
+  }
   return settings;
 }
