@@ -38,6 +38,12 @@ export interface MessagePart {
   section?: "errors" | "warnings";
 }
 
+/** A message's English text beside its catalogue key. */
+export interface KeyedText {
+  text: string;
+  i18n: MessageKey;
+}
+
 /** A warning's catalogue key (under `warnings.`), and the stream whose "[key] " prefix the English text carries. */
 export interface WarningKey extends MessageKey {
   stream?: string;

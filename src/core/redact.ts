@@ -71,7 +71,11 @@ export function safeKey<K extends MessageKey>(i18n: K, secrets: ReadonlyArray<st
   if (i18n.params) safe.params = safeParams(i18n.params);
   if (i18n.parts) {
     safe.parts = Object.fromEntries(
-      Object.entries(i18n.parts).map(([k, part]) => [k, part.params ? { ...part, text: safeText(part.text, secrets), params: safeParams(part.params) } : { ...part, text: safeText(part.text, secrets) }]),
+      Object.entries(i18n.parts).map(([k, part]) => {
+        const safePart = { ...part, text: safeText(part.text, secrets) };
+        if (part.params) safePart.params = safeParams(part.params);
+        return [k, safePart];
+      }),
     );
   }
   return safe;

@@ -3,7 +3,7 @@
  * and the pure functions that build and read frames. Nothing here does I/O.
  */
 
-import type { MessageKey } from "../errors";
+import type { KeyedText } from "../errors";
 
 export const END_TOKEN = "<end>";
 export const FIN_TOKEN = "<fin>";
@@ -94,7 +94,7 @@ export const FRAME_EXCERPT_CHARS = 200;
  * The warning for an unreadable frame. `excerpt` is its beginning, already made safe to show:
  * cutting before redacting could leave part of a key readable.
  */
-export function invalidFrameWarning(problem: "not-json" | "not-object", excerpt: string): { text: string; i18n: MessageKey } {
+export function invalidFrameWarning(problem: "not-json" | "not-object", excerpt: string): KeyedText {
   return problem === "not-json"
     ? { text: `Server sent a frame that is not JSON: ${excerpt}`, i18n: { key: "session.frame-not-json", params: { frame: excerpt } } }
     : { text: `Server sent a frame that is not a JSON object: ${excerpt}`, i18n: { key: "session.frame-not-object", params: { frame: excerpt } } };

@@ -1,6 +1,6 @@
 import WebSocket from "ws";
 import type { IncomingMessage } from "http";
-import type { MessageKey } from "../errors";
+import type { KeyedText, MessageKey } from "../errors";
 
 /** What a session needs from a WebSocket; tests substitute an in-memory fake. */
 export interface Transport {
@@ -68,7 +68,7 @@ export const wsTransport: TransportFactory = (request, handlers) => {
   });
 
   let failed = false;
-  const fail = ({ text, i18n }: Described, status?: number) => {
+  const fail = ({ text, i18n }: KeyedText, status?: number) => {
     if (failed) return;
     failed = true;
     handlers.error(new Error(text), status, i18n);
@@ -92,7 +92,7 @@ export const wsTransport: TransportFactory = (request, handlers) => {
     readSmallBody(res, (body) => {
       const status = res.statusCode ?? 0;
       const http = `${status} ${res.statusMessage ?? ""}`.trim();
-      const refused: Described = body
+      const refused: KeyedText = body
         ? { text: `Soniox refused the connection with HTTP ${http}: ${body}`, i18n: { key: "session.http-refused-detail", params: { http, detail: body } } }
         : { text: `Soniox refused the connection with HTTP ${http}`, i18n: { key: "session.http-refused", params: { http } } };
       fail(refused, status);
@@ -122,7 +122,7 @@ export const wsTransport: TransportFactory = (request, handlers) => {
  * connection whose peer vanished (NAT timeout, pulled cable) looks open forever. One timer per
  * connection, not per message.
  */
-function startHeartbeat(ws: WebSocket, request: ConnectRequest, onDead: (why: Described) => void): { start(): void; stop(): void } {
+function startHeartbeat(ws: WebSocket, request: ConnectRequest, onDead: (why: KeyedText) => void): { start(): void; stop(): void } {
   let timer: NodeJS.Timeout | null = null;
   let awaiting = false;
   const interval = request.heartbeatIntervalMs;
@@ -159,14 +159,8 @@ function startHeartbeat(ws: WebSocket, request: ConnectRequest, onDead: (why: De
   };
 }
 
-/** A failure's English text and its catalogue key. */
-interface Described {
-  text: string;
-  i18n: MessageKey;
-}
-
 /** Error texts from the socket layer, without anything that could echo request headers. */
-function describeSocketError(err: Error & { code?: string }): Described {
+function describeSocketError(err: Error & { code?: string }): KeyedText {
   if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
     return {
       text: `The server sent a frame larger than ${MAX_SERVER_FRAME_BYTES} bytes, far beyond any Soniox result; the connection was closed. Check that the URL points at Soniox or a faithful proxy.`,

@@ -1,16 +1,10 @@
 import type { Clock } from "../clock";
-import type { MessageKey } from "../errors";
+import type { KeyedText, MessageKey } from "../errors";
 
 interface Kind {
   suppressed: number;
-  last: Said;
+  last: KeyedText;
   emittedAt: number;
-}
-
-/** A warning's English text and its catalogue key (under `warnings.`). */
-export interface Said {
-  text: string;
-  i18n: MessageKey;
 }
 
 /**
@@ -28,7 +22,7 @@ export class WarningLimiter {
     private readonly intervalMs = 60000,
   ) {}
 
-  warn(kind: string, said: Said): void {
+  warn(kind: string, said: KeyedText): void {
     const now = this.clock.now();
     const seen = this.kinds.get(kind);
     if (!seen) {
@@ -60,4 +54,4 @@ export class WarningLimiter {
   }
 }
 
-const part = ({ text, i18n }: Said) => ({ text, key: i18n.key, params: i18n.params });
+const part = ({ text, i18n }: KeyedText) => ({ text, key: i18n.key, params: i18n.params });

@@ -1,6 +1,6 @@
 import type { AudioFields, FloatHandling } from "../audio";
 import { isRawFormat } from "../audio";
-import { SonioxError, type MessageKey } from "../errors";
+import { SonioxError, type KeyedText } from "../errors";
 import type { ReconnectPolicy, RotationPolicy, StartMessage } from "../session";
 import { unknownStartFields, validateStartMessage } from "../session";
 
@@ -54,7 +54,7 @@ export interface StreamOverrides {
   soniox: unknown;
   convertToPcm: boolean | undefined;
   /** One line per msg.soniox name this node does not know, saying what became of it. */
-  warnings: { text: string; i18n: MessageKey }[];
+  warnings: KeyedText[];
 }
 
 /**
