@@ -316,6 +316,21 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
     ]);
   });
 
+  it("bounds a translated error or warning as a whole, as the English text is", async function () {
+    const { SonioxError } = require("../../dist/core/errors");
+    const { MAX_EMITTED_CHARS } = require("../../dist/core/redact");
+    const { errorText, warningText } = require("../../dist/nodes/lib/i18n");
+    const red = await runtimeI18n(["soniox-transcribe"]);
+    // Each param is already bounded on its own; a long one plus the template's words is not.
+    const message = "x".repeat(MAX_EMITTED_CHARS - 10);
+    const err = new SonioxError(500, `Soniox error 500: ${message}`, { key: "session.soniox-error", params: { code: 500, message } });
+    const warning = { key: "session.frame-not-json", params: { frame: message } };
+    for (const lang of ["de", "ja"]) {
+      const said = [errorText(red(lang, "soniox-transcribe"), "soniox-transcribe", err), warningText(red(lang, "soniox-transcribe"), "soniox-transcribe", "x", warning)];
+      for (const text of said) assert.ok(text.length <= MAX_EMITTED_CHARS, `${lang}: ${text.length} characters`);
+    }
+  });
+
   it("gives each socket-level error key's English text the error the ws transport reports", async function () {
     this.timeout(20000);
     const http = require("http");
