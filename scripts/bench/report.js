@@ -141,18 +141,20 @@ function printGcTable(rows, rounds = false) {
 }
 
 /** Capacity: the largest N that kept >= 99 % of streams in real time with no errors. */
-function printCapacityTable(results) {
+function printCapacityTable(results, rounds = false) {
   const header = ["contender", "capacity N", "x floor", "first failing N", "why it failed", "runs", "search s"];
-  const floor = results.find((r) => r.contender === "floor");
-  const lines = results.map((r) => [
-    r.contender,
-    r.capacityLabel,
-    floor && floor.capacity > 0 && !r.failed ? f(r.capacity / floor.capacity) : "-",
-    r.firstFailing === null ? "-" : String(r.firstFailing),
-    r.failReason ? short(r.failReason) : "-",
-    String(r.probes.length),
-    f(r.searchSeconds, 0),
-  ]);
+  const lines = results.map((r) => {
+    const floor = results.find((x) => x.contender === "floor" && x.round === r.round);
+    return [
+      rounds ? `${r.contender} #${r.round}` : r.contender,
+      r.capacityLabel,
+      floor && floor.capacity > 0 && !r.failed ? f(r.capacity / floor.capacity) : "-",
+      r.firstFailing === null ? "-" : String(r.firstFailing),
+      r.failReason ? short(r.failReason) : "-",
+      String(r.probes.length),
+      f(r.searchSeconds, 0),
+    ];
+  });
   return table(header, lines);
 }
 

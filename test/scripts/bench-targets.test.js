@@ -57,4 +57,20 @@ describe("bench targets over rounds", () => {
     assert.equal(latency.met, false);
     assert.equal(find(targets, "memory per open session (RSS), ours at N=200").measured, "160 KB");
   });
+
+  it("pairs the capacity searches of each round and lets the median decide", () => {
+    const search = (contender, round, capacity) => ({ contender, round, capacity, capacityLabel: String(capacity) });
+    const capacity = [
+      search("floor", 1, 750), search("nr-floor", 1, 600), search("nodered", 1, 475), // 0.79x
+      search("floor", 2, 1000), search("nr-floor", 2, 850), search("nodered", 2, 800), // 0.94x
+      search("floor", 3, 900), search("nr-floor", 3, 0), search("nodered", 3, 700), // nr-floor held nothing: dropped
+      search("floor", 4, 900), search("nr-floor", 4, 800), search("nodered", 4, 750), // 0.94x
+    ];
+    const cap = find(evaluateTargets({ loadRows: [], capacity, connectRows: [] }), "capacity");
+    assert.equal(cap.measured, "0.94x (median of 3: 475 / 600 = 0.79x, 800 / 850 = 0.94x, 750 / 800 = 0.94x)");
+    assert.equal(cap.met, true);
+    const one = find(evaluateTargets({ loadRows: [], capacity: capacity.slice(0, 3), connectRows: [] }), "capacity");
+    assert.equal(one.measured, "475 / 600 = 0.79x");
+    assert.equal(one.met, false);
+  });
 });
