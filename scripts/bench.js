@@ -29,7 +29,7 @@ const EXTRA = ["nodered-tx"];
 const SELF_CHECK = ["broken"];
 const USAGE = `Usage: npm run bench -- [--streams 1,10,100,200] [--seconds 20] [--contenders ${ALL_CONTENDERS.join(",")}]
                       [--find-max] [--find-max-from 50] [--find-max-to 1000] [--find-max-seconds 10] [--find-max-minutes 8]
-                      [--repeat 1] [--connect-samples 10] [--max-lag-ms 500] [--cpu-prof nodered] [--nodered-flags=--flag] [--out bench-results]
+                      [--repeat 1] [--connect-samples 10] [--max-lag-ms 500] [--cpu-prof nodered] [--alloc-prof nodered] [--nodered-flags=--flag] [--out bench-results]
   --streams          stream counts to run (each: a fresh simulator and contender process);
                      with --find-max and no --streams, none
   --seconds          audio seconds per stream per run (the first 3 s are warm-up, not measured)
@@ -50,6 +50,8 @@ const USAGE = `Usage: npm run bench -- [--streams 1,10,100,200] [--seconds 20] [
   --max-lag-ms       a stream "kept real time" if it never fell further behind than this
   --cpu-prof         contenders to profile over the measured window (load runs; <out>/profiles/*.cpuprofile,
                      read with node scripts/bench/profile-summary.js)
+  --alloc-prof       contenders whose allocations to sample over the measured window, also what a scavenge
+                     frees (<out>/profiles/*.heapprofile, read with the same script)
   --nodered-flags    extra node flags for every embedded Node-RED process (nr-floor, nr-sdk, nodered*),
                      e.g. --nodered-flags=--max-semi-space-size=32
 Env: BENCH_STREAMS, BENCH_SECONDS override the defaults.`;
@@ -69,6 +71,7 @@ function options() {
       "connect-samples": { type: "string", default: "10" },
       "max-lag-ms": { type: "string", default: "500" },
       "cpu-prof": { type: "string", default: "" },
+      "alloc-prof": { type: "string", default: "" },
       "nodered-flags": { type: "string", default: "" },
       out: { type: "string", default: path.join(ROOT, "bench-results") },
       help: { type: "boolean", short: "h" },
@@ -106,6 +109,7 @@ function options() {
     connectSamples: Number(values["connect-samples"]),
     maxLagMs: Number(values["max-lag-ms"]),
     cpuProf: list(values["cpu-prof"]),
+    allocProf: list(values["alloc-prof"]),
     noderedFlags: values["nodered-flags"].split(" ").filter(Boolean),
     out: path.resolve(values.out),
   };
@@ -119,6 +123,10 @@ function execArgvFor(contender, opts) {
   if ((contender === "sdk" || contender === "nr-sdk") && typeof WebSocket === "undefined") args.push("--experimental-websocket", "--no-warnings");
   if (IN_NODE_RED.test(contender)) args.push(...opts.noderedFlags);
   return args;
+}
+
+function profileDir(profiled, contender, opts) {
+  return profiled.includes(contender) ? path.join(opts.out, "profiles") : null;
 }
 
 function sdkAvailable() {
@@ -136,7 +144,7 @@ async function runOne(contender, config, opts) {
   let child = null;
   try {
     const { url } = await children.next(sim, "listening", 10000, "the simulator to listen");
-    child = children.start(path.join(__dirname, "bench", "contender.js"), { ...config, contender, url, apiKey: API_KEY, cpuProfDir: opts.cpuProf.includes(contender) ? path.join(opts.out, "profiles") : null }, execArgvFor(contender, opts));
+    child = children.start(path.join(__dirname, "bench", "contender.js"), { ...config, contender, url, apiKey: API_KEY, cpuProfDir: profileDir(opts.cpuProf, contender, opts), allocProfDir: profileDir(opts.allocProf, contender, opts) }, execArgvFor(contender, opts));
     child.on("message", (msg) => {
       if (msg.type === "mark" && sim.connected) sim.send({ type: "mark", name: msg.name });
     });

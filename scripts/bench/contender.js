@@ -30,7 +30,10 @@ async function runLoad(contender, probe) {
   const sampler = setInterval(() => rssSamples.push(process.memoryUsage.rss()), 1000);
   let windowOpen = false;
   const gcWindow = new GcWindow();
-  const profile = new WindowProfile(cfg.cpuProfDir, `${cfg.contender}-${streams}`);
+  const profiles = [
+    new WindowProfile(cfg.cpuProfDir, `${cfg.contender}-${streams}`, "cpu"),
+    new WindowProfile(cfg.allocProfDir, `${cfg.contender}-${streams}`, "alloc"),
+  ];
   const finished = new Promise((resolve) => {
     const load = new RealTimeLoad({
       streams,
@@ -53,7 +56,7 @@ async function runLoad(contender, probe) {
       probe.recording = true;
       probe.markCpu("window");
       gcWindow.start();
-      profile.start();
+      for (const p of profiles) p.start();
       process.send({ type: "mark", name: "window" });
     }, Math.min(WARMUP_MS, (cfg.seconds * 1000) / 3));
     contender.generator = load;
@@ -62,7 +65,7 @@ async function runLoad(contender, probe) {
   probe.recording = false;
   probe.markCpu("end");
   const gc = windowOpen ? gcWindow.stop() : null;
-  if (windowOpen) await profile.stop();
+  if (windowOpen) for (const p of profiles) await p.stop();
   process.send({ type: "mark", name: "end" });
   clearInterval(sampler);
   const lateSamples = contender.generator.lateSamples.sort((a, b) => a - b);

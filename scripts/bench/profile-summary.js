@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Summarises a profile of the measured window written by `npm run bench -- --cpu-prof nodered`: where the
-// process spent its CPU, by area (this package, Node-RED, ws, Node internals, GC) and by function,
-// self time and total time (self plus callees).
-// Usage: node scripts/bench/profile-summary.js <file.cpuprofile> [--top 30]
+// Summarises a profile of the measured window written by `npm run bench -- --cpu-prof nodered` (where
+// the process spent its CPU) or `--alloc-prof nodered` (what it allocated, including what the next
+// scavenge freed): by area (this package, Node-RED, ws, Node internals, GC), and by function, self
+// and total (self plus callees).
+// Usage: node scripts/bench/profile-summary.js <file.cpuprofile | file.heapprofile> [--top 30]
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -18,15 +19,45 @@ function area(url) {
   return "other";
 }
 
-function summarise(file, top) {
-  const profile = JSON.parse(fs.readFileSync(file, "utf8"));
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+/** A CPU profile as nodes and a weight per node: samples taken in it. */
+function cpuWeights(profile) {
+  const weights = new Map();
+  for (const id of profile.samples) weights.set(id, (weights.get(id) ?? 0) + 1);
   const totalUs = profile.endTime - profile.startTime;
   const sampleUs = totalUs / Math.max(1, profile.samples.length);
-  const selfCounts = new Map();
-  for (const id of profile.samples) selfCounts.set(id, (selfCounts.get(id) ?? 0) + 1);
+  return {
+    nodes: profile.nodes,
+    weights,
+    heading: (busy) => `${(totalUs / 1e6).toFixed(1)} s profiled, ${((busy * sampleUs) / 1e6).toFixed(2)} s busy`,
+    amount: (w) => `${((w * sampleUs) / 1000).toFixed(0).padStart(7)} ms`,
+    what: "time",
+  };
+}
+
+/** A sampling heap profile (a tree) flattened the same way: the weight is bytes allocated in the node. */
+function allocWeights(profile) {
+  const nodes = [];
+  const weights = new Map();
+  (function flatten(n) {
+    nodes.push({ id: n.id, callFrame: n.callFrame, children: n.children.map((c) => c.id) });
+    if (n.selfSize > 0) weights.set(n.id, n.selfSize);
+    n.children.forEach(flatten);
+  })(profile.head);
+  return {
+    nodes,
+    weights,
+    heading: (busy) => `${(busy / 1e6).toFixed(1)} MB allocated (sampled)`,
+    amount: (w) => `${(w / 1e6).toFixed(2).padStart(7)} MB`,
+    what: "allocation",
+  };
+}
+
+function summarise(file, top) {
+  const profile = JSON.parse(fs.readFileSync(file, "utf8"));
+  const { nodes, weights, heading, amount, what } = profile.head ? allocWeights(profile) : cpuWeights(profile);
+  const byId = new Map(nodes.map((n) => [n.id, n]));
   const parent = new Map();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  for (const n of nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 
   const label = (n) => {
     const f = n.callFrame;
@@ -37,7 +68,7 @@ function summarise(file, top) {
   const total = new Map();
   const areas = new Map();
   let busy = 0;
-  for (const [id, count] of selfCounts) {
+  for (const [id, count] of weights) {
     const n = byId.get(id);
     const name = n.callFrame.functionName;
     if (name === "(idle)") continue;
@@ -55,24 +86,29 @@ function summarise(file, top) {
       total.set(k, (total.get(k) ?? 0) + count);
     }
   }
-  const ms = (count) => ((count * sampleUs) / 1000).toFixed(0).padStart(7);
   const pct = (count) => `${((100 * count) / busy).toFixed(1).padStart(5)}%`;
-  const lines = [`${path.basename(file)}: ${(totalUs / 1e6).toFixed(1)} s profiled, ${((busy * sampleUs) / 1e6).toFixed(2)} s busy`, "", "By area (self time):"];
-  for (const [a, c] of [...areas].sort((x, y) => y[1] - x[1])) lines.push(`  ${ms(c)} ms ${pct(c)}  ${a}`);
-  lines.push("", `Top ${top} by self time:`);
-  for (const [k, c] of [...self].sort((x, y) => y[1] - x[1]).slice(0, top)) lines.push(`  ${ms(c)} ms ${pct(c)}  ${k}`);
-  lines.push("", `Top ${top} by total time (this package and Node-RED):`);
+  const lines = [`${path.basename(file)}: ${heading(busy)}`, "", `By area (self ${what}):`];
+  for (const [a, c] of [...areas].sort((x, y) => y[1] - x[1])) lines.push(`  ${amount(c)} ${pct(c)}  ${a}`);
+  lines.push("", `Top ${top} by self ${what}:`);
+  for (const [k, c] of [...self].sort((x, y) => y[1] - x[1]).slice(0, top)) lines.push(`  ${amount(c)} ${pct(c)}  ${k}`);
+  lines.push("", `Top ${top} by total ${what} (this package and Node-RED):`);
   const ours = [...total].filter(([k]) => !k.startsWith("(")).sort((x, y) => y[1] - x[1]);
-  for (const [k, c] of ours.slice(0, top)) lines.push(`  ${ms(c)} ms ${pct(c)}  ${k}`);
+  for (const [k, c] of ours.slice(0, top)) lines.push(`  ${amount(c)} ${pct(c)}  ${k}`);
   return lines.join("\n");
 }
 
-const args = process.argv.slice(2);
-const topAt = args.indexOf("--top");
-const top = topAt >= 0 ? Number(args[topAt + 1]) : 30;
-const file = args.find((a, i) => !a.startsWith("--") && i !== topAt + 1);
-if (!file) {
-  console.error("Usage: node scripts/bench/profile-summary.js <file.cpuprofile> [--top 30]");
-  process.exit(1);
+function main() {
+  const args = process.argv.slice(2);
+  const topAt = args.indexOf("--top");
+  const top = topAt >= 0 ? Number(args[topAt + 1]) : 30;
+  const file = args.find((a, i) => !a.startsWith("--") && i !== topAt + 1);
+  if (!file) {
+    console.error("Usage: node scripts/bench/profile-summary.js <file.cpuprofile | file.heapprofile> [--top 30]");
+    process.exit(1);
+  }
+  console.log(summarise(file, top));
 }
-console.log(summarise(file, top));
+
+if (require.main === module) main();
+
+module.exports = { summarise };
