@@ -29,7 +29,7 @@ const EXTRA = ["nodered-tx"];
 const SELF_CHECK = ["broken"];
 const USAGE = `Usage: npm run bench -- [--streams 1,10,100,200] [--seconds 20] [--contenders ${ALL_CONTENDERS.join(",")}]
                       [--find-max] [--find-max-from 50] [--find-max-to 1000] [--find-max-seconds 10] [--find-max-minutes 8]
-                      [--repeat 1] [--connect-samples 10] [--max-lag-ms 500] [--cpu-prof nodered] [--alloc-prof nodered] [--nodered-flags=--flag] [--out bench-results]
+                      [--repeat 1] [--connect-samples 10] [--max-lag-ms 500] [--cpu-prof nodered] [--alloc-prof nodered [--alloc-survivors]] [--nodered-flags=--flag] [--out bench-results]
   --streams          stream counts to run (each: a fresh simulator and contender process);
                      with --find-max and no --streams, none
   --seconds          audio seconds per stream per run (the first 3 s are warm-up, not measured)
@@ -51,7 +51,8 @@ const USAGE = `Usage: npm run bench -- [--streams 1,10,100,200] [--seconds 20] [
   --cpu-prof         contenders to profile over the measured window (load runs; <out>/profiles/*.cpuprofile,
                      read with node scripts/bench/profile-summary.js)
   --alloc-prof       contenders whose allocations to sample over the measured window, also what a scavenge
-                     frees (<out>/profiles/*.heapprofile, read with the same script)
+                     frees (<out>/profiles/*.heapprofile, read with the same script);
+                     with --alloc-survivors, only what outlived every scavenge (promoted to the old generation)
   --nodered-flags    extra node flags for every embedded Node-RED process (nr-floor, nr-sdk, nodered*),
                      e.g. --nodered-flags=--max-semi-space-size=32
 Env: BENCH_STREAMS, BENCH_SECONDS override the defaults.`;
@@ -72,6 +73,7 @@ function options() {
       "max-lag-ms": { type: "string", default: "500" },
       "cpu-prof": { type: "string", default: "" },
       "alloc-prof": { type: "string", default: "" },
+      "alloc-survivors": { type: "boolean", default: false },
       "nodered-flags": { type: "string", default: "" },
       out: { type: "string", default: path.join(ROOT, "bench-results") },
       help: { type: "boolean", short: "h" },
@@ -110,6 +112,7 @@ function options() {
     maxLagMs: Number(values["max-lag-ms"]),
     cpuProf: list(values["cpu-prof"]),
     allocProf: list(values["alloc-prof"]),
+    allocSurvivors: values["alloc-survivors"],
     noderedFlags: values["nodered-flags"].split(" ").filter(Boolean),
     out: path.resolve(values.out),
   };
@@ -144,7 +147,7 @@ async function runOne(contender, config, opts) {
   let child = null;
   try {
     const { url } = await children.next(sim, "listening", 10000, "the simulator to listen");
-    child = children.start(path.join(__dirname, "bench", "contender.js"), { ...config, contender, url, apiKey: API_KEY, cpuProfDir: profileDir(opts.cpuProf, contender, opts), allocProfDir: profileDir(opts.allocProf, contender, opts) }, execArgvFor(contender, opts));
+    child = children.start(path.join(__dirname, "bench", "contender.js"), { ...config, contender, url, apiKey: API_KEY, cpuProfDir: profileDir(opts.cpuProf, contender, opts), allocProfDir: profileDir(opts.allocProf, contender, opts), allocSurvivors: opts.allocSurvivors }, execArgvFor(contender, opts));
     child.on("message", (msg) => {
       if (msg.type === "mark" && sim.connected) sim.send({ type: "mark", name: msg.name });
     });

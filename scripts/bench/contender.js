@@ -32,7 +32,9 @@ async function runLoad(contender, probe) {
   const gcWindow = new GcWindow();
   const profiles = [
     new WindowProfile(cfg.cpuProfDir, `${cfg.contender}-${streams}`, "cpu"),
-    new WindowProfile(cfg.allocProfDir, `${cfg.contender}-${streams}`, "alloc"),
+    cfg.allocSurvivors
+      ? new WindowProfile(cfg.allocProfDir, `${cfg.contender}-${streams}-survivors`, "survivors")
+      : new WindowProfile(cfg.allocProfDir, `${cfg.contender}-${streams}`, "alloc"),
   ];
   const finished = new Promise((resolve) => {
     const load = new RealTimeLoad({

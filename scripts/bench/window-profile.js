@@ -6,18 +6,21 @@ const path = require("node:path");
 const inspector = require("node:inspector");
 
 /**
- * Every allocation sampled, also what the next scavenge frees: GC work follows what a path
- * allocates, not what it keeps, and V8's default reports only what is still alive at the end.
+ * "alloc": every allocation sampled, also what the next scavenge frees (GC work follows what a path
+ * allocates, and V8's default reports only what is still alive at the end). "survivors": what no
+ * scavenge freed, i.e. what was promoted to the old generation, the work of full collections.
  */
-const ALLOC_SAMPLING = { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true };
+const sampling = (minor) => ({ samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: minor });
+const heap = (minor) => ({ ext: "heapprofile", enable: "HeapProfiler.enable", start: ["HeapProfiler.startSampling", sampling(minor)], stop: "HeapProfiler.stopSampling" });
 
 const KINDS = {
   cpu: { ext: "cpuprofile", enable: "Profiler.enable", start: ["Profiler.start"], stop: "Profiler.stop" },
-  alloc: { ext: "heapprofile", enable: "HeapProfiler.enable", start: ["HeapProfiler.startSampling", ALLOC_SAMPLING], stop: "HeapProfiler.stopSampling" },
+  alloc: heap(true),
+  survivors: heap(false),
 };
 
 class WindowProfile {
-  /** @param {string | null} dir  @param {string} name  @param {"cpu" | "alloc"} kind */
+  /** @param {string | null} dir  @param {string} name  @param {"cpu" | "alloc" | "survivors"} kind */
   constructor(dir, name, kind = "cpu") {
     this.kind = KINDS[kind];
     this.file = dir ? path.join(dir, `${name}-${Date.now()}.${this.kind.ext}`) : null;
