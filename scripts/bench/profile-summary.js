@@ -92,7 +92,8 @@ function summarise(file, top) {
   lines.push("", `Top ${top} by self ${what}:`);
   for (const [k, c] of [...self].sort((x, y) => y[1] - x[1]).slice(0, top)) lines.push(`  ${amount(c)} ${pct(c)}  ${k}`);
   lines.push("", `Top ${top} by total ${what} (this package and Node-RED):`);
-  const ours = [...total].filter(([k]) => !k.startsWith("(")).sort((x, y) => y[1] - x[1]);
+  // Frames without a script (the root, GC, builtins) are not code anyone can change; anonymous handlers are.
+  const ours = [...total].filter(([k]) => !k.endsWith(" ")).sort((x, y) => y[1] - x[1]);
   for (const [k, c] of ours.slice(0, top)) lines.push(`  ${amount(c)} ${pct(c)}  ${k}`);
   return lines.join("\n");
 }
