@@ -126,3 +126,70 @@ describe("browser: Dashboard 2 live caption page", function () {
     assert.deepStrictEqual(captions.slice().sort(), SCRIPTS.slice().sort(), "each page shows only its own stream's words");
   });
 });
+
+describe("browser: Dashboard 2 live caption page when Soniox fails", function () {
+  this.timeout(90000);
+  // The example's transcribe node waits this long for a connection (its connect timeout).
+  const CONNECT_TIMEOUT_MS = 10000;
+  let stack = null;
+  let browser = null;
+
+  before(async function () {
+    browser = await browserWithMicrophone();
+  });
+
+  afterEach(async function () {
+    if (stack) await stack.stop();
+    stack = null;
+  });
+
+  after(async function () {
+    if (browser) await browser.close();
+  });
+
+  /** Presses Microphone and resolves to how long the page took to show an error, and what it said. */
+  async function pressUntilError(page) {
+    const pressed = Date.now();
+    await page.click("#soniox-mic");
+    await page.waitForSelector('.soniox-dash[data-state="error"]', { timeout: CONNECT_TIMEOUT_MS + 5000 });
+    return { ms: Date.now() - pressed, notice: await page.textContent("#soniox-notice") };
+  }
+
+  /** The page can be used again: Microphone enabled, no stale "Streaming" or "Finishing…". */
+  async function assertRetryable(page) {
+    assert.strictEqual(await page.isEnabled("#soniox-mic"), true, "the Microphone button is enabled again");
+    const status = await page.textContent("#soniox-state");
+    assert.ok(!/Streaming|Finishing|Starting/.test(status), `no stale state: "${status}"`);
+  }
+
+  it("a dead service: an error saying to check the network within the connect timeout, and Microphone works again once Soniox is back", async function () {
+    stack = await startDashboardStack({ script: "back again now" });
+    const port = new URL(stack.sim.url).port;
+    await stack.sim.close();
+    const page = await browser.context.newPage();
+    await page.goto(`${stack.red.url}/dashboard/soniox`);
+    await page.waitForSelector("#soniox-mic", { timeout: 20000 });
+    const failed = await pressUntilError(page);
+    assert.ok(failed.ms <= CONNECT_TIMEOUT_MS + 2000, `the error showed after ${failed.ms} ms`);
+    assert.match(failed.notice, /could not reach Soniox: check .*network/, failed.notice);
+    await assertRetryable(page);
+
+    stack.sim = await startSimulator({ port: Number(port), apiKeys: [KEY], wordMs: 150, finalLagMs: 300, script: "back again now" });
+    await page.click("#soniox-mic");
+    await page.waitForFunction(() => /back again/.test(document.getElementById("soniox-caption").textContent), null, { timeout: 15000 });
+    assert.strictEqual((await page.$("#soniox-notice")) === null || (await page.textContent("#soniox-notice")) === "", true, "the old error is gone");
+    await page.close();
+  });
+
+  it("a rejected key: an error saying to check the API key in the soniox-config node, and the page can retry", async function () {
+    stack = await startDashboardStack({ apiKeys: ["some-other-key"] });
+    const page = await browser.context.newPage();
+    await page.goto(`${stack.red.url}/dashboard/soniox`);
+    await page.waitForSelector("#soniox-mic", { timeout: 20000 });
+    const failed = await pressUntilError(page);
+    assert.ok(failed.ms <= CONNECT_TIMEOUT_MS + 2000, `the error showed after ${failed.ms} ms`);
+    assert.match(failed.notice, /API key was refused: open the soniox-config node/, failed.notice);
+    await assertRetryable(page);
+    await page.close();
+  });
+});
