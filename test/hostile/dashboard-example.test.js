@@ -8,6 +8,7 @@ const fs = require("fs");
 const path = require("path");
 const { startSimulator } = require("../../dist/simulator");
 const { helper, NODES, coreNode, load, waitFor } = require("../support/nodered");
+const { speech } = require("../support/speech");
 
 const EXAMPLE = path.join(__dirname, "..", "..", "examples", "dashboard-live-caption.json");
 const CORE = ["common/21-debug.js", "common/90-comment.js", "function/15-change.js", "function/10-switch.js", "function/10-function.js"].map(coreNode);
@@ -17,11 +18,6 @@ const DASHBOARD = ["config/ui_base.js", "config/ui_page.js", "config/ui_group.js
 const KEY = "dashboard-hostile-key";
 const PAGE = "ex14-dash-page";
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const speech = (ms) => {
-  const buf = Buffer.alloc((ms * 16000 * 2) / 1000);
-  for (let i = 0; i < buf.length / 2; i++) buf.writeInt16LE(i % 40 < 20 ? 8000 : -8000, i * 2);
-  return buf;
-};
 
 describe("hostile dashboard clients against the Dashboard 2 example", function () {
   this.timeout(30000);

@@ -7,13 +7,9 @@ const assert = require("assert");
 const http = require("http");
 const { startSimulator } = require("../../dist/simulator");
 const { helper, NODES, configFor, load, collect, waitFor } = require("../support/nodered");
+const { speech } = require("../support/speech");
 
 const KEY = "account-status-key-0123456789";
-const speech = (ms) => {
-  const buf = Buffer.alloc((ms * 16000 * 2) / 1000);
-  for (let i = 0; i < buf.length / 2; i++) buf.writeInt16LE(i % 40 < 20 ? 8000 : -8000, i * 2);
-  return buf;
-};
 
 function transcribe(id) {
   return { id, z: "tab", type: "soniox-transcribe", config: "cfg", audioFormat: "pcm_s16le", sampleRate: 16000, numChannels: 1, idleTimeout: 60, connectTimeout: 5, finishTimeout: 5, wires: [[], []] };
