@@ -5,6 +5,7 @@
 // that client only.
 const assert = require("assert");
 const fs = require("fs");
+const net = require("net");
 const path = require("path");
 const { startSimulator } = require("../../dist/simulator");
 const { startNodeRed } = require("../../scripts/lib/node-red");
@@ -179,6 +180,28 @@ describe("browser: Dashboard 2 live caption page when Soniox fails", function ()
     await page.waitForFunction(() => /back again/.test(document.getElementById("soniox-caption").textContent), null, { timeout: 15000 });
     assert.strictEqual((await page.$("#soniox-notice")) === null || (await page.textContent("#soniox-notice")) === "", true, "the old error is gone");
     await page.close();
+  });
+
+  it("a service that takes the connection and never answers: the error comes at the connect timeout, not after a minute of retries", async function () {
+    stack = await startDashboardStack({});
+    const port = Number(new URL(stack.sim.url).port);
+    await stack.sim.close();
+    const held = [];
+    const silent = net.createServer((socket) => held.push(socket));
+    await new Promise((resolve) => silent.listen(port, "127.0.0.1", resolve));
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`${stack.red.url}/dashboard/soniox`);
+      await page.waitForSelector("#soniox-mic", { timeout: 20000 });
+      const failed = await pressUntilError(page);
+      assert.ok(failed.ms >= CONNECT_TIMEOUT_MS - 1000 && failed.ms <= CONNECT_TIMEOUT_MS + 3000, `the error showed after ${failed.ms} ms`);
+      assert.match(failed.notice, /could not reach Soniox/, failed.notice);
+      await assertRetryable(page);
+      await page.close();
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it("a rejected key: an error saying to check the API key in the soniox-config node, and the page can retry", async function () {
