@@ -163,7 +163,7 @@ describe("browser: the Node-RED editor", function () {
     await page.fill("#node-config-input-apiKey", "a-wrong-key-typed-in");
     const wrong = await outcome();
     assert.strictEqual(wrong.outcome, "key-rejected");
-    assert.match(wrong.text, /^Key rejected: Soniox does not accept this key here\. .*\(Soniox refused the temporary key request \(401/);
+    assert.match(wrong.text, /^Key rejected: Soniox does not accept this key here\. .*\(HTTP 401 unauthenticated: Incorrect API key provided\. .*\)$/);
     assert.ok(!(await page.content()).includes(KEY), "the stored key is nowhere in the editor page");
     await page.screenshot({ path: artifact("editor-config-check.png") });
     await page.click("#node-config-dialog-cancel");

@@ -41,15 +41,17 @@ export async function checkKey(options: KeyCheckOptions): Promise<KeyCheck> {
 }
 
 function classify(err: SonioxError, proxyConfigured: boolean): KeyCheck {
-  const detail = err.message;
   if (typeof err.code === "number") {
     const status = err.code;
+    // What came back, without the advice around it (the outcome carries the advice).
+    const detail = typeof err.params?.status === "string" ? `HTTP ${err.params.status}${err.params.reason ?? ""}` : err.message;
     // (A 407 never gets here: fetch turns it into a network error.)
     if (err.params?.answer === "other") return { outcome: "proxy", status, detail };
     if (status === 401 || status === 403) return { outcome: "key-rejected", status, detail };
     if (status === 402) return { outcome: "no-balance", status, detail };
     return { outcome: "refused", status, detail };
   }
+  const detail = err.message;
   const cause = String(err.params?.cause ?? "");
   if (TLS_FAILURE.test(cause)) return { outcome: "tls", detail };
   if (err.code === "connect_timeout" || err.code === "connection_failed") {
