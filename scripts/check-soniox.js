@@ -378,10 +378,8 @@ async function main() {
   printPlan(t, plan);
   // The config dialog's Check first: a rejected key, an empty balance or no way through would fail
   // every probe, and it costs no stream.
-  const { checkKey } = coreModule("check");
-  const env = process.env;
-  const proxyConfigured = [env.HTTPS_PROXY, env.https_proxy, env.HTTP_PROXY, env.http_proxy].some((v) => (v || "").trim() !== "");
-  const keyCheck = await checkKey({ apiUrl, apiKey: key, proxyConfigured });
+  const { checkKey, proxyInEnvironment } = coreModule("check");
+  const keyCheck = await checkKey({ apiUrl, apiKey: key, proxyConfigured: proxyInEnvironment(process.env) });
   console.log(`Key check (${apiUrl}): ${keyCheck.outcome}${keyCheck.outcome === "ok" ? "" : ` (${keyCheck.detail})`}`);
   if (keyCheck.outcome !== "ok") {
     console.error("Not run: the key check failed, so every probe would too. Nothing was streamed.");

@@ -30,6 +30,11 @@ const PROBE: TempKeyRequest = { usage_type: "transcribe_websocket", expires_in_s
 // Node's names for a certificate or TLS handshake that failed (OpenSSL's and Node's own).
 const TLS_FAILURE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_/;
 
+/** Whether an environment names an HTTP(S) proxy, which fetch and ws here do not use. */
+export function proxyInEnvironment(env: Readonly<Record<string, string | undefined>>): boolean {
+  return [env.HTTPS_PROXY, env.https_proxy, env.HTTP_PROXY, env.http_proxy].some((v) => (v ?? "").trim() !== "");
+}
+
 export async function checkKey(options: KeyCheckOptions): Promise<KeyCheck> {
   try {
     await mintTemporaryKey({ apiUrl: options.apiUrl, apiKey: options.apiKey, request: PROBE, timeoutMs: options.timeoutMs ?? 10000, fetchImpl: options.fetchImpl });

@@ -1,6 +1,6 @@
 import type { NodeAPI } from "node-red";
 import type { Request, Response } from "express";
-import { checkKey, REGION_API_URLS, resolveApiUrl, type KeyCheck } from "../../core/keys";
+import { checkKey, proxyInEnvironment, REGION_API_URLS, resolveApiUrl, type KeyCheck } from "../../core/keys";
 import type { SonioxConfigCredentials, SonioxConfigNode } from "./config-node";
 
 /** What the editor's Check button may be told besides a KeyCheck: nothing was checked, and why. */
@@ -47,10 +47,8 @@ export function keyCheckRoute(RED: NodeAPI) {
       }
       apiKey = stored;
     }
-    const env = process.env;
-    const proxyConfigured = [env.HTTPS_PROXY, env.https_proxy, env.HTTP_PROXY, env.http_proxy].some((v) => (v ?? "").trim() !== "");
     try {
-      answer(await checkKey({ apiUrl, apiKey, proxyConfigured }));
+      answer(await checkKey({ apiUrl, apiKey, proxyConfigured: proxyInEnvironment(process.env) }));
     } catch (err) {
       res.status(500).json({ outcome: "refused", detail: "the check failed inside Node-RED" });
       RED.log.warn(`soniox-config check: ${(err as Error).message}`);

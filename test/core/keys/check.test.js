@@ -9,7 +9,7 @@ const https = require("https");
 const net = require("net");
 const path = require("path");
 const { startSimulator } = require("../../../dist/simulator");
-const { checkKey } = require("../../../dist/core/keys");
+const { checkKey, proxyInEnvironment } = require("../../../dist/core/keys");
 
 const KEY = "check-me-long-lived-key-0123456789";
 const TLS = path.join(__dirname, "..", "..", "fixtures", "tls");
@@ -112,6 +112,13 @@ describe("checkKey: does a key work in a region, without streaming", function ()
     const apiUrl = `http://127.0.0.1:${await deadPort()}`;
     assert.strictEqual((await checkKey({ apiUrl, apiKey: KEY })).outcome, "unreachable");
     assert.strictEqual((await checkKey({ apiUrl, apiKey: KEY, proxyConfigured: true })).outcome, "proxy");
+  });
+
+  it("knows a proxy is set from HTTPS_PROXY / HTTP_PROXY in either case, and not from a blank one", function () {
+    assert.strictEqual(proxyInEnvironment({ HTTPS_PROXY: "http://proxy:3128" }), true);
+    assert.strictEqual(proxyInEnvironment({ http_proxy: "http://proxy:3128" }), true);
+    assert.strictEqual(proxyInEnvironment({ https_proxy: " " }), false);
+    assert.strictEqual(proxyInEnvironment({}), false);
   });
 
   it("another error from Soniox (429, 500) is said as it came", async function () {
