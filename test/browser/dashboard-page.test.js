@@ -174,6 +174,7 @@ describe("browser: Dashboard 2 live caption page when Soniox fails", function ()
     assert.ok(failed.ms <= CONNECT_TIMEOUT_MS + 2000, `the error showed after ${failed.ms} ms`);
     assert.match(failed.notice, /could not reach Soniox: check .*network/, failed.notice);
     await assertRetryable(page);
+    await page.screenshot({ path: artifact("dashboard-error.png") });
 
     stack.sim = await startSimulator({ port: Number(port), apiKeys: [KEY], wordMs: 150, finalLagMs: 300, script: "back again now" });
     await page.click("#soniox-mic");
