@@ -138,6 +138,19 @@ describe("soniox-config: the Check button's admin route", function () {
     for (const res of [stored, typed]) assert.ok(!res.text.includes(KEY) && !res.text.includes("a-wrong-key"), res.text);
   });
 
+  it("an emptied key field checks SONIOX_API_KEY, as the saved node would use it", async function () {
+    const saved = process.env.SONIOX_API_KEY;
+    try {
+      delete process.env.SONIOX_API_KEY;
+      assert.strictEqual((await check({ apiKey: "", region: "custom", url: sim.url })).body.outcome, "no-key");
+      process.env.SONIOX_API_KEY = "env-key-not-accepted";
+      assert.strictEqual((await check({ apiKey: "", region: "custom", url: sim.url })).body.outcome, "key-rejected");
+    } finally {
+      if (saved === undefined) delete process.env.SONIOX_API_KEY;
+      else process.env.SONIOX_API_KEY = saved;
+    }
+  });
+
   it("never sends the stored key to an address the dialog was changed to: the key must be typed again", async function () {
     const res = await check({ apiKey: "__PWRD__", region: "custom", url: sim.url, restUrl: `http://127.0.0.1:${elsewhere.server.address().port}` });
     assert.strictEqual(res.body.outcome, "retype-key");

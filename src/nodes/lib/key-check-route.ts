@@ -37,10 +37,12 @@ export function keyCheckRoute(RED: NodeAPI) {
     } catch (err) {
       return answer({ outcome: "invalid-config", detail: (err as Error).message });
     }
-    const typed = (text(body.apiKey) ?? "").trim();
+    const typed = (text(body.apiKey) ?? UNCHANGED_PASSWORD).trim();
     let apiKey = typed !== UNCHANGED_PASSWORD ? typed : "";
     if (apiKey === "") {
-      const stored = (RED.nodes.getCredentials(id) as SonioxConfigCredentials | undefined)?.apiKey?.trim() || (process.env.SONIOX_API_KEY ?? "").trim();
+      // An emptied field means "use SONIOX_API_KEY", as the node will once saved.
+      const storedKey = typed === UNCHANGED_PASSWORD ? (RED.nodes.getCredentials(id) as SonioxConfigCredentials | undefined)?.apiKey?.trim() : "";
+      const stored = storedKey || (process.env.SONIOX_API_KEY ?? "").trim();
       if (stored === "") return answer({ outcome: "no-key", detail: "no API key in the dialog, stored or in SONIOX_API_KEY" });
       if (!SONIOX_HOSTS.has(apiUrl) && !(deployed && deployedApiUrl(deployed) === apiUrl)) {
         return answer({ outcome: "retype-key", detail: `the stored key is not sent to ${apiUrl}, which is not where the deployed node sends it` });
