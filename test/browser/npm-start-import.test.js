@@ -6,6 +6,7 @@
 // page with a fake microphone, flows.json's WAV tab in the debug sidebar.
 const assert = require("assert");
 const fs = require("fs");
+const net = require("net");
 const os = require("os");
 const path = require("path");
 const { TRANSCRIPT, browserWithMicrophone } = require("./support");
@@ -104,6 +105,37 @@ describe("browser: every example imported from Import → Examples works on npm 
     await page.close();
   });
 
+  it("the Dashboard page on npm start when the service is dead: an error that says what to do within the connect timeout, and the page can retry", async function () {
+    const server = net.createServer();
+    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const deadUrl = `ws://127.0.0.1:${server.address().port}/transcribe-websocket`;
+    await new Promise((resolve) => server.close(resolve));
+    // The user points the account somewhere nothing answers, in the config dialog, and deploys.
+    const setUrl = async (url) => {
+      await editor.evaluate(() => RED.editor.editConfig("", "soniox-config", "ex-soniox-config"));
+      await editor.waitForSelector("#node-config-input-url", { state: "visible", timeout: 10000 });
+      const before = await editor.inputValue("#node-config-input-url");
+      await editor.fill("#node-config-input-url", url);
+      await editor.click("#node-config-dialog-ok");
+      await deploy();
+      return before;
+    };
+    const simulatorUrl = await setUrl(deadUrl);
+
+    const page = await browser.context.newPage();
+    await page.goto(`${red.url}/dashboard/soniox`);
+    await page.waitForSelector("#soniox-mic", { timeout: 20000 });
+    const pressed = Date.now();
+    await page.click("#soniox-mic");
+    await page.waitForSelector('.soniox-dash[data-state="error"]', { timeout: 15000 });
+    const ms = Date.now() - pressed;
+    assert.ok(ms <= 12000, `the error showed after ${ms} ms (connect timeout 10 s)`);
+    assert.match(await page.textContent("#soniox-notice"), /could not reach Soniox: check/);
+    assert.strictEqual(await page.isEnabled("#soniox-mic"), true, "Microphone can be pressed again");
+    await page.close();
+    await setUrl(simulatorUrl);
+  });
+
   it("flows.json: imported again after its tabs were removed, the copy's WAV tab prints the transcript in the debug sidebar", async function () {
     // A user who deleted the example tabs (their config nodes stay, as Node-RED keeps them) and imports them again.
     await editor.evaluate(() => {
@@ -114,18 +146,25 @@ describe("browser: every example imported from Import → Examples works on npm 
     await deploy();
     await importExample("flows");
     await deploy();
-    const inject = await editor.evaluate(() => {
-      let id = null;
+    const wav = await editor.evaluate(() => {
+      const found = { inject: null, debug: [] };
       RED.nodes.eachNode((n) => {
-        if (n.type === "inject" && n.z && RED.nodes.workspace(n.z).label === "Soniox: transcribe a WAV file") id = n.id;
+        if (!n.z || RED.nodes.workspace(n.z)?.label !== "Soniox: transcribe a WAV file") return;
+        if (n.type === "inject") found.inject = n.id;
+        if (n.type === "debug") found.debug.push(n.id);
       });
-      return id;
+      return found;
     });
-    assert.ok(inject, "the WAV tab's inject node is in the workspace");
+    assert.ok(wav.inject && wav.debug.length > 0, `the WAV tab's inject and debug nodes are in the workspace: ${JSON.stringify(wav)}`);
     await editor.evaluate(() => RED.sidebar.show("debug"));
-    const res = await editor.request.post(`${red.url}/inject/${inject}`);
+    const res = await editor.request.post(`${red.url}/inject/${wav.inject}`);
     assert.strictEqual(res.status(), 200);
+    // Only the WAV tab's own debug nodes count (the Dashboard tab's debug node also prints the fixture's words).
     const last = TRANSCRIPT.split(" ").slice(-3).join(" ");
-    await editor.waitForFunction((words) => [...document.querySelectorAll(".red-ui-debug-msg")].some((m) => m.textContent.includes(words)), last, { timeout: 30000 });
+    await editor.waitForFunction(
+      ({ words, ids }) => [...document.querySelectorAll(".red-ui-debug-msg")].some((m) => ids.some((id) => m.classList.contains(`red-ui-debug-msg-node-${id.replace(/\./g, "_")}`)) && m.textContent.includes(words)),
+      { words: last, ids: wav.debug },
+      { timeout: 30000 },
+    );
   });
 });
