@@ -374,9 +374,26 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
       return;
     }
     this.stats.responses++;
+    if (frame.untimed > 0) {
+      this.serverWarnings.warn("untimed", {
+        text: `Soniox sent ${frame.untimed} token(s) whose start_ms/end_ms is not a finite number; they are passed on without times`,
+        i18n: { key: "session.token-times-unreadable", params: { count: frame.untimed } },
+      });
+    }
     const final = frame.result.final_audio_proc_ms;
     if (final !== undefined && final > this.finalMs) this.finalMs = final;
-    this.emit("result", frame.result);
+    // Listeners end in node.send, which deep-copies the message for every extra wire; whatever they
+    // throw would otherwise reach the socket's event handler, where nothing catches it and the
+    // process ends. The response is lost, said once per kind, and the stream goes on.
+    try {
+      this.emit("result", frame.result);
+    } catch (err) {
+      const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      this.serverWarnings.warn("delivery", {
+        text: `A response from Soniox could not be delivered (${detail}); the stream goes on`,
+        i18n: { key: "session.delivery-failed", params: { detail } },
+      });
+    }
     if (frame.result.finished) this.finish({ reason: "finished" });
   }
 
