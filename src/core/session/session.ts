@@ -2,7 +2,7 @@ import { EventEmitter } from "events";
 import { AssumedRateMeter, type AudioMeter } from "../audio";
 import type { Clock } from "../clock";
 import { SonioxError, type MessageKey } from "../errors";
-import { safeKey, safeText } from "../redact";
+import { safeKey, safeText, secretReach } from "../redact";
 import { WarningLimiter } from "./warning-limiter";
 import {
   END_OF_STREAM_FRAME,
@@ -365,7 +365,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     if (frame.kind === "invalid") {
       // Redacted before it is cut, with room for a key that starts just before the cut.
       const secrets = [this.opts.apiKey];
-      const excerpt = safeText(data.slice(0, FRAME_EXCERPT_CHARS + this.opts.apiKey.length), secrets).slice(0, FRAME_EXCERPT_CHARS);
+      const excerpt = safeText(data.slice(0, FRAME_EXCERPT_CHARS + secretReach(this.opts.apiKey)), secrets).slice(0, FRAME_EXCERPT_CHARS);
       this.serverWarnings.warn("invalid", invalidFrameWarning(frame.problem, excerpt));
       return;
     }
