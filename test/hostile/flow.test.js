@@ -135,6 +135,34 @@ describe("hostile flows against the soniox nodes", function () {
     assert.ok(errors.every((e) => e.soniox.error.code === "invalid_config"));
   });
 
+  it("20,000 unknown msg.soniox names and a 1 MB one: one warning for the stream, listing a few; none reaches Soniox", async function () {
+    const soniox = { [`${"n".repeat(1024 * 1024)}`]: 1 };
+    for (let i = 0; i < 20000; i++) soniox[`opt_${i}`] = i;
+    const { lines } = await observe("20,000 msg.soniox names", transcribeFlow(sim, { maxStreams: 2 }), { cfg: { apiKey: KEY } }, async () => {
+      helper.getNode("tx").receive({ topic: "names", payload: speech(100), soniox });
+      await waitFor(() => sim.connections[0] && sim.connections[0].startMessage, 8000, "the start message");
+    });
+    const about = lines.filter((l) => /msg\.soniox/.test(l));
+    assert.strictEqual(about.length, 1, `${about.length} warnings`);
+    assert.match(about[0], /^\[names\] msg\.soniox has 20001 names this node does not know \(n{40}…, opt_0, opt_1, …\); they were left out/);
+    assert.deepStrictEqual(Object.keys(sim.connections[0].startMessage).filter((k) => k.startsWith("opt_") || k.startsWith("nnn")), []);
+  });
+
+  it("with unknown names passed on, only 16 short ones reach Soniox, in one warning", async function () {
+    sim.options = { ...sim.options, strict: false };
+    const soniox = { [`${"n".repeat(100)}`]: 1 };
+    for (let i = 0; i < 40; i++) soniox[`opt_${i}`] = i;
+    const { lines } = await observe("40 passed msg.soniox names", transcribeFlow(sim, { passUnknownOptions: true }), { cfg: { apiKey: KEY } }, async () => {
+      helper.getNode("tx").receive({ topic: "names", payload: speech(100), soniox });
+      await waitFor(() => sim.connections[0] && sim.connections[0].startMessage, 8000, "the start message");
+    });
+    const passed = Object.keys(sim.connections[0].startMessage).filter((k) => k.startsWith("opt_") || k.startsWith("nnn"));
+    assert.deepStrictEqual(passed, Array.from({ length: 16 }, (_, i) => `opt_${i}`));
+    const about = lines.filter((l) => /msg\.soniox/.test(l));
+    assert.strictEqual(about.length, 1, about.join("\n"));
+    assert.match(about[0], /41 names .* sent as given .*except names over 64 characters and any after the first 16, which are left out/);
+  });
+
   it("a URL with user:pass@ is refused with a clear error that shows neither", async function () {
     const url = sim.url.replace("ws://", "ws://admin:hunter2pass@");
     const { errors } = await observe("user:pass@ URL", transcribeFlow(sim, {}, { url }), { cfg: { apiKey: KEY } }, async ({ errors }) => {
