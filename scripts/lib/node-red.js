@@ -8,6 +8,7 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { spawn } = require("child_process");
+const { prepareAccess } = require("./admin-guard");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 // The start line is logged in the runtime's language: English, or German when a test sets lang "de".
@@ -50,10 +51,11 @@ const EXAMPLE_FLOW_FILES = ["flows.json", "flows_cred.json", ".flows.json.backup
  * flows; later runs keep whatever was deployed. `patches` maps node ids to functions returning the
  * properties to set on that node at this start (or null to leave it), so only the settings that
  * depend on this run (simulator URL, broker port) change. The credential secret is generated once
- * and kept here: losing it would make the stored credentials unreadable. Returns
- * {userDir, seeded}.
+ * and kept here: losing it would make the stored credentials unreadable. `access` ({allowedHosts,
+ * allowedOrigins}) widens the guard against other sites (admin-guard.js). Returns {userDir,
+ * seeded, accessLines} (accessLines: the banner's words on what is protected).
  */
-function prepareWorkDir({ userDir, flows, patches = {}, reset = false, host = "127.0.0.1", port = 1880 }) {
+function prepareWorkDir({ userDir, flows, patches = {}, reset = false, host = "127.0.0.1", port = 1880, access = {} }) {
   fs.mkdirSync(userDir, { recursive: true });
   const secretFile = path.join(userDir, SECRET_FILE);
   if (!fs.existsSync(secretFile)) fs.writeFileSync(secretFile, `${crypto.randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
@@ -67,8 +69,9 @@ function prepareWorkDir({ userDir, flows, patches = {}, reset = false, host = "1
     return changes ? { ...n, ...changes } : n;
   });
   if (seeded || JSON.stringify(patched) !== JSON.stringify(current)) fs.writeFileSync(flowFile, JSON.stringify(patched, null, 4));
-  writeSettings(userDir, { host, port, credentialSecretFile: SECRET_FILE, allowInstall: true });
-  return { userDir, seeded };
+  const accessLines = prepareAccess(userDir, { host, ...access });
+  writeSettings(userDir, { host, port, credentialSecretFile: SECRET_FILE, allowInstall: true, access });
+  return { userDir, seeded, accessLines };
 }
 
 /**
@@ -76,7 +79,7 @@ function prepareWorkDir({ userDir, flows, patches = {}, reset = false, host = "1
  * directory when Node-RED loads its settings, so it never has to be copied anywhere else.
  * `allowInstall` turns on the palette manager's installs, which go into the user directory.
  */
-function writeSettings(userDir, { host, port, credentialSecret = false, credentialSecretFile = null, allowInstall, lang = undefined }) {
+function writeSettings(userDir, { host, port, credentialSecret = false, credentialSecretFile = null, allowInstall, lang = undefined, access = null }) {
   const settings = {
     uiHost: host,
     uiPort: port,
@@ -96,10 +99,14 @@ function writeSettings(userDir, { host, port, credentialSecret = false, credenti
   const secret = credentialSecretFile
     ? `settings.credentialSecret = require("fs").readFileSync(require("path").join(__dirname, ${JSON.stringify(credentialSecretFile)}), "utf8").trim();\n`
     : "";
+  // npm start's guard against other sites and DNS rebinding (scripts/lib/admin-guard.js).
+  const guard = access
+    ? `require(${JSON.stringify(require.resolve("./admin-guard"))}).protect(settings, { userDir: __dirname, ...${JSON.stringify(access)} });\n`
+    : "";
   fs.writeFileSync(
     path.join(userDir, "settings.js"),
     "// Written by the node-red-soniox scripts at every start: edits here do not last.\n" +
-      `const settings = ${JSON.stringify(settings, null, 2)};\n${secret}module.exports = settings;\n${VERIFY_WEBSOCKET_ORIGIN}`,
+      `const settings = ${JSON.stringify(settings, null, 2)};\n${secret}${guard}module.exports = settings;\n${VERIFY_WEBSOCKET_ORIGIN}`,
   );
 }
 
