@@ -7,6 +7,7 @@ const { startSimulator } = require("../../dist/simulator");
 const { helper, NODES, transcribeFlow, load, collect, waitFor } = require("../support/nodered");
 const { memoryWatch, logLines, keySightings } = require("./observe");
 const { prng, fuzzSettings } = require("../fuzz/prng");
+const { ffmpegPath } = require("../support/ffmpeg");
 
 const KEY = "sk-FLOW-4b8e21c9d03f7a65";
 const { seed: SEED, cases: CASES } = fuzzSettings(1313, 60, 600);
@@ -161,6 +162,30 @@ describe("hostile flows against the soniox nodes", function () {
     const about = lines.filter((l) => /msg\.soniox/.test(l));
     assert.strictEqual(about.length, 1, about.join("\n"));
     assert.match(about[0], /41 names .* sent as given .*except names over 64 characters and any after the first 16, which are left out/);
+  });
+
+  it("ffmpeg decodes untrusted audio: the log names which one (path, version) once for several transcoded streams", async function () {
+    await load(NODES, transcribeFlow(sim, { convertToPcm: true, pacing: false }), { cfg: { apiKey: KEY } });
+    const from = helper.log().args.length;
+    const tx = helper.getNode("tx");
+    for (const topic of ["a", "b", "c"]) tx.receive({ topic, payload: speech(300), control: "stop" });
+    await waitFor(() => sim.connections.length === 3 && sim.connections.every((c) => c.audioBytes > 0), 15000, "three transcoded streams");
+    const said = () =>
+      helper
+        .log()
+        .args.slice(from)
+        .map((a) => a[0])
+        .filter((e) => e && /Decoding audio with ffmpeg/.test(String(e.msg)));
+    await waitFor(() => said().length > 0, 5000, "the ffmpeg log line");
+    await pause(300);
+    const lines = said();
+    assert.strictEqual(lines.length, 1, lines.map((e) => e.msg).join("\n"));
+    assert.strictEqual(lines[0].level, 40, "info (Node-RED: warn 30, info 40)");
+    const m = /Decoding audio with ffmpeg (\S+) at /.exec(lines[0].msg);
+    assert.ok(m && m[1] !== "unknown", lines[0].msg);
+    assert.ok(lines[0].msg.includes(ffmpegPath()), lines[0].msg);
+    // The bundled build is from 2018: the line says so, and what to install instead.
+    assert.strictEqual(/from 2018.*apt-get install ffmpeg/.test(lines[0].msg), ffmpegPath().includes("@ffmpeg-installer"), lines[0].msg);
   });
 
   it("a URL with user:pass@ is refused with a clear error that shows neither", async function () {

@@ -5,7 +5,7 @@
 // hand-written server), then redact() itself.
 const assert = require("assert");
 const { helper, NODES, transcribeFlow, load, collect, waitFor } = require("../support/nodered");
-const { startRawServer } = require("./raw-ws-server");
+const { startRawServer, rawServerSuite } = require("./raw-ws-server");
 const { keySightings } = require("./observe");
 const { redact, safeText } = require("../../dist/core/redact");
 
@@ -24,21 +24,11 @@ function keyPieces(text) {
 
 describe("hostile key echoes: redacted before anything is cut, in any encoding", function () {
   this.timeout(30000);
-  let server = null;
-
-  beforeEach(async function () {
-    await new Promise((resolve) => helper.startServer(resolve));
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise((resolve) => helper.stopServer(resolve));
-    if (server) await server.close();
-    server = null;
-  });
+  const suite = rawServerSuite(helper);
 
   async function refusedWith(body) {
-    server = await startRawServer((c) => c.refuse(401, body));
-    await load(NODES, transcribeFlow({ url: server.url }, { connectTimeout: 2, reconnect: false }), { cfg: { apiKey: KEY } });
+    suite.server = await startRawServer((c) => c.refuse(401, body));
+    await load(NODES, transcribeFlow({ url: suite.server.url }, { connectTimeout: 2, reconnect: false }), { cfg: { apiKey: KEY } });
     const errors = collect("caught");
     helper.getNode("tx").receive({ topic: "a", payload: pcm(100) });
     await waitFor(() => errors.length === 1, 8000, "the refusal");

@@ -4,7 +4,7 @@
 // Infinity, strings). Real Node-RED runtime, a hand-written WebSocket server over a real socket.
 const assert = require("assert");
 const { helper, NODES, transcribeFlow, load, collect, waitFor } = require("../support/nodered");
-const { startRawServer } = require("./raw-ws-server");
+const { startRawServer, rawServerSuite } = require("./raw-ws-server");
 const { logLines } = require("./observe");
 const { SonioxSession } = require("../../dist/core/session/session");
 const { RawMeter } = require("../../dist/core/audio/audio-meter");
@@ -16,27 +16,17 @@ const pcm = (ms) => Buffer.alloc((ms * 16000 * 2) / 1000);
 
 describe("hostile tokens against soniox-transcribe", function () {
   this.timeout(30000);
-  let server = null;
-
-  beforeEach(async function () {
-    await new Promise((resolve) => helper.startServer(resolve));
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise((resolve) => helper.stopServer(resolve));
-    if (server) await server.close();
-    server = null;
-  });
+  const suite = rawServerSuite(helper);
 
   /** A transcribe node whose first output is wired to two sinks, against a server sending `frames`. */
   async function run(frames) {
-    server = await startRawServer((c) => {
+    suite.server = await startRawServer((c) => {
       c.accept();
       c.socket.once("data", () => {
         for (const f of frames) c.text(f);
       });
     });
-    const flow = transcribeFlow({ url: server.url }, { connectTimeout: 2, finishTimeout: 2, reconnect: false });
+    const flow = transcribeFlow({ url: suite.server.url }, { connectTimeout: 2, finishTimeout: 2, reconnect: false });
     flow.find((n) => n.id === "tx").wires[0].push("responses2");
     flow.push({ id: "responses2", z: "tab", type: "helper" });
     await load(NODES, flow, { cfg: { apiKey: KEY } });
