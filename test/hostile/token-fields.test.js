@@ -82,7 +82,8 @@ describe("hostile tokens against soniox-transcribe", function () {
     assert.match(about[0], /sent 2 token\(s\) whose start_ms\/end_ms is not a finite number/);
   });
 
-  it("an exception while delivering a response stays out of the socket's message handler, said once, and the stream goes on", function () {
+  /** A session over the in-memory transport, with `throwOn` listeners throwing what Node-RED's deep copy throws. */
+  function throwingSession(throwOn) {
     const transport = fakeTransportFactory();
     const session = new SonioxSession({
       url: "ws://127.0.0.1:1/transcribe-websocket",
@@ -92,24 +93,41 @@ describe("hostile tokens against soniox-transcribe", function () {
       clock: fakeClock(),
       meter: new RawMeter({ format: "pcm_s16le", sampleRate: 16000, channels: 1 }),
     });
-    const warnings = [];
-    const closes = [];
-    session.on("warning", (w) => warnings.push(w));
-    session.on("close", (c) => closes.push(c));
-    // What Node-RED's deep copy for a second wire throws on a deep enough message.
-    session.on("result", () => {
-      throw new RangeError("Maximum call stack size exceeded");
-    });
+    const seen = { warnings: [], closes: [] };
+    session.on("warning", (w) => seen.warnings.push(w));
+    session.on("close", (c) => seen.closes.push(c));
+    for (const event of throwOn) {
+      session.on(event, () => {
+        throw new RangeError("Maximum call stack size exceeded");
+      });
+    }
     session.start();
-    const t = transport.last();
+    return { session, t: transport.last(), seen };
+  }
+
+  it("an exception while delivering a response stays out of the socket's message handler, said once, and the stream goes on", function () {
+    const { t, seen } = throwingSession(["result"]);
     t.open();
     t.result({ tokens: [{ text: "a", is_final: true }] });
     t.result({ tokens: [{ text: "b", is_final: true }] });
     t.result({ tokens: [], finished: true });
-    assert.strictEqual(closes.length, 1);
-    assert.strictEqual(closes[0].reason, "finished");
-    assert.strictEqual(warnings.length, 2, warnings.join("\n"));
-    assert.match(warnings[0], /could not be delivered \(RangeError: Maximum call stack size exceeded\); the stream goes on/);
-    assert.match(warnings[1], /^2 more like this were suppressed/);
+    assert.deepStrictEqual(
+      seen.closes.map((c) => c.reason),
+      ["finished"],
+    );
+    assert.strictEqual(seen.warnings.length, 2, seen.warnings.join("\n"));
+    assert.match(seen.warnings[0], /Passing on what Soniox sent failed \(RangeError: Maximum call stack size exceeded\); it was dropped and the stream goes on/);
+    assert.match(seen.warnings[1], /^2 more like this were suppressed/);
+  });
+
+  it("an exception in what a socket's open or close sets off stays out of its handler too", function () {
+    const { session, t, seen } = throwingSession(["open", "close"]);
+    t.open();
+    session.sendAudio(Buffer.alloc(3200));
+    assert.ok(t.audio().length > 0, "the session streams after a throwing open listener");
+    t.serverClose(1006, "gone");
+    assert.strictEqual(seen.closes.length, 1);
+    assert.strictEqual(seen.closes[0].reason, "failed");
+    assert.ok(seen.warnings.some((w) => /Passing on what Soniox sent failed/.test(w)), seen.warnings.join("\n"));
   });
 });

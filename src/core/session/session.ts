@@ -221,10 +221,10 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
           heartbeatTimeoutMs: this.opts.heartbeatTimeoutMs ?? 10000,
         },
         {
-          open: () => this.onOpen(),
-          message: (data, isBinary) => this.onMessage(data, isBinary),
-          close: (code, reason) => this.onTransportClose(code, reason),
-          error: (err, status, i18n) => this.onTransportError(err, status, i18n),
+          open: () => this.guarded(() => this.onOpen()),
+          message: (data, isBinary) => this.guarded(() => this.onMessage(data, isBinary)),
+          close: (code, reason) => this.guarded(() => this.onTransportClose(code, reason)),
+          error: (err, status, i18n) => this.guarded(() => this.onTransportError(err, status, i18n)),
         },
       );
     } catch (err) {
@@ -350,7 +350,8 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     this.transport.send(JSON.stringify(this.opts.start));
     this.lastActivityAt = this.clock.now();
     if (this.stateValue === "connecting") this.setState("streaming");
-    this.emit("open");
+    // Guarded here, not only around the socket's handler: the queue must open whatever a listener throws.
+    this.guarded(() => this.emit("open"));
     this.queue.open();
     this.scheduleKeepalive();
   }
@@ -382,19 +383,27 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     }
     const final = frame.result.final_audio_proc_ms;
     if (final !== undefined && final > this.finalMs) this.finalMs = final;
-    // Listeners end in node.send, which deep-copies the message for every extra wire; whatever they
-    // throw would otherwise reach the socket's event handler, where nothing catches it and the
-    // process ends. The response is lost, said once per kind, and the stream goes on.
+    // Guarded on its own: a response that could not be delivered must not keep `finished` from ending the session.
+    this.guarded(() => this.emit("result", frame.result));
+    if (frame.result.finished) this.finish({ reason: "finished" });
+  }
+
+  /**
+   * Runs what a socket event sets off. Listeners end in node.send and node.error, which deep-copy
+   * the message (for every extra wire, for Catch nodes); whatever they throw would otherwise reach
+   * the socket's event handler, where nothing catches it and the process ends. What failed is
+   * dropped, said once per session (then counted), and the stream goes on.
+   */
+  private guarded(run: () => void): void {
     try {
-      this.emit("result", frame.result);
+      run();
     } catch (err) {
       const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       this.serverWarnings.warn("delivery", {
-        text: `A response from Soniox could not be delivered (${detail}); the stream goes on`,
+        text: `Passing on what Soniox sent failed (${detail}); it was dropped and the stream goes on`,
         i18n: { key: "session.delivery-failed", params: { detail } },
       });
     }
-    if (frame.result.finished) this.finish({ reason: "finished" });
   }
 
   private onTransportClose(code: number, reason: string): void {
