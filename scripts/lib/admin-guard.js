@@ -136,18 +136,20 @@ function protect(settings, { userDir, allowedHosts = [], allowedOrigins = [] }) 
  */
 function prepareAccess(userDir, { host, allowedHosts = [], allowedOrigins = [] }) {
   const lines = [
-    "Only pages of this Node-RED may use it: requests from other sites (Origin) and under other host",
-    "  names (Host: DNS rebinding) are refused, editor, admin API and flows alike.",
+    "Only pages of this Node-RED may use it: requests from other sites (Origin) or under other host",
+    "  names (Host: DNS rebinding) get 403, editor, admin API and flows alike.",
   ];
   if (allowedOrigins.length) lines.push(`  Also allowed (NR_ALLOWED_ORIGINS): ${allowedOrigins.join(", ")}`);
   if (allowedHosts.length) lines.push(`  Also served as (NR_ALLOWED_HOSTS): ${allowedHosts.join(", ")}`);
+  lines.push("  To widen: NR_ALLOWED_ORIGINS=https://site,... lets other sites in, NR_ALLOWED_HOSTS=name,...");
   if (isLoopback(host)) {
-    lines.push(`  Reachable from this machine only; NR_HOST=0.0.0.0 opens it to the network, behind a login.`);
+    lines.push("  serves it under more names, NR_HOST=0.0.0.0 opens it to the network behind a login (README:", "  Securing the browser examples).");
     return lines;
   }
   const file = path.join(userDir, PASSWORD_FILE);
   if (!fs.existsSync(file)) fs.writeFileSync(file, `${crypto.randomBytes(18).toString("base64url")}\n`, { mode: 0o600 });
   lines.push(
+    "  serves it under more names (README: Securing the browser examples).",
     `  NR_HOST=${host} reaches beyond this machine, so the editor asks for a login:`,
     `    user "${ADMIN_USER}", password in ${file} (cat it; delete it for a new one).`,
     "  The flows' own routes (/soniox/...) have no login: set httpNodeAuth or use a proxy (README).",
