@@ -79,7 +79,7 @@ export function parseServerFrame(text: string): ServerFrame {
   }
   // Per response: the parsed object is ours, so it is trimmed in place rather than copied (same
   // keys in the same order as a copy would have); the token array is only rebuilt when it holds
-  // something that is not a token.
+  // something that is not a token or a token that needs cleaning.
   const result = obj as SonioxResult;
   const read = readTokens(obj.tokens);
   result.tokens = read.tokens;
@@ -132,7 +132,6 @@ function readTokens(raw: unknown): { tokens: SonioxToken[]; untimed: number } {
 /** Fields a token may carry beyond the protocol's, each a short scalar: Soniox may add some. */
 const MAX_EXTRA_FIELDS = 8;
 const MAX_EXTRA_CHARS = 256;
-const TRANSLATION_STATUSES: ReadonlySet<unknown> = new Set(["none", "original", "translation"]);
 
 function isClean(token: SonioxToken): boolean {
   let extras = 0;
@@ -152,10 +151,8 @@ function isClean(token: SonioxToken): boolean {
       case "speaker":
       case "language":
       case "source_language":
-        if (typeof value !== "string") return false;
-        break;
       case "translation_status":
-        if (!TRANSLATION_STATUSES.has(value)) return false;
+        if (typeof value !== "string") return false;
         break;
       default:
         if (++extras > MAX_EXTRA_FIELDS || !isShortScalar(value) || name === "__proto__") return false;
@@ -194,10 +191,8 @@ function cleanToken(token: SonioxToken): SonioxToken {
       case "speaker":
       case "language":
       case "source_language":
-        if (typeof value === "string") clean[name] = value;
-        break;
       case "translation_status":
-        if (TRANSLATION_STATUSES.has(value)) clean.translation_status = value as TranslationStatus;
+        if (typeof value === "string") (clean as Record<string, unknown>)[name] = value;
         break;
       default:
         if (name !== "__proto__" && extras < MAX_EXTRA_FIELDS && isShortScalar(value)) {
