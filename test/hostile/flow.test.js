@@ -145,8 +145,18 @@ describe("hostile flows against the soniox nodes", function () {
     });
     const about = lines.filter((l) => /msg\.soniox/.test(l));
     assert.strictEqual(about.length, 1, `${about.length} warnings`);
-    assert.match(about[0], /^\[names\] msg\.soniox has 20001 names this node does not know \(n{40}…, opt_0, opt_1, …\); they were left out/);
+    assert.match(about[0], /^\[names\] msg\.soniox has 20001 names this node does not know \(n{64}…, opt_0, opt_1, …\); they were left out/);
     assert.deepStrictEqual(Object.keys(sim.connections[0].startMessage).filter((k) => k.startsWith("opt_") || k.startsWith("nnn")), []);
+  });
+
+  it("a single 1 MB unknown msg.soniox name is shown cut, without a guess", async function () {
+    const { lines } = await observe("1 MB msg.soniox name", transcribeFlow(sim), { cfg: { apiKey: KEY } }, async () => {
+      helper.getNode("tx").receive({ topic: "long", payload: speech(100), soniox: { [`language_hints${"x".repeat(1024 * 1024)}`]: ["en"] } });
+      await waitFor(() => sim.connections[0] && sim.connections[0].startMessage, 8000, "the start message");
+    });
+    const about = lines.filter((l) => /msg\.soniox/.test(l));
+    assert.strictEqual(about.length, 1);
+    assert.match(about[0], /^\[long\] msg\.soniox\.language_hintsx{50}… is not a Soniox option this node knows; it was left out/);
   });
 
   it("with unknown names passed on, only 16 short ones reach Soniox, in one warning", async function () {

@@ -61,7 +61,7 @@ export interface StreamOverrides {
 const MAX_PASSED_NAMES = 16;
 /** A warning about unknown names lists this many, each cut to NAME_SHOWN characters. */
 const NAMES_LISTED = 3;
-const NAME_SHOWN = 40;
+const NAME_SHOWN = 64;
 
 /**
  * Takes `convert_to_pcm` out of msg.soniox (Soniox would not know it) and checks it. Names that
@@ -93,9 +93,10 @@ export function splitStreamOverrides(overrides: unknown, passUnknown = false): S
 }
 
 function unknownNamesWarning(names: string[], passUnknown: boolean, allPassed: boolean): KeyedText {
+  const shown = names.slice(0, NAMES_LISTED).map((n) => (n.length > NAME_SHOWN ? `${n.slice(0, NAME_SHOWN)}…` : n));
   if (names.length === 1 && (!passUnknown || allPassed)) {
-    const name = names[0];
-    const closest = likelyStartField(name, ["api_key"]);
+    const name = shown[0];
+    const closest = likelyStartField(names[0], ["api_key"]);
     const guess = closest ? `did you mean ${closest}? ` : "";
     const params: Record<string, string> = closest ? { name, closest } : { name };
     return passUnknown
@@ -108,7 +109,6 @@ function unknownNamesWarning(names: string[], passUnknown: boolean, allPassed: b
           i18n: { key: closest ? "streams.unknown-option-dropped-guess" : "streams.unknown-option-dropped", params },
         };
   }
-  const shown = names.slice(0, NAMES_LISTED).map((n) => (n.length > NAME_SHOWN ? `${n.slice(0, NAME_SHOWN)}…` : n));
   const list = `${shown.join(", ")}${names.length > NAMES_LISTED ? ", …" : ""}`;
   const params = { count: names.length, names: list };
   return passUnknown
