@@ -121,9 +121,9 @@ function spawnNodeRed(userDir, { env = process.env, stdio = "inherit" } = {}) {
 
 /**
  * Starts Node-RED on `port` (0: a free one, read back from its log) and resolves once it serves
- * HTTP; `settings` are extra settings.js values. Resolves to {url, userDir, child, output(), stop()}; stop() ends it (SIGTERM, then
- * SIGKILL after 5 s) and removes the user directory. Rejects with the log's tail if Node-RED
- * exits or is not up within `timeoutMs`.
+ * HTTP; `settings` are extra settings.js values. Resolves to {url, userDir, child, output(),
+ * stop()}; stop() ends it (SIGTERM, then SIGKILL after 5 s) and removes the user directory.
+ * Rejects with the log's tail if Node-RED exits or is not up within `timeoutMs`.
  */
 function startNodeRed({ flows, configPatch, credentials, env = process.env, port = 0, host = "127.0.0.1", timeoutMs = 30000, lang, settings }) {
   const userDir = prepareUserDir({ flows, configPatch, credentials, host, port, lang, settings });
