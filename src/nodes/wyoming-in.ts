@@ -14,6 +14,7 @@ import {
   type CancelReason,
   type WyomingCommand,
 } from "../core/wyoming";
+import { catalogue } from "./lib/i18n";
 import { guardOutput } from "./lib/safe-output";
 import { addServer, removeServer } from "./lib/wyoming-servers";
 
@@ -35,6 +36,7 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     guardOutput(this);
     const node = this;
+    const t = catalogue(RED, "wyoming-in");
     const host = (def.host ?? "").trim() || "127.0.0.1";
     const port = numberOr(def.port, DEFAULT_WYOMING_PORT);
     const timeoutMs = numberOr(def.timeout, DEFAULT_RESPONSE_TIMEOUT_MS / 1000) * 1000;
@@ -75,11 +77,14 @@ export = function register(RED: NodeAPI): void {
         },
         ended: status,
         timeout(command, waitedMs) {
-          const text = RED._("wyoming-in.errors.timeout", { command: command.id, seconds: waitedMs / 1000 });
+          const params = { command: command.id, seconds: waitedMs / 1000 };
+          const text =
+            t("errors.timeout", params) ??
+            `Voice command ${params.command}: the flow sent no complete transcript within ${params.seconds} s after audio-stop, so the client got an empty one`;
           node.error(text, controlMessage(command, "timeout", "timeout"));
         },
         protocolError(connection, error) {
-          const text = RED._("wyoming-in.errors.protocol", { connection, error: error.message });
+          const text = t("errors.protocol", { connection, error: error.message }) ?? `Wyoming client ${connection} sent a malformed event and was disconnected: ${error.message}`;
           node.error(text, { topic: connection, payload: error.message, wyoming: { connection, error: error.code } });
         },
       },
@@ -88,7 +93,7 @@ export = function register(RED: NodeAPI): void {
     server.listen().then(
       status,
       (err: Error) => {
-        node.error(RED._("wyoming-in.errors.listen", { host, port, error: err.message }));
+        node.error(t("errors.listen", { host, port, error: err.message }) ?? `Cannot serve Wyoming on ${host}:${port}: ${err.message}`);
         node.status({ fill: "red", shape: "ring", text: RED._("wyoming-in.status.not-listening") });
       },
     );
