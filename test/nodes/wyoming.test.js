@@ -3,14 +3,14 @@
 // simulator over real sockets, driven by a Wyoming client written from the protocol description.
 const assert = require("assert");
 const { startSimulator } = require("../../dist/simulator");
-const { helper, NODES, load, collect, waitFor } = require("../support/nodered");
+const fs = require("fs");
+const path = require("path");
+const { helper, NODES, coreNode, load, collect, waitFor } = require("../support/nodered");
 const { WyomingClient, speech, freePort } = require("../support/wyoming-client");
-const wyomingIn = require("../../dist/nodes/wyoming-in.js");
-const wyomingResponse = require("../../dist/nodes/wyoming-response.js");
 
 const KEY = "sk-test-wyoming-1234";
 const SCRIPTS = { en: "turn on the kitchen lights", de: "mach das licht an", fr: "allume la lumière" };
-const ALL = [...NODES, wyomingIn, wyomingResponse];
+const ALL = [...NODES, ...["function/15-change.js", "common/21-debug.js", "common/90-comment.js"].map(coreNode)];
 
 function flow(sim, port, inProps = {}, { respond = true } = {}) {
   return [
@@ -74,7 +74,11 @@ describe("wyoming in / wyoming response", function () {
   });
 
   async function deploy(inProps, options) {
-    await load(ALL, flow(sim, port, inProps, options), { cfg: { apiKey: KEY } });
+    await loaded(flow(sim, port, inProps, options), { cfg: { apiKey: KEY } });
+  }
+
+  async function loaded(nodes, credentials) {
+    await load(ALL, nodes, credentials);
     // Listening starts right after deploy; the first connect that succeeds says it has.
     for (let tries = 0; ; tries++) {
       try {
@@ -244,5 +248,25 @@ describe("wyoming in / wyoming response", function () {
     c.send("describe");
     await c.next("info");
     assert.strictEqual(c.events.filter((e) => e.type === "transcript").length, 0, "no second transcript");
+  });
+
+  it("the example tab: Home Assistant's command comes back transcribed and is logged for MQTT", async function () {
+    const all = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "examples", "flows.json"), "utf8"));
+    const tab = all.filter((n) => n.id === "ex27-tab-wyoming" || n.z === "ex27-tab-wyoming" || n.id === "ex-soniox-config");
+    for (const n of tab) {
+      if (n.type === "soniox-config") Object.assign(n, { region: "custom", url: sim.url });
+      if (n.type === "wyoming-in") n.port = port;
+    }
+    // The MQTT node is replaced by a helper with its id: what the broker would get.
+    const mqtt = tab.findIndex((n) => n.type === "mqtt out");
+    tab[mqtt] = { id: tab[mqtt].id, z: tab[mqtt].z, type: "helper" };
+    await loaded(tab, { "ex-soniox-config": { apiKey: KEY } });
+    const logged = collect(tab[mqtt].id);
+    const c = await client();
+    await c.command(speech(1200, 300), { language: "en-US", realTime: false });
+    assert.strictEqual((await c.next("transcript")).data.text, SCRIPTS.en);
+    await waitFor(() => logged.length === 1, 5000, "the MQTT log entry");
+    assert.strictEqual(logged[0].payload.text, SCRIPTS.en);
+    assert.match(logged[0].payload.command, /^wy/);
   });
 });
