@@ -9,7 +9,9 @@ import { systemClock } from "../core/clock";
 import {
   DEFAULT_RESPONSE_TIMEOUT_MS,
   DEFAULT_WYOMING_PORT,
+  startDiscovery,
   WyomingServer,
+  type Discovery,
   type AudioFormat,
   type CancelReason,
   type WyomingCommand,
@@ -25,6 +27,7 @@ interface WyomingInDef extends NodeDef {
   streaming?: boolean;
   endpointing?: boolean;
   timeout?: string | number;
+  discovery?: boolean;
 }
 
 // Home Assistant's own sensitivities, as Soniox's endpoint delay (its range is 500-3000 ms).
@@ -41,6 +44,7 @@ export = function register(RED: NodeAPI): void {
     const port = numberOr(def.port, DEFAULT_WYOMING_PORT);
     const timeoutMs = numberOr(def.timeout, DEFAULT_RESPONSE_TIMEOUT_MS / 1000) * 1000;
     const name = (def.serviceName ?? "").trim() || "Soniox via Node-RED";
+    let discovery: Discovery | null = null;
     const status = (): void => {
       const count = server.commandCount;
       const text = RED._("wyoming-in.status.listening", { host, port: server.port, count });
@@ -91,7 +95,12 @@ export = function register(RED: NodeAPI): void {
     });
     addServer(server);
     server.listen().then(
-      status,
+      () => {
+        status();
+        if (def.discovery !== true) return;
+        const onError = (err: Error): void => node.warn(t("errors.discovery", { error: err.message }) ?? `Zeroconf advertisement failed: ${err.message}`);
+        discovery = startDiscovery({ name, port: server.port }, onError);
+      },
       (err: Error) => {
         node.error(t("errors.listen", { host, port, error: err.message }) ?? `Cannot serve Wyoming on ${host}:${port}: ${err.message}`);
         node.status({ fill: "red", shape: "ring", text: RED._("wyoming-in.status.not-listening") });
@@ -100,7 +109,7 @@ export = function register(RED: NodeAPI): void {
 
     node.on("close", (_removed: boolean, done: () => void) => {
       removeServer(server);
-      void server.close().then(() => {
+      void Promise.all([server.close(), discovery?.stop()]).then(() => {
         node.status({});
         done();
       });

@@ -5,3 +5,4 @@ export * from "./info";
 export * from "./transcript";
 export * from "./connection";
 export * from "./server";
+export * from "./discovery";
