@@ -12,7 +12,7 @@ const KEY = "sk-test-wyoming-1234";
 const SCRIPTS = { en: "turn on the kitchen lights", de: "mach das licht an", fr: "allume la lumière" };
 const ALL = [...NODES, ...["function/15-change.js", "common/21-debug.js", "common/90-comment.js"].map(coreNode)];
 
-function flow(sim, port, inProps = {}, { respond = true } = {}) {
+function flow(sim, port, inProps = {}, { respond = true, viaFilter = false } = {}) {
   return [
     { id: "tab", type: "tab", label: "wyoming" },
     { id: "cfg", type: "soniox-config", name: "sim", region: "custom", url: sim.url },
@@ -34,8 +34,9 @@ function flow(sim, port, inProps = {}, { respond = true } = {}) {
       pacing: true,
       maxQueueMb: 16,
       streamKeyProperty: "topic",
-      wires: [respond ? ["resp"] : [], []],
+      wires: [respond ? [viaFilter ? "filter" : "resp"] : [], []],
     },
+    { id: "filter", z: "tab", type: "soniox-token-filter", mode: "utterance", finality: "final", dropMarkers: true, maxStreams: 100, wires: [["resp"]] },
     { id: "resp", z: "tab", type: "wyoming-response" },
     { id: "seen", z: "tab", type: "helper" },
     { id: "catcher", z: "tab", type: "catch", scope: null, uncaught: false, wires: [["caught"]] },
@@ -178,6 +179,14 @@ describe("wyoming in / wyoming response", function () {
     await waitFor(() => sim.openConnections.length === 0, 5000, "no Soniox stream left open");
   });
 
+  it("through a token filter in utterance mode: the utterances make the transcript", async function () {
+    await deploy({ streaming: true }, { viaFilter: true });
+    const c = await client();
+    await c.command(speech(1200, 300), { language: "fr", realTime: false });
+    assert.strictEqual((await c.next("transcript")).data.text, SCRIPTS.fr);
+    await c.next("transcript-stop");
+  });
+
   it("a flow that never answers: empty transcript after the timeout, an error to Catch, the stream cancelled", async function () {
     await deploy({ timeout: 1 }, { respond: false });
     const caught = collect("caught");
@@ -239,10 +248,11 @@ describe("wyoming in / wyoming response", function () {
     const seen = collect("seen");
     const c = await client();
     // Speech then a long silence, no audio-stop yet: Soniox's endpoint must end the command.
-    await c.command(speech(1200, 1800), { language: "en", stop: false, realTime: false });
+    await c.command(speech(1200, 1800), { language: "en", stop: false, realTime: false, request: { vad_sensitivity: "aggressive" } });
     const t = await c.next("transcript", 10000);
     assert.strictEqual(t.data.text, SCRIPTS.en);
     assert.strictEqual(sim.connections[0].startMessage.enable_endpoint_detection, true);
+    assert.strictEqual(sim.connections[0].startMessage.max_endpoint_delay_ms, 500, "Home Assistant's aggressive sensitivity");
     await waitFor(() => seen.some((m) => m.control === "cancel" && m.wyoming.event === "answered"), 5000, "the stream cancelled");
     c.send("audio-stop");
     c.send("describe");

@@ -103,9 +103,9 @@ class WyomingClient {
   }
 
   /** One voice command as Home Assistant sends it: transcribe, audio-start, chunks of `pcm` at real time, audio-stop. */
-  async command(pcm, { language, chunkMs = 64, stop = true, realTime = true, rate = 16000 } = {}) {
+  async command(pcm, { language, chunkMs = 64, stop = true, realTime = true, rate = 16000, request = {} } = {}) {
     const format = { rate, width: 2, channels: 1 };
-    this.send("transcribe", language ? { language } : {});
+    this.send("transcribe", language ? { language, ...request } : request);
     this.send("audio-start", format);
     const bytes = (chunkMs * rate * 2) / 1000;
     for (let at = 0; at < pcm.length; at += bytes) {
