@@ -5,43 +5,24 @@ const assert = require("assert");
 const { startSimulator } = require("../../dist/simulator");
 const fs = require("fs");
 const path = require("path");
-const { helper, NODES, coreNode, load, collect, waitFor } = require("../support/nodered");
+const { helper, NODES, coreNode, transcribeFlow, load, collect, waitFor } = require("../support/nodered");
 const { WyomingClient, speech, freePort } = require("../support/wyoming-client");
 
 const KEY = "sk-test-wyoming-1234";
 const SCRIPTS = { en: "turn on the kitchen lights", de: "mach das licht an", fr: "allume la lumière" };
 const ALL = [...NODES, ...["function/15-change.js", "common/21-debug.js", "common/90-comment.js"].map(coreNode)];
 
+/** transcribe's test flow with wyoming in before it and wyoming response after it (or nothing: a flow that never answers). */
 function flow(sim, port, inProps = {}, { respond = true, viaFilter = false } = {}) {
-  return [
-    { id: "tab", type: "tab", label: "wyoming" },
-    { id: "cfg", type: "soniox-config", name: "sim", region: "custom", url: sim.url },
+  const nodes = transcribeFlow(sim);
+  nodes.find((n) => n.id === "tx").wires = [respond ? [viaFilter ? "filter" : "resp"] : [], []];
+  nodes.push(
     { id: "win", z: "tab", type: "wyoming-in", host: "127.0.0.1", port, streaming: false, endpointing: false, timeout: 5, ...inProps, wires: [["tx", "seen"]] },
-    {
-      id: "tx",
-      z: "tab",
-      type: "soniox-transcribe",
-      config: "cfg",
-      audioFormat: "pcm_s16le",
-      sampleRate: 16000,
-      numChannels: 1,
-      enableEndpointDetection: true,
-      maxStreams: 10,
-      connectTimeout: 5,
-      finishTimeout: 5,
-      idleTimeout: 60,
-      keepaliveInterval: 8,
-      pacing: true,
-      maxQueueMb: 16,
-      streamKeyProperty: "topic",
-      wires: [respond ? [viaFilter ? "filter" : "resp"] : [], []],
-    },
     { id: "filter", z: "tab", type: "soniox-token-filter", mode: "utterance", finality: "final", dropMarkers: true, maxStreams: 100, wires: [["resp"]] },
     { id: "resp", z: "tab", type: "wyoming-response" },
     { id: "seen", z: "tab", type: "helper" },
-    { id: "catcher", z: "tab", type: "catch", scope: null, uncaught: false, wires: [["caught"]] },
-    { id: "caught", z: "tab", type: "helper" },
-  ];
+  );
+  return nodes;
 }
 
 describe("wyoming in / wyoming response", function () {
