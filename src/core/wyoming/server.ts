@@ -5,7 +5,7 @@
 import * as net from "net";
 import type { Clock } from "../clock";
 import { Connection, type DeliveryResult, type WyomingHandlers } from "./connection";
-import type { FrameLimits } from "./frame";
+import { encodeEvent, type FrameLimits } from "./frame";
 import { buildInfo, type InfoOptions } from "./info";
 import type { Delivery } from "./transcript";
 
@@ -21,6 +21,9 @@ export interface WyomingServerOptions extends InfoOptions {
 
 export const DEFAULT_WYOMING_PORT = 10300;
 export const DEFAULT_RESPONSE_TIMEOUT_MS = 10_000;
+// Each connection may hold up to one header, data section and payload (see FrameLimits): this
+// bounds the whole server's buffers. A home has a handful of satellites, not dozens.
+export const MAX_CONNECTIONS = 32;
 
 let serverCount = 0;
 
@@ -89,6 +92,12 @@ export class WyomingServer {
 
   #accept(socket: net.Socket): void {
     socket.setNoDelay(true);
+    socket.on("error", () => socket.destroy());
+    if (this.#sockets.size >= MAX_CONNECTIONS) {
+      socket.end(encodeEvent("error", { text: `This server takes at most ${MAX_CONNECTIONS} connections at once; close an idle one`, code: "too-many-connections" }));
+      socket.setTimeout(2000, () => socket.destroy());
+      return;
+    }
     const connection = new Connection(
       {
         id: `${this.#tag}-${++this.#connectionCount}`,
@@ -115,7 +124,6 @@ export class WyomingServer {
     );
     this.#sockets.set(socket, connection);
     socket.on("data", (chunk: Buffer) => connection.receive(chunk));
-    socket.on("error", () => socket.destroy());
     socket.on("close", () => {
       this.#sockets.delete(socket);
       connection.closed();
