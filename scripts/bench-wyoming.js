@@ -150,7 +150,11 @@ async function main() {
   for (const endpointing of [false, true]) {
     const [bare, nr] = ["bare", "nodered"].map((k) => rows.find((r) => r.kind === k && r.endpointing === endpointing));
     const key = endpointing ? "end" : "stop";
-    console.log(`Node-RED hop, endpointing ${endpointing ? "on" : "off"}: p50 +${fmt(nr[`${key}50`] - bare[`${key}50`])} ms, p99 +${fmt(nr[`${key}99`] - bare[`${key}99`])} ms`);
+    const delta = (p) => {
+      const d = nr[`${key}${p}`] - bare[`${key}${p}`];
+      return `${d >= 0 ? "+" : ""}${d.toFixed(1)}`;
+    };
+    console.log(`Node-RED hop, endpointing ${endpointing ? "on" : "off"}: p50 ${delta(50)} ms, p99 ${delta(99)} ms`);
   }
 }
 
