@@ -45,6 +45,7 @@ export = function register(RED: NodeAPI): void {
     const timeoutMs = numberOr(def.timeout, DEFAULT_RESPONSE_TIMEOUT_MS / 1000) * 1000;
     const name = (def.serviceName ?? "").trim() || "Soniox via Node-RED";
     let discovery: Discovery | null = null;
+    let closed = false;
     const status = (): void => {
       const count = server.commandCount;
       const text = RED._("wyoming-in.status.listening", { host, port: server.port, count });
@@ -96,6 +97,8 @@ export = function register(RED: NodeAPI): void {
     addServer(server);
     server.listen().then(
       () => {
+        // A redeploy may close the node before its port is bound: then nothing is advertised.
+        if (closed) return;
         status();
         if (def.discovery !== true) return;
         const onError = (err: Error): void => node.warn(t("errors.discovery", { error: err.message }) ?? `Zeroconf advertisement failed: ${err.message}`);
@@ -108,6 +111,7 @@ export = function register(RED: NodeAPI): void {
     );
 
     node.on("close", (_removed: boolean, done: () => void) => {
+      closed = true;
       removeServer(server);
       void Promise.all([server.close(), discovery?.stop()]).then(() => {
         node.status({});
