@@ -1,7 +1,8 @@
 /**
  * wyoming response: hands the flow's transcript of a voice command back to the Wyoming client
  * that sent it, found by msg._session (set by wyoming in, carried by soniox-transcribe and the
- * token filter). Reads soniox-transcribe responses, token-filter utterances and plain text.
+ * token filter). Reads soniox-transcribe responses, token-filter utterances, plain text, and
+ * soniox-transcribe's failures from a Catch node (the command is answered at once).
  */
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
 import type { SonioxToken } from "../core/session";
@@ -9,7 +10,7 @@ import type { Delivery } from "../core/wyoming";
 import { guardOutput } from "./lib/safe-output";
 import { deliver } from "./lib/wyoming-servers";
 
-type Msg = NodeMessageInFlow & { _session?: unknown; utterance?: unknown; text?: unknown };
+type Msg = NodeMessageInFlow & { _session?: unknown; utterance?: unknown; text?: unknown; soniox?: unknown };
 
 export = function register(RED: NodeAPI): void {
   function WyomingResponse(this: Node, def: NodeDef): void {
@@ -49,6 +50,9 @@ function commandOf(session: unknown): string | null {
 
 /** What the message carries for the transcript; null when it is none of the forms we read. */
 function deliveryOf(msg: Msg): Delivery | null {
+  // soniox-transcribe's failure message, as a Catch node passes it on.
+  const failure = (msg.soniox as { error?: { message?: unknown } } | undefined)?.error;
+  if (typeof failure === "object" && failure !== null) return { kind: "failure", message: String(failure.message) };
   const p = msg.payload as unknown;
   if (typeof p === "object" && p !== null && Array.isArray((p as { tokens?: unknown }).tokens)) {
     const r = p as { tokens: unknown[]; finished?: unknown };

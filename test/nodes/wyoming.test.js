@@ -13,7 +13,7 @@ const SCRIPTS = { en: "turn on the kitchen lights", de: "mach das licht an", fr:
 const ALL = [...NODES, ...["function/15-change.js", "common/21-debug.js", "common/90-comment.js"].map(coreNode)];
 
 /** transcribe's test flow with wyoming in before it and wyoming response after it (or nothing: a flow that never answers). */
-function flow(sim, port, inProps = {}, { respond = true, viaFilter = false } = {}) {
+function flow(sim, port, inProps = {}, { respond = true, viaFilter = false, failures = false } = {}) {
   const nodes = transcribeFlow(sim);
   nodes.find((n) => n.id === "tx").wires = [respond ? [viaFilter ? "filter" : "resp"] : [], []];
   nodes.push(
@@ -22,6 +22,7 @@ function flow(sim, port, inProps = {}, { respond = true, viaFilter = false } = {
     { id: "resp", z: "tab", type: "wyoming-response" },
     { id: "seen", z: "tab", type: "helper" },
   );
+  if (failures) nodes.push({ id: "failures", z: "tab", type: "catch", scope: ["tx"], uncaught: false, wires: [["resp"]] });
   return nodes;
 }
 
@@ -55,8 +56,8 @@ describe("wyoming in / wyoming response", function () {
     await sim.close();
   });
 
-  async function deploy(inProps, options) {
-    await loaded(flow(sim, port, inProps, options), { cfg: { apiKey: KEY } });
+  async function deploy(inProps, options, apiKey = KEY) {
+    await loaded(flow(sim, port, inProps, options), { cfg: { apiKey } });
   }
 
   async function loaded(nodes, credentials) {
@@ -166,6 +167,18 @@ describe("wyoming in / wyoming response", function () {
     await c.command(speech(1200, 300), { language: "fr", realTime: false });
     assert.strictEqual((await c.next("transcript")).data.text, SCRIPTS.fr);
     await c.next("transcript-stop");
+  });
+
+  it("a Soniox failure caught into wyoming response answers at once: an error event, then an empty transcript", async function () {
+    await deploy({ streaming: true, timeout: 20 }, { failures: true }, "sk-wrong-key");
+    const c = await client();
+    const started = Date.now();
+    await c.command(speech(400), { language: "en", realTime: false });
+    const err = await c.next("error");
+    assert.strictEqual(err.data.code, "transcription-failed");
+    assert.match(err.data.text, /Soniox could not transcribe/);
+    assert.strictEqual((await c.next("transcript")).data.text, "");
+    assert.ok(Date.now() - started < 5000, "long before the 20 s timeout");
   });
 
   it("a flow that never answers: empty transcript after the timeout, an error to Catch, the stream cancelled", async function () {

@@ -124,6 +124,8 @@ export class Connection {
   deliver(commandId: string, d: Delivery): DeliveryResult {
     const command = this.#command;
     if (command === null || command.id !== commandId || this.#transcript === null || this.#closed) return "settled";
+    // The client learns why before it gets what was heard so far, rather than waiting for the timeout.
+    if (d.kind === "failure") this.#send("error", { text: `Soniox could not transcribe this command: ${d.message}`, code: "transcription-failed" });
     const step = this.#transcript.push(d);
     if (this.#o.streaming && step.added !== "") {
       this.#startTranscript();

@@ -13,7 +13,9 @@ export type Delivery =
   /** A token-filter utterance (its text is trimmed; `reason` says what ended it). */
   | { kind: "utterance"; text: string; reason: string }
   /** Final text as it comes (token-filter text mode, or a flow's own string). */
-  | { kind: "text"; text: string };
+  | { kind: "text"; text: string }
+  /** The command's Soniox stream failed (soniox-transcribe's error, through a Catch node). */
+  | { kind: "failure"; message: string };
 
 export interface TranscriptStep {
   /** Text added by this delivery ("" when nothing new). */
@@ -50,6 +52,7 @@ export class TranscriptBuilder {
       const added = d.text === "" ? "" : this.#text.trim() === "" ? d.text : ` ${d.text}`;
       return this.#add(added, d.reason === "finished" || (this.#endpointing && d.reason === "endpoint"));
     }
+    if (d.kind === "failure") return { added: "", complete: true };
     return this.#add(d.text, false);
   }
 
