@@ -54,6 +54,13 @@ class WyomingClient {
     return new Promise((resolve) => this.socket.write(bytes, () => resolve()));
   }
 
+  /** The same bytes `times` times, as the socket drains, until sent or the server closes: a long input without holding it. */
+  async repeat(bytes, times) {
+    for (let i = 0; i < times && !this.closed && !this.socket.destroyed; i++) {
+      if (!this.socket.write(bytes)) await new Promise((resolve) => (this.socket.once("drain", resolve), this.socket.once("close", resolve)));
+    }
+  }
+
   read() {
     for (;;) {
       const nl = this.buffer.indexOf(0x0a);
