@@ -66,8 +66,11 @@ export class FrameParser {
   #event: WyomingEvent | null = null;
   #dataLength = 0;
   #payloadLength = 0;
-  #section: Buffer | null = null;
+  // What has arrived of the current data section or payload: memory follows the bytes a client
+  // actually sent, not the length it announced.
+  #parts: Buffer[] = [];
   #filled = 0;
+  #size = 0;
 
   constructor(limits: Partial<FrameLimits> = {}) {
     this.#limits = { ...DEFAULT_FRAME_LIMITS, ...limits };
@@ -105,14 +108,15 @@ export class FrameParser {
 
   /** Bytes held for an unfinished event (for tests of the bounds). */
   get bufferedBytes(): number {
-    return this.#headerBytes + (this.#section?.length ?? 0);
+    return this.#headerBytes + this.#filled;
   }
 
   #fail(): void {
     this.#phase = "failed";
     this.#headerParts = [];
     this.#headerBytes = 0;
-    this.#section = null;
+    this.#parts = [];
+    this.#filled = 0;
     this.#event = null;
   }
 
@@ -162,18 +166,21 @@ export class FrameParser {
 
   #open(phase: "data" | "payload", size: number): void {
     this.#phase = phase;
-    this.#section = Buffer.allocUnsafe(size);
+    this.#parts = [];
     this.#filled = 0;
+    this.#size = size;
   }
 
   #readSection(chunk: Buffer, at: number): number {
-    const section = this.#section as Buffer;
-    const take = Math.min(section.length - this.#filled, chunk.length - at);
-    chunk.copy(section, this.#filled, at, at + take);
+    const take = Math.min(this.#size - this.#filled, chunk.length - at);
+    // A copy: a view would keep the socket's whole chunk alive as long as the event is.
+    this.#parts.push(Buffer.from(chunk.subarray(at, at + take)));
     this.#filled += take;
-    if (this.#filled < section.length) return at + take;
+    if (this.#filled < this.#size) return at + take;
     const event = this.#event as WyomingEvent;
-    this.#section = null;
+    const section = this.#parts.length === 1 ? this.#parts[0] : Buffer.concat(this.#parts, this.#size);
+    this.#parts = [];
+    this.#filled = 0;
     if (this.#phase === "data") {
       let extra: unknown;
       try {

@@ -53,6 +53,13 @@ describe("wyoming FrameParser", function () {
     assert.throws(() => parser.push(Buffer.from("{}\n")), WyomingProtocolError);
   });
 
+  it("holds what a payload has delivered so far, not the length it announced", function () {
+    const parser = new FrameParser();
+    parser.push(Buffer.from('{"type":"audio-chunk","payload_length":4000000}\n'));
+    parser.push(Buffer.alloc(100));
+    assert.strictEqual(parser.bufferedBytes, 100);
+  });
+
   for (const [what, line, code] of [
     ["a length that is not a number", '{"type":"x","payload_length":"12"}', "bad-length"],
     ["a fractional length", '{"type":"x","data_length":1.5}', "bad-length"],
