@@ -7,12 +7,13 @@ const assert = require("assert");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { spawn, spawnSync } = require("child_process");
+const { spawnSync } = require("child_process");
+const { startNodeRed } = require("../../scripts/lib/node-red");
+const { waitFor } = require("../support/nodered");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const PKG = require("../../package.json");
 const NPM = process.env.npm_execpath ? [process.execPath, [process.env.npm_execpath]] : ["npm", []];
-const RUNNING = /Server now running at (https?:\/\/\S+?)\/?\s*$/m;
 const TYPES = Object.keys(PKG["node-red"].nodes);
 
 /** What a checkout holds that the build and pack read; dist/ is left out on purpose. */
@@ -81,33 +82,6 @@ function userDirWith(tarball, tmp, name) {
   return dir;
 }
 
-/** Starts Node-RED as a process on `userDir`; resolves to {url, log(), stop()} once it serves HTTP. */
-function startRuntime(rt, userDir) {
-  const child = spawn(rt.node, [rt.red, "-u", userDir, "-s", path.join(userDir, "settings.js")], { stdio: ["ignore", "pipe", "pipe"] });
-  let log = "";
-  child.stdout.setEncoding("utf8").on("data", (s) => (log += s));
-  child.stderr.setEncoding("utf8").on("data", (s) => (log += s));
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    await exited;
-  };
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + 60000;
-    const poll = setInterval(async () => {
-      const running = RUNNING.exec(log);
-      if (running && /Started flows|Waiting for missing types/.test(log)) {
-        clearInterval(poll);
-        resolve({ url: running[1], log: () => log, stop });
-      } else if (child.exitCode !== null || Date.now() > deadline) {
-        clearInterval(poll);
-        await stop();
-        reject(new Error(`${rt.name} did not start\n--- log ---\n${log.slice(-4000)}`));
-      }
-    }, 50);
-  });
-}
-
 describe("npm pack → install into a fresh Node-RED user directory → the nodes load", function () {
   this.timeout(240000);
   let tmp;
@@ -136,11 +110,13 @@ describe("npm pack → install into a fresh Node-RED user directory → the node
   for (const rt of runtimes()) {
     it(`${rt.name} (${rt.version}) loads every node and lists the examples`, async function () {
       const userDir = userDirWith(packed.tarball, tmp, rt.name.replace(/\W+/g, "-"));
-      const red = await startRuntime(rt, userDir);
+      const red = await startNodeRed({ userDir, node: rt.node, red: rt.red, timeoutMs: 60000 });
+      const log = () => red.output();
       try {
+        await waitFor(() => /Started flows|Waiting for missing types/.test(log()), 30000, "the flows to start");
         const sets = await (await fetch(`${red.url}/nodes`, { headers: { Accept: "application/json" } })).json();
         const ours = sets.filter((s) => s.module === PKG.name);
-        assert.deepStrictEqual(ours.map((s) => s.types).flat().sort(), [...TYPES].sort(), `the node sets of ${PKG.name}\n${red.log().slice(-3000)}`);
+        assert.deepStrictEqual(ours.map((s) => s.types).flat().sort(), [...TYPES].sort(), `the node sets of ${PKG.name}\n${log().slice(-3000)}`);
         for (const s of ours) {
           assert.strictEqual(s.err, undefined, `${s.id}: ${s.err}`);
           assert.strictEqual(s.enabled, true, s.id);
@@ -152,8 +128,8 @@ describe("npm pack → install into a fresh Node-RED user directory → the node
         // What Import → Examples reads: the package's examples folder, each file a flow.
         const example = await (await fetch(`${red.url}/library/examples/flows/${PKG.name}/flows`)).json();
         assert.ok(Array.isArray(example) && example.some((n) => n.type === "soniox-transcribe"), "Import → Examples offers the flows");
-        assert.match(red.log(), /Started flows/);
-        assert.doesNotMatch(red.log(), /Waiting for missing types|\[error\]/);
+        assert.match(log(), /Started flows/);
+        assert.doesNotMatch(log(), /Waiting for missing types|\[error\]/);
       } finally {
         await red.stop();
       }
