@@ -18,6 +18,9 @@ const realKey = (process.env.SONIOX_API_KEY || "").trim();
 const simPort = Number(process.env.SONIOX_SIM_PORT || 8765);
 const mqttPort = Number(process.env.MQTT_PORT || 1883);
 const reset = process.argv.slice(2).includes("--reset");
+// Other sites and host names npm start's Node-RED answers besides its own (scripts/lib/admin-guard.js).
+const listOf = (value) => (value || "").split(",").map((s) => s.trim()).filter(Boolean);
+const access = { allowedOrigins: listOf(process.env.NR_ALLOWED_ORIGINS), allowedHosts: listOf(process.env.NR_ALLOWED_HOSTS) };
 const SIM_KEY = "simulator-key";
 // The example nodes whose settings depend on this run; every other node is the user's.
 const EXAMPLE_CONFIG = "ex-soniox-config";
@@ -25,6 +28,8 @@ const EXAMPLE_BROKER = "ex3-mqtt-broker";
 // The voice-command example's transcribe node sends this client_reference_id, so the simulator can
 // give its stream the words the phrase trigger listens for.
 const VOICE_COMMAND_REF = "voice-command";
+// The Home Assistant (Wyoming) example tab's server, as its wyoming in node is set.
+const WYOMING = "127.0.0.1:10300";
 
 async function main() {
   // The WAV example reads the sample speech the tests use; the simulator "hears" its words.
@@ -59,12 +64,13 @@ async function main() {
   closers.push(() => broker.close());
 
   const flows = JSON.parse(fs.readFileSync(path.join(ROOT, "examples", "flows.json"), "utf8"));
-  const { seeded } = prepareWorkDir({
+  const { seeded, accessLines } = prepareWorkDir({
     userDir,
     flows,
     reset,
     host,
     port,
+    access,
     patches: {
       [EXAMPLE_CONFIG]: () => configPatch,
       // Only while it points at this machine: a broker the user set elsewhere is theirs.
@@ -74,10 +80,12 @@ async function main() {
 
   banner(
     `${service}\n` +
+      `  Home Assistant speech-to-text (Wyoming protocol) on ${WYOMING}: add it in Home Assistant's Wyoming integration.\n` +
       `  MQTT broker on ${broker.host}:${broker.port}; watch what the flows publish with\n` +
       `    mosquitto_sub -h ${broker.host} -p ${broker.port} -t '#' -v   (or any MQTT client)\n` +
       `  Flows and credentials are kept in ${userDir}\n` +
-      `  (${seeded ? "seeded with the example flows" : "your flows from the last run"}); npm run start:reset restores the examples.`,
+      `  (${seeded ? "seeded with the example flows" : "your flows from the last run"}); npm run start:reset restores the examples.\n` +
+      `  ${accessLines.join("\n  ")}`,
   );
   const red = spawnNodeRed(userDir, { env, stdio: "inherit" });
   console.log(`Node-RED starting on http://${host}:${port}`);
