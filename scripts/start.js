@@ -98,6 +98,10 @@ async function main() {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  // The npm script execs this in place of its shell, so npm's forwarded SIGINT/SIGTERM arrive here;
+  // if npm itself is killed outright, stop rather than run on as an orphan.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && stop(), 250).unref();
   red.on("exit", async (code) => {
     for (const close of closers) await close();
     process.exit(code ?? 0);

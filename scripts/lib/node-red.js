@@ -114,20 +114,25 @@ function writeSettings(userDir, { host, port, credentialSecret = false, credenti
   );
 }
 
-/** Runs red.js directly (not through npx), so the child we hold is the server itself. */
-function spawnNodeRed(userDir, { env = process.env, stdio = "inherit" } = {}) {
-  return spawn(process.execPath, [require.resolve("node-red/red.js"), "-u", userDir, "-s", path.join(userDir, "settings.js")], { env, stdio });
+/**
+ * Runs red.js directly (not through npx), so the child we hold is the server itself: by default
+ * this package's Node-RED on this Node, or another Node-RED (`red`) on another Node (`node`).
+ */
+function spawnNodeRed(userDir, { env = process.env, stdio = "inherit", node = process.execPath, red = require.resolve("node-red/red.js") } = {}) {
+  return spawn(node, [red, "-u", userDir, "-s", path.join(userDir, "settings.js")], { env, stdio });
 }
 
 /**
  * Starts Node-RED on `port` (0: a free one, read back from its log) and resolves once it serves
  * HTTP; `settings` are extra settings.js values. Resolves to {url, userDir, child, output(),
  * stop()}; stop() ends it (SIGTERM, then SIGKILL after 5 s) and removes the user directory.
- * Rejects with the log's tail if Node-RED exits or is not up within `timeoutMs`.
+ * Rejects with the log's tail if Node-RED exits or is not up within `timeoutMs`. A given `userDir`
+ * is used as it is (its settings.js included); `node` and `red` pick another Node-RED, as
+ * spawnNodeRed does.
  */
-function startNodeRed({ flows, configPatch, credentials, env = process.env, port = 0, host = "127.0.0.1", timeoutMs = 30000, lang, settings }) {
-  const userDir = prepareUserDir({ flows, configPatch, credentials, host, port, lang, settings });
-  const child = spawnNodeRed(userDir, { env, stdio: ["ignore", "pipe", "pipe"] });
+function startNodeRed({ flows, configPatch, credentials, env = process.env, port = 0, host = "127.0.0.1", timeoutMs = 30000, lang, settings, userDir: given, node, red }) {
+  const userDir = given ?? prepareUserDir({ flows, configPatch, credentials, host, port, lang, settings });
+  const child = spawnNodeRed(userDir, { env, stdio: ["ignore", "pipe", "pipe"], node, red });
   let log = "";
   const onData = (chunk) => {
     log += chunk;

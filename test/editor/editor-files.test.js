@@ -45,6 +45,7 @@ const CONTRACT = {
       convertToPcm: false,
       floatHandling: "send",
       passUnknownOptions: false,
+      everyResponse: false,
       languageHints: "",
       languageHintsStrict: false,
       enableSpeakerDiarization: false,

@@ -157,7 +157,7 @@ describe("examples/flows.json: the control, filter and multi-stream tabs", funct
     assert.strictEqual(t["tap-filter"].map((m) => m.payload).join(" ").replace(/\s+/g, " "), "first sentence here second one now");
   });
 
-  it("voice command to MQTT: the phrase trigger fires and the switch picks ON", async function () {
+  it("voice command to MQTT: the phrase trigger fires, the switch picks ON, and the stream ends when the recording does", async function () {
     const t = await run("please turn on the kitchen lights", [
       ["ex3-phr-filter", 0, "tap-trigger"],
       ["ex3-phr-on", 0, "tap-on"],
@@ -166,13 +166,16 @@ describe("examples/flows.json: the control, filter and multi-stream tabs", funct
     await waitFor(() => t["tap-on"].length === 1, 12000, "ON command");
     assert.match(JSON.stringify(t["tap-trigger"][0]), /turn on the kitchen lights/i);
     assert.strictEqual(t["tap-on"][0].payload, "ON");
+    // Left open, the stream would be billed until the idle timeout ended it with a warning.
+    await waitFor(() => sim.connections.length === 1 && sim.connections[0].finished, 8000, "the stream finished after the last audio");
   });
 
-  it("live caption: the caption line grows with final text and shows the non-final tail", async function () {
+  it("live caption: the caption line grows with final text and shows the non-final tail, and the stream ends with the recording", async function () {
     const t = await run("welcome to the lecture on speech", [["ex3-cap-filter", 0, "tap-caption"]]);
     helper.getNode("ex3-cap-start").receive({});
     await waitFor(() => t["tap-caption"].some((m) => /welcome to the lecture on speech/.test(m.payload)), 12000, "caption");
     assert.ok(t["tap-caption"].every((m) => typeof m.payload === "string"));
+    await waitFor(() => sim.connections.length === 1 && sim.connections[0].finished, 8000, "the stream finished after the last audio");
   });
 
   it("several streams: one transcribe node keeps camera-1 and camera-2 apart", async function () {

@@ -72,6 +72,26 @@ describe("soniox-transcribe node (real Node-RED runtime, simulator over real soc
     assert.strictEqual(conn.closeCode, 1000);
   });
 
+  /** Output 1 of a paced stream: the script, then a second of silence (progress-only responses), then stop. */
+  async function speechThenSilence(props) {
+    await load(NODES, transcribeFlow(sim, props), { cfg: { apiKey: KEY } });
+    const responses = collect("responses");
+    helper.getNode("tx").receive({ topic: "quiet", payload: Buffer.concat([pcm(1400), pcm(1000, false)]), control: "stop" });
+    await waitFor(() => responses.some((m) => m.payload.finished), 10000, "finished");
+    assert.strictEqual(responses.map((m) => m.payload.final_text).join("").trim(), SCRIPT);
+    return responses.filter((m, i) => m.payload.tokens.length === 0 && !m.payload.finished && !(i > 0 && responses[i - 1].payload.non_final_text));
+  }
+
+  it("sends only responses that bring something new, by default", async function () {
+    const empty = await speechThenSilence({});
+    assert.deepStrictEqual(empty.map((m) => m.payload), [], "no response without tokens, tail to clear or finished");
+  });
+
+  it("sends every response, progress-only ones too, when Send every response is ticked", async function () {
+    const empty = await speechThenSilence({ everyResponse: true });
+    assert.ok(empty.length >= 3, `the silence gave progress-only responses (${empty.length})`);
+  });
+
   it("reports <end> as endpoint and completes an utterance on it", async function () {
     await load(NODES, transcribeFlow(sim), { cfg: { apiKey: KEY } });
     const responses = collect("responses");

@@ -1,6 +1,7 @@
 "use strict";
 // Mocha's spec output, plus the plain "N passed, N failed" closing line CI reads.
-const Mocha = require("mocha");
+// The mocha that is running (tools/node-red-4.0 brings its own for Node 18), not this package's.
+const Mocha = require(require.resolve("mocha", { paths: [process.argv[1]] }));
 
 class SummaryReporter extends Mocha.reporters.Spec {
   constructor(runner, options) {

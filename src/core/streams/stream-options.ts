@@ -23,6 +23,11 @@ export interface StreamSettings {
   floatHandling: FloatHandling;
   /** Send msg.soniox names this node does not know (new Soniox options) instead of leaving them out. */
   passUnknownOptions: boolean;
+  /**
+   * Emit every response. Otherwise a response with nothing new is left out: no token, not the
+   * last, and no non-final tail before it to clear (Soniox also answers to report progress only).
+   */
+  everyResponse: boolean;
 }
 
 /**

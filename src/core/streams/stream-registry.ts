@@ -65,6 +65,8 @@ interface Entry extends Source {
   pipeline: AudioPipeline;
   utterances: UtteranceAssembler | null;
   warnedLateOverrides: boolean;
+  /** The last emitted response left a non-final tail, which an empty response clears. */
+  tail: boolean;
 }
 
 /** Commands that must reach the session before the audio that came with them. */
@@ -256,6 +258,7 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
       pipeline,
       utterances: this.opts.utterances === false ? null : new UtteranceAssembler(),
       warnedLateOverrides: false,
+      tail: false,
     };
     entry = created;
     this.open.set(key, created);
@@ -266,13 +269,20 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
     stream.on("response", (response) => {
       // The session that produced it: a retiring session's last words keep its number.
       const session = response.session;
-      this.emit("response", { key, routing: created.routing, session, response });
+      if (this.opts.settings.everyResponse || response.tokens.length > 0 || response.finished || created.tail) {
+        created.tail = response.non_final_text !== "" || (response.translation !== undefined && response.translation.non_final_text !== "");
+        this.emit("response", { key, routing: created.routing, session, response });
+      }
       if (created.utterances === null) return;
       for (const utterance of created.utterances.push(response.tokens, response.finished)) {
         this.emit("utterance", { key, routing: created.routing, session, utterance });
       }
     });
-    stream.on("restart", (restart) => this.emit("restart", { key, routing: created.routing, restart }));
+    stream.on("restart", (restart) => {
+      // The restart message itself clears the old session's tail downstream.
+      created.tail = false;
+      this.emit("restart", { key, routing: created.routing, restart });
+    });
     stream.on("state", () => this.emit("state"));
     stream.on("warning", (w, i18n) => this.warn(`[${key}] ${w}`, i18n && { ...i18n, stream: key }));
     stream.on("closed", (info) => this.onClosed(created, info));

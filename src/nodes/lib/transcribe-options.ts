@@ -43,6 +43,7 @@ export interface TranscribeNodeConfig {
   convertToPcm?: boolean;
   floatHandling?: string;
   passUnknownOptions?: boolean;
+  everyResponse?: boolean;
 }
 
 /** The streams' settings plus where the node reads a message's stream key. */
@@ -148,6 +149,7 @@ export function streamSettings(cfg: TranscribeNodeConfig): TranscribeSettings {
     convertToPcm: cfg.convertToPcm === true,
     floatHandling: cfg.floatHandling === "convert" ? "convert" : "send",
     passUnknownOptions: cfg.passUnknownOptions === true,
+    everyResponse: cfg.everyResponse === true,
   };
   settings.reconnect.rateLimitDelayMs = settings.reconnect.baseDelayMs * 10;
   if (cfg.floatHandling !== undefined && cfg.floatHandling !== "" && cfg.floatHandling !== "send" && cfg.floatHandling !== "convert") {

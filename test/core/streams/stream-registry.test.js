@@ -228,6 +228,64 @@ describe("StreamRegistry", function () {
     assert.deepStrictEqual(registry.summary().states, []);
   });
 
+  describe("responses with nothing new", function () {
+    const word = (text, isFinal) => ({ text, is_final: isFinal, start_ms: 0, end_ms: 100 });
+    const progress = (ms) => ({ tokens: [], final_audio_proc_ms: ms, total_audio_proc_ms: ms });
+    const seen = (events) => events.responses.map((e) => [e.response.final_text, e.response.non_final_text, e.response.finished]);
+
+    /** Progress only, a tail, its clearing, progress again, a final word, then the end. */
+    function play(t) {
+      t.result(progress(100));
+      t.result({ tokens: [word("hel", false)], final_audio_proc_ms: 0, total_audio_proc_ms: 200 });
+      t.result(progress(300));
+      t.result(progress(400));
+      t.result({ tokens: [word("hi", true)], final_audio_proc_ms: 500, total_audio_proc_ms: 500 });
+      t.result(progress(600));
+      finish(t);
+    }
+
+    it("are left out by default; the clearing of a non-final tail and the last response are not", function () {
+      const { registry, transport, events } = makeRegistry();
+      registry.input(input("mic", { audio: pcm(100), command: { type: "stop" } }));
+      const t = transport.last();
+      t.open();
+      play(t);
+      assert.deepStrictEqual(seen(events), [
+        ["", "hel", false],
+        ["", "", false],
+        ["hi", "", false],
+        ["", "", true],
+      ]);
+    });
+
+    it("are all emitted with everyResponse", function () {
+      const { registry, transport, events } = makeRegistry({ everyResponse: true });
+      registry.input(input("mic", { audio: pcm(100), command: { type: "stop" } }));
+      const t = transport.last();
+      t.open();
+      play(t);
+      assert.strictEqual(events.responses.length, 7);
+    });
+
+    it("count a tail as cleared by the restart of a new session", function () {
+      const { registry, clock, transport, events } = makeRegistry();
+      const restarts = [];
+      registry.on("restart", (e) => restarts.push(e));
+      registry.input(input("mic", { audio: pcm(100) }));
+      const t1 = transport.last();
+      t1.open();
+      t1.result({ tokens: [word("hel", false)], final_audio_proc_ms: 0, total_audio_proc_ms: 100 });
+      t1.serverClose(1006);
+      clock.tick(5000);
+      const t2 = transport.last();
+      assert.notStrictEqual(t2, t1, "reconnected");
+      t2.open();
+      t2.result(progress(200));
+      assert.strictEqual(restarts.length, 1);
+      assert.deepStrictEqual(seen(events), [["", "hel", false]], "the restart message cleared the tail; the progress after it is left out");
+    });
+  });
+
   it("closes everything at once: open, finishing and waiting streams, with no events afterwards", function () {
     const { registry, clock, transport, events } = makeRegistry({ base: AUTO });
     registry.input(input("a", { audio: Buffer.concat([Buffer.from("OggS"), Buffer.alloc(200)]), command: { type: "stop" } }));
