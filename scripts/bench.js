@@ -304,7 +304,11 @@ async function main() {
     console.log("every contender pays once whatever its session count; latency = simulator send → sink of the responses carrying final");
     console.log("text, the same responses at every sink (any text p99: every response with text that reached the sink); lag = worst");
     console.log(`lateness of audio at the simulator; kept RT = never > ${opts.maxLagMs} ms behind and all audio arrived; errors = contender + simulator):\n`);
-    if (formatted) console.log("ffmpeg = CPU of the contender's ffmpeg children (ours' transcoders), s/stream-min; x nr-floor counts it, on the same format.\n");
+    if (formatted) {
+      console.log("ffmpeg = CPU and RSS of the contender's ffmpeg children (ours' transcoders); x nr-floor counts that CPU, against the same");
+      console.log("format. Compressed streams: lag = how late the last message reached the simulator against its schedule (its decoder");
+      console.log("trails the bytes, so its own reading would charge the decoding to the contender); sim CPU includes its decoders.\n");
+    }
     console.log(printLoadTable(loadRows, opts.repeat > 1, formatted));
     for (const r of ok) {
       const problems = [...r.simulatorErrors, ...r.contenderErrorKinds.map((k) => `${k.count} × ${k.kind}`)];

@@ -128,14 +128,17 @@ const short = (text) => String(text).split("\n")[0].slice(0, 70);
 const label = (r, rounds) => (rounds ? `${r.contender} #${r.round}` : r.contender);
 
 /**
- * In a --format run, two more load columns: the row's format after the contender, and the CPU of
- * its ffmpeg children (ours' transcoders) after its own CPU.
+ * In a --format run, two more load columns: the row's format after the contender, and the CPU and
+ * memory of its ffmpeg children (ours' transcoders) after its own CPU.
  */
 function withFormat(header, lines, rows) {
   const widen = (l, format, ffmpeg) => [l[0], format, l[1], l[2], ffmpeg, ...l.slice(3)];
   return table(
-    widen(header, "format", "ffmpeg s/stream-min"),
-    lines.map((l, i) => widen(l, rows[i].format ?? "pcm", rows[i].failed ? "-" : f(rows[i].childCpuSecondsPerStreamMinute, 3))),
+    widen(header, "format", "ffmpeg s/stream-min (RSS KB/sess)"),
+    lines.map((l, i) => {
+      const r = rows[i];
+      return widen(l, r.format ?? "pcm", r.failed ? "-" : `${f(r.childCpuSecondsPerStreamMinute, 3)} (${f(r.childRssPerSessionKB, 0)})`);
+    }),
   );
 }
 
