@@ -22,6 +22,7 @@ const { packageVersion } = require("./bench/package-dir");
 const { evaluateTargets, evaluateFormatTargets } = require("./bench/targets");
 const { FORMATS, FORMAT_NAMES } = require("./bench/formats");
 const { fixturesFor } = require("./bench/fixtures");
+const { planFor } = require("./bench/chunk-plan");
 
 const ROOT = path.resolve(__dirname, "..");
 const API_KEY = "bench-key";
@@ -34,7 +35,7 @@ const EXTRA = ["nodered-tx"];
 // Named only on purpose: a contender that crashes mid-run, to check failures become rows.
 const SELF_CHECK = ["broken"];
 const USAGE = `Usage: npm run bench -- [--streams 1,10,100,200] [--seconds 20] [--contenders ${ALL_CONTENDERS.join(",")}]
-                      [--format pcm] [--find-max-formats pcm,webm-opus] [--find-max] [--find-max-from 50] [--find-max-to 1000] [--find-max-seconds 10] [--find-max-minutes 8]
+                      [--format pcm] [--sim-timing decode] [--find-max-formats pcm,webm-opus] [--find-max] [--find-max-from 50] [--find-max-to 1000] [--find-max-seconds 10] [--find-max-minutes 8]
                       [--repeat 1] [--connect-samples 10] [--max-lag-ms 500] [--cpu-prof nodered] [--alloc-prof nodered [--alloc-survivors]] [--nodered-flags=--flag] [--out bench-results]
   --streams          stream counts to run (each: a fresh simulator and contender process);
                      with --find-max and no --streams, none
@@ -48,6 +49,9 @@ const USAGE = `Usage: npm run bench -- [--streams 1,10,100,200] [--seconds 20] [
   --format           audio every stream sends, one run of every N and contender per format:
                      ${FORMAT_NAMES.map((n) => `${n} (${FORMATS[n].label})`).join(",\n                     ")};
                      compressed fixtures are encoded once into <out>/fixtures (scripts/bench/fixtures.js)
+  --sim-timing       how the simulator times compressed audio: decode (default: an ffmpeg per stream counts
+                     its samples) or bytes (each byte as speech at the stream's average rate: no decoders on
+                     the machine, but no silence either, so no endpoints)
   --find-max-formats formats whose capacity --find-max searches (default: pcm and webm-opus, those named in --format)
   --find-max         search each contender's capacity (largest N with >= 99 % of streams in real
                      time and no errors), doubling from --find-max-from to --find-max-to, then
@@ -76,6 +80,7 @@ function options() {
       contenders: { type: "string", default: ALL_CONTENDERS.join(",") },
       format: { type: "string", default: "pcm" },
       "find-max-formats": { type: "string" },
+      "sim-timing": { type: "string", default: "decode" },
       "find-max": { type: "boolean", default: false },
       "find-max-from": { type: "string", default: "50" },
       "find-max-to": { type: "string", default: "1000" },
@@ -119,6 +124,7 @@ function options() {
   const findMaxFormats = values["find-max-formats"] === undefined ? formats.filter((x) => x === "pcm" || x === "webm-opus") : list(values["find-max-formats"]);
   const strayFormat = findMaxFormats.find((x) => !formats.includes(x));
   if (strayFormat) throw new Error(`--find-max-formats names "${strayFormat}", which --format does not.`);
+  if (!["decode", "bytes"].includes(values["sim-timing"])) throw new Error(`--sim-timing must be decode or bytes, got "${values["sim-timing"]}".`);
   const findMaxSeconds = values["find-max-seconds"] === undefined ? Math.min(10, seconds) : Number(values["find-max-seconds"]);
   if (!(findMaxSeconds >= 6 && findMaxSeconds <= 600)) throw new Error(`--find-max-seconds must be from 6 to 600, got "${values["find-max-seconds"]}".`);
   return {
@@ -126,6 +132,7 @@ function options() {
     seconds,
     contenders: [...ALL_CONTENDERS, ...EXTRA, ...SELF_CHECK].filter((c) => contenders.includes(c)),
     formats,
+    simTiming: values["sim-timing"],
     findMaxFormats: findMaxFormats.length ? findMaxFormats : formats.slice(0, 1),
     findMax: values["find-max"] ? { from: findMaxRange[0], to: findMaxRange[1], seconds: findMaxSeconds, precision: 0.1, budgetSeconds: Number(values["find-max-minutes"]) * 60 } : null,
     repeat,
@@ -162,9 +169,22 @@ function sdkAvailable() {
   }
 }
 
+/**
+ * With --sim-timing bytes, the rate at which the simulator counts a compressed stream's bytes as
+ * audio instead of decoding it: this run's bytes over the audio they hold, so a stream heard whole
+ * is heard as long as it is. Null: the simulator decodes (and PCM is read as PCM anyway).
+ */
+function bytesTiming(config, opts) {
+  if (opts.simTiming !== "bytes" || (config.format ?? "pcm") === "pcm") return null;
+  const plan = planFor(config.format, config.seconds, config.fixture);
+  let bytes = 0;
+  for (const p of plan.pieces) bytes += p.end - p.start;
+  return bytes / plan.audioMs;
+}
+
 /** One contender against a fresh simulator; returns the raw result and the simulator's view. */
 async function runOne(contender, config, opts) {
-  const sim = children.start(path.join(__dirname, "bench", "sim-process.js"), { apiKey: API_KEY, seconds: opts.seconds });
+  const sim = children.start(path.join(__dirname, "bench", "sim-process.js"), { apiKey: API_KEY, seconds: opts.seconds, containerBytesPerMs: bytesTiming(config, opts) });
   let child = null;
   try {
     const { url } = await children.next(sim, "listening", 10000, "the simulator to listen");
@@ -288,7 +308,7 @@ async function main() {
     console.log(`\n  first audio → socket (${opts.connectSamples} cold + ${opts.connectSamples} pre-connected streams, one at a time${formatted ? `, ${format}` : ""})`);
     for (const contender of contendersFor(format, opts.contenders)) {
       try {
-        const { result, sim } = await runOne(contender, { mode: "connect", samples: opts.connectSamples, format, fixture: opts.fixtures[format] }, opts);
+        const { result, sim } = await runOne(contender, { mode: "connect", samples: opts.connectSamples, seconds: opts.seconds, format, fixture: opts.fixtures[format] }, opts);
         connectRows.push(connectRow({ contender, result, sim }));
       } catch (err) {
         console.log(`  ${contender}: FAILED: ${short(err.message)}`);

@@ -22,7 +22,7 @@ const send = (msg) => new Promise((resolve) => process.send(msg, resolve));
 const keyOf = (i) => `s${i}`;
 
 // What every stream sends (default PCM, as the bench always sent): its messages and their times.
-const plan = planFor(cfg.format ?? "pcm", cfg.seconds ?? 10, cfg.fixture);
+const plan = planFor(cfg.format ?? "pcm", cfg.seconds, cfg.fixture);
 
 async function runLoad(contender, probe) {
   const streams = cfg.streams;

@@ -23,6 +23,8 @@ async function main() {
     apiKeys: [cfg.apiKey],
     script: scriptFor(cfg.seconds + 10),
     recordFrames: false,
+    // --sim-timing bytes: containers counted at this rate instead of decoded (bench.js bytesTiming).
+    ...(cfg.containerBytesPerMs ? { containerBytesPerMs: cfg.containerBytesPerMs } : {}),
     stampSentTime: true,
     clock: hrMs,
     auth: { startMessageCutoff: "2100-01-01" },
