@@ -3,8 +3,9 @@
 // {periodMs, count, audioMs, dueMs(seq), chunk(seq)}: message `seq` is due `dueMs(seq)` after the
 // stream's first, carries the bytes `chunk(seq)` returns (a buffer of its own, as a read gives), and
 // the messages hold `audioMs` of audio in all; the streams' phases are spread over `periodMs`, the
-// shortest gap between two messages, so that no stream's message waits for another stream's. The compressed plans cut a fixture (fixtures.js) and
-// read its timing from the container here, apart from the client's container clocks:
+// shortest gap between two messages, so that no stream's message waits for another stream's.
+// The compressed plans cut a fixture (fixtures.js) and read its timing from the container here,
+// apart from the client's container clocks:
 // - sliced (Ogg, WebM): message k holds every unit (an Ogg page, a WebM block with the Cluster
 //   header before it) whose audio ends by (k + 1) * periodMs, as a recorder's timeslice would;
 //   the header bytes go with the first message, as MediaRecorder's first blob carries them;
