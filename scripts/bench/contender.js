@@ -32,11 +32,10 @@ async function runLoad(contender, probe) {
   const sampler = setInterval(() => rssSamples.push(process.memoryUsage.rss()), 1000);
   let windowOpen = false;
   const gcWindow = new GcWindow();
+  const name = `${cfg.contender}${cfg.format && cfg.format !== "pcm" ? `-${cfg.format}` : ""}-${streams}`;
   const profiles = [
-    new WindowProfile(cfg.cpuProfDir, `${cfg.contender}-${streams}`, "cpu"),
-    cfg.allocSurvivors
-      ? new WindowProfile(cfg.allocProfDir, `${cfg.contender}-${streams}-survivors`, "survivors")
-      : new WindowProfile(cfg.allocProfDir, `${cfg.contender}-${streams}`, "alloc"),
+    new WindowProfile(cfg.cpuProfDir, name, "cpu"),
+    cfg.allocSurvivors ? new WindowProfile(cfg.allocProfDir, `${name}-survivors`, "survivors") : new WindowProfile(cfg.allocProfDir, name, "alloc"),
   ];
   const finished = new Promise((resolve) => {
     const load = new RealTimeLoad({
