@@ -15,12 +15,12 @@ const { TranscriptionStream } = require("../dist/core/session/stream");
 const { systemClock } = require("../dist/core/clock");
 const { wsTransport } = require("../dist/core/session/transport");
 const { findFfmpeg, ffmpegMissingMessage } = require("../dist/core/audio/ffmpeg-binary");
+const { processCpuSeconds } = require("./bench/child-cpu");
 
 const SECONDS = Number(process.argv[2] || 20);
 const CHUNK_MS = 120;
 const KEY = "bench-key";
 const AUDIO = path.join(__dirname, "..", "test", "fixtures", "audio");
-const TICKS_PER_SECOND = 100; // Linux USER_HZ, the unit of /proc/<pid>/stat times
 
 /** `seconds` of the fixture sentence, looped, encoded by ffmpeg in the given output format. */
 function loopedAudio(seconds, outputArgs) {
@@ -43,12 +43,6 @@ function startSimulatorProcess() {
       if (url) resolve({ url: url[1], child });
     });
   });
-}
-
-/** utime + stime of a live process, in seconds. */
-function processCpuSeconds(pid) {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // fields 14 and 15 of stat
 }
 
 async function runCase(sim, name, bytes, request) {

@@ -7,7 +7,9 @@
 // 16 kHz PCM streams for a fixed time and reports CPU per stream-minute, memory per open session,
 // added latency, audio lag, errors, GC pauses and allocation. --find-max searches each contender's
 // capacity; first audio → socket is timed cold and pre-connected; a targets table judges ours
-// against the issue's goals. Prints tables, writes JSON to bench-results/. Options: --help.
+// against the issue's goals. --format streams compressed audio too (formats.js), as-is and, for
+// ours, transcoded to PCM by ffmpeg (nodered-transcode), each against nr-floor sending the same
+// bytes. Prints tables, writes JSON to bench-results/. Options: --help.
 "use strict";
 const fs = require("fs");
 const os = require("os");
@@ -17,18 +19,23 @@ const children = require("./bench/children");
 const { loadRow, connectRow, printLoadTable, printGcTable, printCapacityTable, printTargetsTable, printConnectTable, short } = require("./bench/report");
 const { findMax } = require("./bench/find-max");
 const { packageVersion } = require("./bench/package-dir");
-const { evaluateTargets } = require("./bench/targets");
+const { evaluateTargets, evaluateFormatTargets } = require("./bench/targets");
+const { FORMATS, FORMAT_NAMES } = require("./bench/formats");
+const { fixturesFor } = require("./bench/fixtures");
+const { planFor } = require("./bench/chunk-plan");
 
 const ROOT = path.resolve(__dirname, "..");
 const API_KEY = "bench-key";
-const ALL_CONTENDERS = ["floor", "sdk", "nr-floor", "nr-sdk", "nodered"];
+const ALL_CONTENDERS = ["floor", "sdk", "nr-floor", "nr-sdk", "nodered", "nodered-transcode"];
+// Converts compressed audio to PCM: a PCM stream has nothing for it to do.
+const COMPRESSED_ONLY = ["nodered-transcode"];
 // Named only on purpose: ours with one hop (transcribe → sink, no token filter), for splitting
 // ours' cost from the second hop's.
 const EXTRA = ["nodered-tx"];
 // Named only on purpose: a contender that crashes mid-run, to check failures become rows.
 const SELF_CHECK = ["broken"];
 const USAGE = `Usage: npm run bench -- [--streams 1,10,100,200] [--seconds 20] [--contenders ${ALL_CONTENDERS.join(",")}]
-                      [--find-max] [--find-max-from 50] [--find-max-to 1000] [--find-max-seconds 10] [--find-max-minutes 8]
+                      [--format pcm] [--sim-timing decode] [--find-max-formats pcm,webm-opus] [--find-max] [--find-max-from 50] [--find-max-to 1000] [--find-max-seconds 10] [--find-max-minutes 8]
                       [--repeat 1] [--connect-samples 10] [--max-lag-ms 500] [--cpu-prof nodered] [--alloc-prof nodered [--alloc-survivors]] [--nodered-flags=--flag] [--out bench-results]
   --streams          stream counts to run (each: a fresh simulator and contender process);
                      with --find-max and no --streams, none
@@ -36,8 +43,16 @@ const USAGE = `Usage: npm run bench -- [--streams 1,10,100,200] [--seconds 20] [
   --contenders       outside Node-RED: floor (bare ws), sdk (@soniox/node);
                      inside an embedded Node-RED, source → X → sink: nr-floor (minimal bare-ws node),
                      nr-sdk (function node using @soniox/node), nodered (soniox-transcribe → soniox-token-filter);
+                     nodered-transcode (ours with convert to PCM: ffmpeg per stream; compressed formats only);
                      named only: nodered-tx (soniox-transcribe → sink, one hop like nr-floor),
                      broken (a harness self-check that crashes mid-run)
+  --format           audio every stream sends, one run of every N and contender per format:
+                     ${FORMAT_NAMES.map((n) => `${n} (${FORMATS[n].label})`).join(",\n                     ")};
+                     compressed fixtures are encoded once into <out>/fixtures (scripts/bench/fixtures.js)
+  --sim-timing       how the simulator times compressed audio: decode (default: an ffmpeg per stream counts
+                     its samples) or bytes (each byte as speech at the stream's average rate: no decoders on
+                     the machine, but no silence either, so no endpoints)
+  --find-max-formats formats whose capacity --find-max searches (default: pcm and webm-opus, those named in --format)
   --find-max         search each contender's capacity (largest N with >= 99 % of streams in real
                      time and no errors), doubling from --find-max-from to --find-max-to, then
                      bisecting to 10 %; floor is always searched too, as the reference.
@@ -63,6 +78,9 @@ function options() {
       streams: { type: "string", default: process.env.BENCH_STREAMS },
       seconds: { type: "string", default: process.env.BENCH_SECONDS || "20" },
       contenders: { type: "string", default: ALL_CONTENDERS.join(",") },
+      format: { type: "string", default: "pcm" },
+      "find-max-formats": { type: "string" },
+      "sim-timing": { type: "string", default: "decode" },
       "find-max": { type: "boolean", default: false },
       "find-max-from": { type: "string", default: "50" },
       "find-max-to": { type: "string", default: "1000" },
@@ -100,12 +118,22 @@ function options() {
   }
   const repeat = Number(values.repeat);
   if (!(Number.isInteger(repeat) && repeat >= 1 && repeat <= 10)) throw new Error(`--repeat must be a whole number from 1 to 10, got "${values.repeat}".`);
+  const formats = list(values.format);
+  const unknownFormat = formats.find((x) => !FORMAT_NAMES.includes(x));
+  if (unknownFormat || formats.length === 0) throw new Error(`Unknown format "${unknownFormat ?? ""}": use ${FORMAT_NAMES.join(", ")}.`);
+  const findMaxFormats = values["find-max-formats"] === undefined ? formats.filter((x) => x === "pcm" || x === "webm-opus") : list(values["find-max-formats"]);
+  const strayFormat = findMaxFormats.find((x) => !formats.includes(x));
+  if (strayFormat) throw new Error(`--find-max-formats names "${strayFormat}", which --format does not.`);
+  if (!["decode", "bytes"].includes(values["sim-timing"])) throw new Error(`--sim-timing must be decode or bytes, got "${values["sim-timing"]}".`);
   const findMaxSeconds = values["find-max-seconds"] === undefined ? Math.min(10, seconds) : Number(values["find-max-seconds"]);
   if (!(findMaxSeconds >= 6 && findMaxSeconds <= 600)) throw new Error(`--find-max-seconds must be from 6 to 600, got "${values["find-max-seconds"]}".`);
   return {
     streams,
     seconds,
     contenders: [...ALL_CONTENDERS, ...EXTRA, ...SELF_CHECK].filter((c) => contenders.includes(c)),
+    formats,
+    simTiming: values["sim-timing"],
+    findMaxFormats: findMaxFormats.length ? findMaxFormats : formats.slice(0, 1),
     findMax: values["find-max"] ? { from: findMaxRange[0], to: findMaxRange[1], seconds: findMaxSeconds, precision: 0.1, budgetSeconds: Number(values["find-max-minutes"]) * 60 } : null,
     repeat,
     connectSamples: Number(values["connect-samples"]),
@@ -141,9 +169,22 @@ function sdkAvailable() {
   }
 }
 
+/**
+ * With --sim-timing bytes, the rate at which the simulator counts a compressed stream's bytes as
+ * audio instead of decoding it: this run's bytes over the audio they hold, so a stream heard whole
+ * is heard as long as it is. Null: the simulator decodes (and PCM is read as PCM anyway).
+ */
+function bytesTiming(config, opts) {
+  if (opts.simTiming !== "bytes" || (config.format ?? "pcm") === "pcm") return null;
+  const plan = planFor(config.format, config.seconds, config.fixture);
+  let bytes = 0;
+  for (const p of plan.pieces) bytes += p.end - p.start;
+  return bytes / plan.audioMs;
+}
+
 /** One contender against a fresh simulator; returns the raw result and the simulator's view. */
 async function runOne(contender, config, opts) {
-  const sim = children.start(path.join(__dirname, "bench", "sim-process.js"), { apiKey: API_KEY, seconds: opts.seconds });
+  const sim = children.start(path.join(__dirname, "bench", "sim-process.js"), { apiKey: API_KEY, seconds: opts.seconds, containerBytesPerMs: bytesTiming(config, opts) });
   let child = null;
   try {
     const { url } = await children.next(sim, "listening", 10000, "the simulator to listen");
@@ -182,14 +223,17 @@ function machine() {
 }
 
 /** One load run as a row; a contender that throws, errors or crashes is a row with its error. */
-async function measureLoad(contender, streams, opts) {
+async function measureLoad(contender, streams, format, opts) {
   try {
-    const { result, sim } = await runOne(contender, { mode: "load", streams, seconds: opts.seconds }, opts);
+    const { result, sim } = await runOne(contender, { mode: "load", streams, seconds: opts.seconds, format, fixture: opts.fixtures[format] }, opts);
     return loadRow({ contender, streams, seconds: opts.seconds, maxLagLimitMs: opts.maxLagMs, result, sim });
   } catch (err) {
-    return { contender, streams, failed: err.message };
+    return { contender, format, streams, failed: err.message };
   }
 }
+
+/** The contenders that stream `format`. */
+const contendersFor = (format, contenders) => (format === "pcm" ? contenders.filter((c) => !COMPRESSED_ONLY.includes(c)) : contenders);
 
 async function main() {
   const opts = options();
@@ -201,31 +245,39 @@ async function main() {
     opts.contenders = opts.contenders.filter((c) => !c.endsWith("sdk"));
   }
   fs.mkdirSync(opts.out, { recursive: true });
+  // Made once (and kept) before anything is timed: encoding is not the contenders' cost.
+  opts.fixtures = fixturesFor(opts.formats, Math.max(opts.seconds, opts.findMax?.seconds ?? 0), path.join(opts.out, "fixtures"));
+  const formatted = opts.formats.length > 1 || opts.formats[0] !== "pcm";
   const env = machine();
   console.log(`Bench ${env.date} on ${env.cpuModel}, ${env.cores} cores, ${env.memoryGB} GB (load average ${env.loadAverage.join(" ")}),`);
   console.log(`Node ${env.node}, Node-RED ${env.nodeRed}, ws ${env.ws}, @soniox/node ${env.sonioxSdk}; contenders ${opts.contenders.join(",")};`);
   const search = opts.findMax && `; capacity search ${opts.findMax.from}..${opts.findMax.to} with ${opts.findMax.seconds} s runs`;
   console.log(`streams ${opts.streams.join(",") || "-"}, ${opts.seconds} s each${search || ""}.`);
+  for (const format of opts.formats) console.log(`  ${format}: ${FORMATS[format].label}`);
   console.log("Every contender and the simulator run in their own processes on 127.0.0.1, one contender at a time.\n");
 
   const loadRows = [];
-  for (const streams of opts.streams) {
-    // Rounds interleave the contenders, so a slow minute of the shared machine falls on all of them.
-    for (let round = 1; round <= opts.repeat; round++) {
-      for (const contender of opts.contenders) {
-        process.stdout.write(`  N=${streams} ${contender}${opts.repeat > 1 ? ` #${round}` : ""} ... `);
-        const row = { ...(await measureLoad(contender, streams, opts)), round };
-        loadRows.push(row);
-        if (row.failed) console.log(`FAILED: ${short(row.failed)}`);
-        else console.log(`${row.cpuSecondsPerStreamMinute.toFixed(3)} CPU s/stream-min, p99 ${row.latencyMs.p99?.toFixed(2)} ms, ${row.streamsKeptRealTime}/${streams} real time, ${row.errorCount} errors`);
+  for (const format of opts.formats) {
+    for (const streams of opts.streams) {
+      // Rounds interleave the contenders, so a slow minute of the shared machine falls on all of them.
+      for (let round = 1; round <= opts.repeat; round++) {
+        for (const contender of contendersFor(format, opts.contenders)) {
+          process.stdout.write(`  ${formatted ? `${format} ` : ""}N=${streams} ${contender}${opts.repeat > 1 ? ` #${round}` : ""} ... `);
+          const row = { ...(await measureLoad(contender, streams, format, opts)), round };
+          loadRows.push(row);
+          if (row.failed) console.log(`FAILED: ${short(row.failed)}`);
+          else console.log(`${row.cpuSecondsPerStreamMinute.toFixed(3)} CPU s/stream-min${row.childCpuSecondsPerStreamMinute ? ` + ffmpeg ${row.childCpuSecondsPerStreamMinute.toFixed(3)}` : ""}, p99 ${row.latencyMs.p99?.toFixed(2)} ms, ${row.streamsKeptRealTime}/${streams} real time, ${row.errorCount} errors`);
+        }
       }
     }
   }
   const ok = loadRows.filter((r) => !r.failed);
+  // Against the same format's bytes; a contender's ffmpeg children count as its CPU here.
+  const totalCpu = (r) => r.cpuSecondsPerStreamMinute + (r.childCpuSecondsPerStreamMinute ?? 0);
   for (const r of ok) {
     const ratio = (other) => {
-      const o = ok.find((x) => x.contender === other && x.streams === r.streams && x.round === r.round);
-      return o ? r.cpuSecondsPerStreamMinute / o.cpuSecondsPerStreamMinute : null;
+      const o = ok.find((x) => x.contender === other && x.streams === r.streams && x.round === r.round && x.format === r.format);
+      return o ? totalCpu(r) / totalCpu(o) : null;
     };
     r.ratioToFloor = ratio("floor");
     r.ratioToNrFloor = ratio("nr-floor");
@@ -239,20 +291,24 @@ async function main() {
     // One search is one sample per N, and identical searches differ by more than the 0.9x target
     // allows (nr-floor 600 in one, 850 in the next): rounds interleave them as the load runs do.
     for (let round = 1; round <= opts.repeat; round++) {
-      for (const contender of searched) {
-        const label = opts.repeat > 1 ? `${contender} #${round}` : contender;
-        const result = await findMax(label, (n) => measureLoad(contender, n, searchOpts), { ...opts.findMax, log: (line) => console.log(line) });
-        capacity.push({ ...result, contender, round });
+      for (const format of opts.findMaxFormats) {
+        for (const contender of contendersFor(format, searched)) {
+          const label = `${formatted ? `${format} ` : ""}${contender}${opts.repeat > 1 ? ` #${round}` : ""}`;
+          const result = await findMax(label, (n) => measureLoad(contender, n, format, searchOpts), { ...opts.findMax, log: (line) => console.log(line) });
+          capacity.push({ ...result, contender, format, round });
+        }
       }
     }
   }
 
   const connectRows = [];
   if (opts.connectSamples > 0) {
-    console.log(`\n  first audio → socket (${opts.connectSamples} cold + ${opts.connectSamples} pre-connected streams, one at a time)`);
-    for (const contender of opts.contenders) {
+    // Timed on the first format only: its first message is what the connect path sees.
+    const format = opts.formats[0];
+    console.log(`\n  first audio → socket (${opts.connectSamples} cold + ${opts.connectSamples} pre-connected streams, one at a time${formatted ? `, ${format}` : ""})`);
+    for (const contender of contendersFor(format, opts.contenders)) {
       try {
-        const { result, sim } = await runOne(contender, { mode: "connect", samples: opts.connectSamples }, opts);
+        const { result, sim } = await runOne(contender, { mode: "connect", samples: opts.connectSamples, seconds: opts.seconds, format, fixture: opts.fixtures[format] }, opts);
         connectRows.push(connectRow({ contender, result, sim }));
       } catch (err) {
         console.log(`  ${contender}: FAILED: ${short(err.message)}`);
@@ -268,20 +324,30 @@ async function main() {
     console.log("every contender pays once whatever its session count; latency = simulator send → sink of the responses carrying final");
     console.log("text, the same responses at every sink (any text p99: every response with text that reached the sink); lag = worst");
     console.log(`lateness of audio at the simulator; kept RT = never > ${opts.maxLagMs} ms behind and all audio arrived; errors = contender + simulator):\n`);
-    console.log(printLoadTable(loadRows, opts.repeat > 1));
+    if (formatted) {
+      console.log("ffmpeg = CPU and RSS of the contender's ffmpeg children (ours' transcoders); x nr-floor counts that CPU, against the same");
+      console.log("format. Compressed streams: lag = how late the last message reached the simulator against its schedule (its decoder");
+      console.log("trails the bytes, so its own reading would charge the decoding to the contender); sim CPU includes its decoders.\n");
+    }
+    console.log(printLoadTable(loadRows, opts.repeat > 1, formatted));
     for (const r of ok) {
       const problems = [...r.simulatorErrors, ...r.contenderErrorKinds.map((k) => `${k.count} × ${k.kind}`)];
-      if (problems.length) console.log(`  ${r.contender} N=${r.streams}: ${problems.slice(0, 3).join("; ")}`);
+      if (problems.length) console.log(`  ${r.contender}${formatted ? ` ${r.format}` : ""} N=${r.streams}: ${problems.slice(0, 3).join("; ")}`);
     }
-    console.log(`\nGarbage collection over the measured window (pauses from perf_hooks 'gc' entries, allocation from v8.GCProfiler):\n\n${printGcTable(loadRows, opts.repeat > 1)}`);
+    console.log(`\nGarbage collection over the measured window (pauses from perf_hooks 'gc' entries, allocation from v8.GCProfiler):\n\n${printGcTable(loadRows, opts.repeat > 1, formatted)}`);
   }
-  if (capacity.length) console.log(`\nCapacity (largest N held, ${opts.findMax.seconds} s runs):\n\n${printCapacityTable(capacity, opts.repeat > 1)}`);
+  if (capacity.length) console.log(`\nCapacity (largest N held, ${opts.findMax.seconds} s runs):\n\n${printCapacityTable(capacity, opts.repeat > 1, formatted)}`);
   if (connectRows.length) console.log(`\nFirst audio message → first audio byte at the simulator:\n\n${printConnectTable(connectRows)}`);
-  const targets = evaluateTargets({ loadRows, capacity, connectRows: connectRows.filter((r) => !r.failed) });
-  console.log(`\nIssue 15 targets for ours (nodered):\n\n${printTargetsTable(targets)}`);
+  const pcm = (r) => (r.format ?? "pcm") === "pcm";
+  const targets = opts.formats.includes("pcm")
+    ? evaluateTargets({ loadRows: loadRows.filter(pcm), capacity: capacity.filter(pcm), connectRows: opts.formats[0] === "pcm" ? connectRows.filter((r) => !r.failed) : [] })
+    : [];
+  if (targets.length) console.log(`\nIssue 15 targets for ours (nodered), PCM:\n\n${printTargetsTable(targets)}`);
+  const formatTargets = formatted ? evaluateFormatTargets({ loadRows, capacity }) : [];
+  if (formatTargets.length) console.log(`\nIssue 28 targets for ours (nodered), per format against nr-floor on the same bytes:\n\n${printTargetsTable(formatTargets)}`);
 
   const file = path.join(opts.out, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  const report = { machine: env, options: opts, load: loadRows, capacity, connect: connectRows, targets };
+  const report = { machine: env, options: opts, load: loadRows, capacity, connect: connectRows, targets, formatTargets };
   fs.writeFileSync(file, JSON.stringify(report, null, 2));
   fs.writeFileSync(path.join(opts.out, "latest.json"), JSON.stringify(report, null, 2));
   console.log(`\nWrote ${path.relative(process.cwd(), file)}`);

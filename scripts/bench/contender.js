@@ -5,7 +5,7 @@
 const { hrMs, sleep } = require("./clock");
 const { Probe } = require("./probe");
 const { RealTimeLoad } = require("./load");
-const { CHUNK_MS, chunkAt } = require("./audio");
+const { planFor } = require("./chunk-plan");
 const { GcWindow } = require("./gc");
 const { ErrorLog } = require("./errors");
 const { WindowProfile } = require("./window-profile");
@@ -21,25 +21,26 @@ const WARMUP_MS = 3000;
 const send = (msg) => new Promise((resolve) => process.send(msg, resolve));
 const keyOf = (i) => `s${i}`;
 
+// What every stream sends (default PCM, as the bench always sent): its messages and their times.
+const plan = planFor(cfg.format ?? "pcm", cfg.seconds, cfg.fixture);
+
 async function runLoad(contender, probe) {
   const streams = cfg.streams;
-  const chunks = Math.round((cfg.seconds * 1000) / CHUNK_MS);
   probe.markMemory("base");
   probe.markCpu("start");
   const rssSamples = [];
   const sampler = setInterval(() => rssSamples.push(process.memoryUsage.rss()), 1000);
   let windowOpen = false;
   const gcWindow = new GcWindow();
+  const name = `${cfg.contender}${cfg.format && cfg.format !== "pcm" ? `-${cfg.format}` : ""}-${streams}`;
   const profiles = [
-    new WindowProfile(cfg.cpuProfDir, `${cfg.contender}-${streams}`, "cpu"),
-    cfg.allocSurvivors
-      ? new WindowProfile(cfg.allocProfDir, `${cfg.contender}-${streams}-survivors`, "survivors")
-      : new WindowProfile(cfg.allocProfDir, `${cfg.contender}-${streams}`, "alloc"),
+    new WindowProfile(cfg.cpuProfDir, name, "cpu"),
+    cfg.allocSurvivors ? new WindowProfile(cfg.allocProfDir, `${name}-survivors`, "survivors") : new WindowProfile(cfg.allocProfDir, name, "alloc"),
   ];
   const finished = new Promise((resolve) => {
     const load = new RealTimeLoad({
       streams,
-      chunks,
+      plan,
       onChunk: (i, chunk, seq) => {
         // A contender that throws on send (the SDK's StateError once a session failed) is
         // counted, not allowed to stop the other streams' audio.
@@ -75,6 +76,7 @@ async function runLoad(contender, probe) {
   const ended = await contender.endAll(keyList(streams), 15000);
   return {
     windowOpen,
+    plan: { format: cfg.format ?? "pcm", count: plan.count, periodMs: plan.periodMs, audioMs: plan.audioMs, lastDueMs: plan.dueMs(plan.count - 1) },
     generator: {
       maxLateMs: contender.generator.maxLateMs,
       p99LateMs: lateSamples[Math.floor(lateSamples.length * 0.99)] ?? 0,
@@ -109,7 +111,7 @@ async function runConnect(contender) {
   for (let i = 0; i < count; i++) {
     const key = `cold${i}`;
     firstSend[key] = { mode: "cold", at: hrMs() };
-    contender.audio(key, chunkAt(0), true);
+    contender.audio(key, plan.chunk(0), true);
     await sleep(150);
   }
   const warm = Array.from({ length: count }, (_, i) => `warm${i}`);
@@ -117,7 +119,7 @@ async function runConnect(contender) {
   await sleep(300);
   for (const key of warm) {
     firstSend[key] = { mode: "pre-connected", at: hrMs() };
-    contender.audio(key, chunkAt(0), true);
+    contender.audio(key, plan.chunk(0), true);
     await sleep(50);
   }
   await sleep(300);
@@ -135,7 +137,7 @@ async function main() {
   const contender = await create(cfg, probe, new ErrorLog());
   // One throwaway stream first, so modules loaded on first use (undici for the SDK, the transport
   // for all) are in the baseline and memory per session is the cost of one more session.
-  contender.audio("warmup", chunkAt(0), true);
+  contender.audio("warmup", plan.chunk(0), true);
   await sleep(300);
   await contender.endAll(["warmup"], 5000);
   await sleep(500);

@@ -1,14 +1,14 @@
 "use strict";
-// A live source for N streams: each stream produces one chunk every CHUNK_MS from its own phase
-// (spread evenly over one chunk period, as independent cameras or callers would be). One timer
+// A live source for N streams: each stream sends its plan's messages (chunk-plan.js) at their due
+// times from its own phase (spread evenly over one period, as independent cameras or callers would be). One timer
 // drives all streams. When the event loop is late, every chunk that became due goes out at once,
 // as audio from a real device would have piled up; the lateness is recorded as generator lag.
 const { hrMs } = require("./clock");
-const { CHUNK_MS, chunkAt } = require("./audio");
 
 class RealTimeLoad {
   /**
-   * @param {{streams: number, chunks: number, onChunk: (stream: number, chunk: Buffer, seq: number) => void, onDone: () => void}} o
+   * @param {{streams: number, plan: {count: number, periodMs: number, dueMs: (seq: number) => number, chunk: (seq: number) => Buffer},
+   *   onChunk: (stream: number, chunk: Buffer, seq: number) => void, onDone: () => void}} o
    */
   constructor(o) {
     this.o = o;
@@ -31,12 +31,14 @@ class RealTimeLoad {
   }
 
   dueAt(seq, stream) {
-    return this.t0 + seq * CHUNK_MS + (stream * CHUNK_MS) / this.o.streams;
+    const { plan, streams } = this.o;
+    return this.t0 + plan.dueMs(seq) + (stream * plan.periodMs) / streams;
   }
 
   wake() {
     this.timer = null;
-    const { streams, chunks, onChunk } = this.o;
+    const { streams, plan, onChunk } = this.o;
+    const chunks = plan.count;
     const now = hrMs();
     while (this.seq < chunks) {
       const due = this.dueAt(this.seq, this.stream);
@@ -44,7 +46,7 @@ class RealTimeLoad {
       const late = now - due;
       if (late > this.maxLateMs) this.maxLateMs = late;
       if (this.stream === 0) this.lateSamples.push(late);
-      onChunk(this.stream, chunkAt(this.seq), this.seq);
+      onChunk(this.stream, plan.chunk(this.seq), this.seq);
       if (++this.stream === streams) {
         this.stream = 0;
         this.seq++;

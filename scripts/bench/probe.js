@@ -3,6 +3,7 @@
 // garbage collected, and the latency of each response from the simulator's send stamp to the sink.
 const v8 = require("node:v8");
 const { hrMs } = require("./clock");
+const { childCpu, childRss } = require("./child-cpu");
 
 const MARKERS = new Set(["<end>", "<fin>"]);
 const YOUNG_SPACES = new Set(["new_space", "new_large_object_space"]);
@@ -42,7 +43,8 @@ class Probe {
 
   markCpu(name) {
     const u = process.cpuUsage();
-    this.cpuMarks[name] = { at: hrMs(), cpuMs: (u.user + u.system) / 1000, sysMs: u.system / 1000 };
+    // The children (ours' ffmpeg transcoders) are charged to the contender too, but shown apart.
+    this.cpuMarks[name] = { at: hrMs(), cpuMs: (u.user + u.system) / 1000, sysMs: u.system / 1000, children: childCpu() };
   }
 
   /**
@@ -58,7 +60,8 @@ class Probe {
     const m = process.memoryUsage();
     const young = v8.getHeapSpaceStatistics().filter((s) => YOUNG_SPACES.has(s.space_name));
     const youngRss = young.reduce((sum, s) => sum + s.physical_space_size, 0);
-    this.memMarks[name] = { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, youngRss };
+    const children = childRss();
+    this.memMarks[name] = { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, youngRss, childRss: children.bytes, childCount: children.count };
   }
 }
 

@@ -6,6 +6,7 @@
 const path = require("path");
 const { hrMs } = require("./clock");
 const { scriptFor } = require("./audio");
+const { childCpu } = require("./child-cpu");
 
 const cfg = JSON.parse(process.argv[2]);
 // Never outlive the bench: if it goes away, so do we.
@@ -22,6 +23,8 @@ async function main() {
     apiKeys: [cfg.apiKey],
     script: scriptFor(cfg.seconds + 10),
     recordFrames: false,
+    // --sim-timing bytes: containers counted at this rate instead of decoded (bench.js bytesTiming).
+    ...(cfg.containerBytesPerMs ? { containerBytesPerMs: cfg.containerBytesPerMs } : {}),
     stampSentTime: true,
     clock: hrMs,
     auth: { startMessageCutoff: "2100-01-01" },
@@ -33,14 +36,17 @@ async function main() {
   const marks = { listening: { at: hrMs(), cpuMs: cpuMs() } };
   process.on("message", (msg) => {
     if (msg.type === "mark") {
-      marks[msg.name] = { at: hrMs(), cpuMs: cpuMs() };
+      // The simulator decodes every container stream with an ffmpeg of its own: those count too.
+      marks[msg.name] = { at: hrMs(), cpuMs: cpuMs(), children: childCpu() };
     } else if (msg.type === "stats") {
       const connections = sim.connections.map((c) => ({
         ref: c.startMessage?.client_reference_id ?? null,
         auth: c.authMethod,
+        audioFormat: c.startMessage?.audio_format ?? null,
         audioMs: c.audioMs,
         audioChunks: c.audioChunks,
         firstAudioAt: c.firstAudioAt,
+        lastAudioAt: c.lastAudioAt,
         maxLagMs: c.maxLagMs,
         maxLeadMs: c.maxLeadMs,
         messagesSent: c.messagesSent,

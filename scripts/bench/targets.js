@@ -20,31 +20,66 @@ function overRounds(values, format) {
   return values.length > 1 ? `${shown} (median of ${values.length}: ${values.map(format).join(", ")})` : shown;
 }
 
-/** @returns {{target: string, measured: string, limit: string, met: boolean | null}[]} */
-function evaluateTargets({ loadRows, capacity, connectRows }) {
+const keptUp = (r) => r.streamsKeptRealTime === r.streams;
+
+/** Load rows of one run, looked up by contender, stream count and (default PCM) format. */
+function rowIndex(loadRows) {
   const ok = loadRows.filter((r) => !r.failed);
-  const rows = (contender, streams) => ok.filter((r) => r.contender === contender && r.streams === streams);
-  const keptUp = (r) => r.streamsKeptRealTime === r.streams;
-  /** The rounds in which both contenders ran at N and kept every stream in real time. */
-  const pairs = (other, n) =>
-    rows("nodered", n).flatMap((ours) => {
-      const theirs = rows(other, n).find((r) => r.round === ours.round);
-      return theirs && keptUp(ours) && keptUp(theirs) ? [[ours, theirs]] : [];
+  const rows = (contender, streams, format = "pcm") => ok.filter((r) => r.contender === contender && r.streams === streams && (r.format ?? "pcm") === format);
+  /** The rounds in which both contenders ran at N on this format and kept every stream in real time. */
+  const pairs = (ours, other, n, format) =>
+    rows(ours, n, format).flatMap((mine) => {
+      const theirs = rows(other, n, format).find((r) => r.round === mine.round);
+      return theirs && keptUp(mine) && keptUp(theirs) ? [[mine, theirs]] : [];
     });
   // CPU figures of a run that fell behind are not steady-state figures: compare at the largest N both kept up with.
-  const commonN = (other) =>
-    [...new Set(ok.map((r) => r.streams))].filter((n) => pairs(other, n).length > 0).sort((a, b) => b - a)[0];
+  const commonN = (ours, other, format) =>
+    [...new Set(ok.map((r) => r.streams))].filter((n) => pairs(ours, other, n, format).length > 0).sort((a, b) => b - a)[0];
+  return { ok, rows, pairs, commonN };
+}
+
+/** ours / other over paired rounds at the largest N both kept up with, judged against `limit`. */
+function ratioTarget(index, { target, ours, other, format, figure, limit }) {
+  const n = index.commonN(ours, other, format);
+  const ratios = n ? index.pairs(ours, other, n, format).map(([mine, theirs]) => figure(mine) / figure(theirs)).filter(Number.isFinite) : [];
+  return {
+    target,
+    measured: ratios.length ? `${overRounds(ratios, (v) => `${f(v)}x`)} at N=${n}` : "-",
+    limit: `<= ${limit}x`,
+    met: ratios.length ? median(ratios) <= limit : null,
+  };
+}
+
+/** Each round's capacity searches paired; a round whose reference search held nothing says nothing. */
+function capacityTarget(capacity, { target, ours, reference, limit }) {
+  const capPairs = capacity
+    .filter(ours)
+    .flatMap((mine) => {
+      const ref = capacity.find((c) => reference(c) && c.round === mine.round);
+      return ref && ref.capacity > 0 ? [[mine, ref]] : [];
+    });
+  const capRatios = capPairs.map(([mine, ref]) => mine.capacity / ref.capacity);
+  const capShown = capPairs.map(([mine, ref]) => `${mine.capacityLabel} / ${ref.capacityLabel} = ${f(mine.capacity / ref.capacity)}x`);
+  return {
+    target,
+    measured: capPairs.length === 0 ? "-" : capPairs.length === 1 ? capShown[0] : `${f(median(capRatios))}x (median of ${capPairs.length}: ${capShown.join(", ")})`,
+    limit: `>= ${limit}x`,
+    // Both at the search's upper bound says nothing about the ratio beyond it, but does not fail it.
+    met: capPairs.length ? median(capRatios) >= limit : null,
+  };
+}
+
+/** Issue 15's targets, from the PCM rows. @returns {{target: string, measured: string, limit: string, met: boolean | null}[]} */
+function evaluateTargets({ loadRows, capacity, connectRows }) {
+  const index = rowIndex(loadRows);
+  const rows = (contender, streams) => index.rows(contender, streams);
+  const pairs = (other, n) => index.pairs("nodered", other, n, "pcm");
+  const commonN = (other) => index.commonN("nodered", other, "pcm");
   const targets = [];
 
   for (const [other, limit] of [["nr-floor", 1.15], ["nr-sdk", 0.8]]) {
-    const n = commonN(other);
-    const ratios = n ? pairs(other, n).map(([ours, theirs]) => ours.cpuSecondsPerStreamMinute / theirs.cpuSecondsPerStreamMinute) : [];
-    targets.push({
-      target: `CPU per stream-minute, ours / ${other}`,
-      measured: n ? `${overRounds(ratios, (v) => `${f(v)}x`)} at N=${n}` : "-",
-      limit: `<= ${limit}x`,
-      met: n ? median(ratios) <= limit : null,
-    });
+    const figure = (r) => r.cpuSecondsPerStreamMinute;
+    targets.push(ratioTarget(index, { target: `CPU per stream-minute, ours / ${other}`, ours: "nodered", other, format: "pcm", figure, limit }));
   }
 
   const latN = pairs("nr-floor", 200).length ? 200 : commonN("nr-floor");
@@ -60,22 +95,8 @@ function evaluateTargets({ loadRows, capacity, connectRows }) {
     met: latPairs.length ? median(excess) <= 1 : null,
   });
 
-  // Each round's searches are paired; a round whose nr-floor search held nothing says nothing.
-  const capPairs = capacity
-    .filter((c) => c.contender === "nodered")
-    .flatMap((ours) => {
-      const floor = capacity.find((c) => c.contender === "nr-floor" && c.round === ours.round);
-      return floor && floor.capacity > 0 ? [[ours, floor]] : [];
-    });
-  const capRatios = capPairs.map(([ours, floor]) => ours.capacity / floor.capacity);
-  const capShown = capPairs.map(([ours, floor]) => `${ours.capacityLabel} / ${floor.capacityLabel} = ${f(ours.capacity / floor.capacity)}x`);
-  targets.push({
-    target: "capacity, ours / nr-floor (--find-max)",
-    measured: capPairs.length === 0 ? "-" : capPairs.length === 1 ? capShown[0] : `${f(median(capRatios))}x (median of ${capPairs.length}: ${capShown.join(", ")})`,
-    limit: ">= 0.9x",
-    // Both at the search's upper bound says nothing about the ratio beyond it, but does not fail it.
-    met: capPairs.length ? median(capRatios) >= 0.9 : null,
-  });
+  const pcmCapacity = (contender) => (c) => c.contender === contender && (c.format ?? "pcm") === "pcm";
+  targets.push(capacityTarget(capacity, { target: "capacity, ours / nr-floor (--find-max)", ours: pcmCapacity("nodered"), reference: pcmCapacity("nr-floor"), limit: 0.9 }));
 
   for (const n of [200, 1000]) {
     const ours = rows("nodered", n);
@@ -105,4 +126,34 @@ function evaluateTargets({ loadRows, capacity, connectRows }) {
   return targets;
 }
 
-module.exports = { evaluateTargets };
+/**
+ * Issue 28's targets, per compressed format against nr-floor sending the same bytes: CPU and
+ * allocation ratios, ours' WebM/Opus capacity against its PCM capacity, and memory per session.
+ */
+function evaluateFormatTargets({ loadRows, capacity }) {
+  const index = rowIndex(loadRows);
+  const formats = [...new Set(index.ok.map((r) => r.format ?? "pcm"))];
+  const targets = [];
+  for (const format of formats.filter((x) => x !== "pcm")) {
+    targets.push(ratioTarget(index, { target: `CPU per stream-minute, ours / nr-floor, ${format}`, ours: "nodered", other: "nr-floor", format, figure: (r) => r.cpuSecondsPerStreamMinute, limit: 1.2 }));
+  }
+  for (const format of formats) {
+    targets.push(ratioTarget(index, { target: `allocation per stream-minute, ours / nr-floor, ${format}`, ours: "nodered", other: "nr-floor", format, figure: (r) => r.gc?.allocatedMBPerStreamMinute, limit: 1.15 }));
+  }
+  const ofFormat = (format) => (c) => c.contender === "nodered" && (c.format ?? "pcm") === format;
+  targets.push(capacityTarget(capacity, { target: "capacity, ours on webm-opus / ours on pcm (--find-max)", ours: ofFormat("webm-opus"), reference: ofFormat("pcm"), limit: 0.9 }));
+  for (const format of formats) {
+    // At the largest N ours ran on this format: the figure per session is steadiest there.
+    const n = Math.max(...index.ok.filter((r) => r.contender === "nodered" && (r.format ?? "pcm") === format).map((r) => r.streams));
+    const ours = Number.isFinite(n) ? index.rows("nodered", n, format) : [];
+    targets.push({
+      target: `memory per open session (RSS without young generation), ours, ${format}`,
+      measured: ours.length ? `${overRounds(ours.map((r) => r.rssLessYoungPerSessionKB), (v) => `${f(v, 0)} KB`)} at N=${n}` : "-",
+      limit: "<= 150 KB",
+      met: ours.length ? median(ours.map((r) => r.rssLessYoungPerSessionKB)) <= 150 : null,
+    });
+  }
+  return targets;
+}
+
+module.exports = { evaluateTargets, evaluateFormatTargets };

@@ -3,17 +3,18 @@
 // upgrade header, start message on open, audio frames (held only until the socket is open),
 // JSON.parse of each response, "" to end and wait for the server's close.
 const WebSocket = require("ws");
-const { START_FIELDS } = require("../audio");
+const { startFieldsFor } = require("../formats");
 
 module.exports = async function createFloor(cfg, probe, errors) {
   const streams = new Map();
+  const startFields = startFieldsFor(cfg.format ?? "pcm");
 
   function open(key) {
     const ws = new WebSocket(cfg.url, { headers: { Authorization: `Bearer ${cfg.apiKey}` }, perMessageDeflate: false });
     const s = { ws, pending: [], open: false, finished: false, closed: null };
     s.closed = new Promise((resolve) => ws.on("close", resolve));
     ws.on("open", () => {
-      ws.send(JSON.stringify({ ...START_FIELDS, client_reference_id: key }));
+      ws.send(JSON.stringify({ ...startFields, client_reference_id: key }));
       s.open = true;
       for (const chunk of s.pending) ws.send(chunk);
       s.pending = null;

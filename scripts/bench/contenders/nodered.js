@@ -1,18 +1,22 @@
 "use strict";
 // Ours: soniox-transcribe → soniox-token-filter (text) in the embedded Node-RED; `oneHop` is
-// soniox-transcribe straight to the sink (every response), the same flow shape as nr-floor.
+// soniox-transcribe straight to the sink (every response), the same flow shape as nr-floor;
+// `transcode` is ours converting compressed audio to PCM with ffmpeg (convert_to_pcm).
+// PCM is declared (pcm_s16le, 16 kHz, mono); compressed formats are "auto", as a user leaves them.
 const { frame, startNodeRed, nodeRedContender } = require("../embedded-nr");
 
-function flowFor(cfg, oneHop) {
+function flowFor(cfg, oneHop, transcode) {
+  const pcm = (cfg.format ?? "pcm") === "pcm";
   return frame([
     { id: "cfg", type: "soniox-config", name: "simulator", region: "custom", url: cfg.url, authMethod: "header" },
     {
       id: "x",
       type: "soniox-transcribe",
       config: "cfg",
-      audioFormat: "pcm_s16le",
-      sampleRate: 16000,
-      numChannels: 1,
+      audioFormat: pcm ? "pcm_s16le" : "auto",
+      sampleRate: pcm ? 16000 : "",
+      numChannels: pcm ? 1 : "",
+      convertToPcm: transcode,
       enableEndpointDetection: true,
       streamKeyProperty: "topic",
       maxStreams: Math.min(1000, Math.max(10, cfg.streams ?? 0, 2 * (cfg.samples ?? 0))),
@@ -28,10 +32,11 @@ function flowFor(cfg, oneHop) {
   ]);
 }
 
-async function createNodeRed(cfg, probe, errors, oneHop = false) {
+async function createNodeRed(cfg, probe, errors, { oneHop = false, transcode = false } = {}) {
+  if (transcode && (cfg.format ?? "pcm") === "pcm") throw new Error("nodered-transcode converts compressed audio: run it with a compressed --format.");
   let lastStatus = "";
   const nr = await startNodeRed({
-    flow: flowFor(cfg, oneHop),
+    flow: flowFor(cfg, oneHop, transcode),
     credentials: { cfg: { apiKey: cfg.apiKey } },
     errors,
     // The token filter's text messages carry msg.tokens; transcribe's carry them in msg.payload.
@@ -43,4 +48,5 @@ async function createNodeRed(cfg, probe, errors, oneHop = false) {
 }
 
 module.exports = createNodeRed;
-module.exports.oneHop = (cfg, probe, errors) => createNodeRed(cfg, probe, errors, true);
+module.exports.oneHop = (cfg, probe, errors) => createNodeRed(cfg, probe, errors, { oneHop: true });
+module.exports.transcode = (cfg, probe, errors) => createNodeRed(cfg, probe, errors, { transcode: true });

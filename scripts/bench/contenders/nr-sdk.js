@@ -8,7 +8,7 @@
 const fs = require("fs");
 const path = require("path");
 const { frame, startNodeRed, nodeRedContender } = require("../embedded-nr");
-const { START_FIELDS } = require("../audio");
+const { startFieldsFor } = require("../formats");
 const { packageDir, packageVersion } = require("../package-dir");
 
 // "On Start": one client for the node, sessions by msg.topic in node context.
@@ -19,6 +19,7 @@ context.set("sessions", new Map());
 
 // "On Message": one session per msg.topic; audio held until connected; one msg per result
 // (node.send from a callback clones the msg, as it does for every function node a user writes).
+// START is the start message of the bench's audio format.
 const FUNC = `
 const sessions = context.get("sessions");
 const key = String(msg.topic);
@@ -48,7 +49,7 @@ if (msg.control === "start") return null;
 if (s.pending) s.pending.push(msg.payload);
 else s.session.sendAudio(msg.payload);
 return null;
-`.replace("START", JSON.stringify(START_FIELDS));
+`;
 
 const FINALIZE = `for (const s of context.get("sessions").values()) s.session.close();`;
 
@@ -66,7 +67,7 @@ module.exports = async function createNrSdk(cfg, probe, errors) {
       id: "x",
       type: "function",
       name: "soniox sdk",
-      func: FUNC,
+      func: FUNC.replace("START", JSON.stringify(startFieldsFor(cfg.format ?? "pcm"))),
       initialize: INITIALIZE,
       finalize: FINALIZE,
       libs: [{ var: "soniox", module: "@soniox/node" }],

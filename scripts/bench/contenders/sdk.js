@@ -2,15 +2,16 @@
 // The official @soniox/node SDK: one client.realtime.stt() session per stream, results through
 // its "result" event. It needs a WebSocket global (Node 22+, or Node 20 with
 // --experimental-websocket) and sends the key as the deprecated api_key start-message field.
-const { START_FIELDS } = require("../audio");
+const { startFieldsFor } = require("../formats");
 
 module.exports = async function createSdk(cfg, probe, errors) {
   const { SonioxNodeClient } = require("@soniox/node");
   const client = new SonioxNodeClient({ api_key: cfg.apiKey, realtime: { ws_base_url: cfg.url } });
   const streams = new Map();
+  const startFields = startFieldsFor(cfg.format ?? "pcm");
 
   function open(key) {
-    const session = client.realtime.stt({ ...START_FIELDS, client_reference_id: key });
+    const session = client.realtime.stt({ ...startFields, client_reference_id: key });
     const s = { session, pending: [], connected: false, finished: false };
     // The SDK drops the unknown bench field from its tokens; the raw response keeps it.
     session.on("result", (result) => {

@@ -1,12 +1,12 @@
 "use strict";
 // The Node-RED floor: the least any Node-RED node can do for Soniox real-time STT. One bare `ws`
-// socket per msg.topic: key in the upgrade header, the start message on open, each msg.payload as a
+// socket per msg.topic: key in the upgrade header, the start message on open (the fields in its config,
+// the bench's audio format), each msg.payload as a
 // binary frame (held only until the socket is open), JSON.parse of each response and one msg per
 // response. msg.control "start" opens without audio, "stop" sends the protocol's empty frame.
 // No queue limits, pacing, reconnects, keepalives or status: everything a real node adds is
 // measured as the difference between this and soniox-transcribe.
 const WebSocket = require("ws");
-const { START_FIELDS } = require("../audio");
 
 module.exports = function register(RED) {
   function NrFloor(config) {
@@ -20,7 +20,7 @@ module.exports = function register(RED) {
       const ws = new WebSocket(config.url, { headers: { Authorization: `Bearer ${config.apiKey}` }, perMessageDeflate: false });
       const s = { ws, pending: [] };
       ws.on("open", () => {
-        ws.send(JSON.stringify({ ...START_FIELDS, client_reference_id: msg.soniox?.client_reference_id ?? topic }));
+        ws.send(JSON.stringify({ ...config.start, client_reference_id: msg.soniox?.client_reference_id ?? topic }));
         const pending = s.pending;
         s.pending = null;
         for (const data of pending) ws.send(data);
