@@ -441,7 +441,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   private scheduleKeepalive(): void {
     this.keepaliveTimer = this.clock.setTimeout(() => {
       this.keepaliveTimer = null;
-      if (this.isClosed) return;
+      if (this.isClosed || this.finishTimer !== null) return;
       const idle = this.clock.now() - this.lastActivityAt;
       if (idle >= this.keepaliveMs && this.queue.pending === 0) {
         this.transport?.send(KEEPALIVE_FRAME);
@@ -451,7 +451,9 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     }, Math.max(1, this.keepaliveMs - (this.clock.now() - this.lastActivityAt)));
   }
 
+  /** The end-of-stream frame is out: the protocol allows nothing after it, so keepalives stop too. */
   private armFinishTimer(): void {
+    this.clearTimer("keepaliveTimer");
     const ms = this.opts.finishTimeoutMs ?? 10000;
     this.finishTimer = this.clock.setTimeout(() => {
       this.finishTimer = null;
