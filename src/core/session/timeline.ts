@@ -93,10 +93,13 @@ export class StreamTimeline {
     return this.starts.get(session) ?? null;
   }
 
-  /** The session is over: its start is no longer asked about, nor stretches before every live start. */
+  /**
+   * The session is over: its start is no longer asked about, nor stretches before every live
+   * start and before the released audio (no later session can start earlier than that).
+   */
   end(session: number): void {
     this.starts.delete(session);
-    const earliest = Math.min(...this.starts.values());
+    const earliest = Math.min(this.released, ...this.starts.values());
     while (this.drops.length > 0 && this.drops[0].toMs <= earliest) this.drops.shift();
   }
 
