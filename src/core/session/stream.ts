@@ -395,6 +395,9 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     const header = this.timeline?.header() ?? null;
     if (header && plan.from !== null && plan.from > 0) next.sendAudio(header, null);
     for (const c of plan.replay) next.sendAudio(c.data, c.offset);
+    // A finalize the failed session sent but never answered: the replacement finalizes the same
+    // audio (a paused one does when it pauses, if it has audio to finalize).
+    if (handover.unansweredFinalizes > 0 && !(failed.isPaused && next.queuedBytes > 0)) next.finalize();
     for (const item of handover.unsent) {
       if (item.kind === "audio") {
         const trimmed = trimBefore(item.data, item.at, plan.resumeFrom);

@@ -108,6 +108,23 @@ describe("seams between sessions", function () {
     assert.deepStrictEqual(utterances, ["no no no", "yes", "maybe"]);
   });
 
+  it("finalizes again when the session dropped after a finalize went out and before its <fin> came", function () {
+    const { stream, clock, transport, events } = makeStream();
+    stream.audio(pcm(2000));
+    const t1 = transport.last();
+    t1.open();
+    t1.result({ tokens: [w("kitchen", 100, 500), w(" lights", 500, 900)], final_audio_proc_ms: 1000, total_audio_proc_ms: 2000 });
+    stream.control({ type: "finalize" });
+    const t2 = reconnect(clock, transport);
+    assert.deepStrictEqual(t2.kinds().filter((k, i, all) => !(k === "audio" && all[i - 1] === "audio")), ["start", "audio", "finalize"], "the replay, then the finalize again");
+    t2.result({ tokens: [w("lights", 0, 400), { text: "<fin>", is_final: true }], final_audio_proc_ms: 1500, total_audio_proc_ms: 1500 });
+    stream.audio(pcm(500));
+    t2.result({ tokens: [w(" off", 1600, 1900), { text: "<fin>", is_final: true }], final_audio_proc_ms: 2000, total_audio_proc_ms: 2000 });
+    const assembler = new UtteranceAssembler();
+    const utterances = events.responses.flatMap((r) => assembler.push(r.tokens, false)).map((u) => u.text);
+    assert.deepStrictEqual(utterances, ["kitchen lights", "off"]);
+  });
+
   it("delivers each translation once: a replay that re-hears a translated segment does not translate it again", function () {
     const tr = { translation_status: "translation", language: "de" };
     const orig = { translation_status: "original", language: "en" };
