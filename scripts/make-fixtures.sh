@@ -84,8 +84,6 @@ sox -D "$WORK/p1-16k.wav" -b 24 -e signed-integer speech-16k-s24-extensible.wav
 "${FF[@]}" -i "$S16K" "${EXACT[@]}" -c:a libvorbis -q:a 0 speech-vorbis.ogg
 "${FF[@]}" -i "$S16K" "${EXACT[@]}" -c:a flac -f ogg speech-flac.oga
 "${FF[@]}" -i "$S16K" "${EXACT[@]}" -c:a libopus -b:a 24k -cluster_time_limit 1000 speech-clusters.webm
-# Opus with 60 ms frames (three times the default): a page and a packet hold more audio.
-"${FF[@]}" -i "$S16K" "${EXACT[@]}" -c:a libopus -b:a 24k -frame_duration 60 speech-opus60.ogg
 
 # speech, pause, speech, pause: for endpoint and voice-activity tests.
 sox -D -n -r 16000 -c 1 -b 16 -e signed-integer "$WORK/pause.wav" trim 0 "$PAUSE_S"
@@ -137,7 +135,6 @@ PHR=$(ms_of "$WORK/p1-16k.wav")
   echo "  \"speech-vorbis.ogg\": $SENT,"
   echo "  \"speech-flac.oga\": $SENT,"
   echo "  \"speech-clusters.webm\": $SENT,"
-  echo "  \"speech-opus60.ogg\": $SENT,"
   echo "  \"speech-with-pauses-16k.wav\": $((P1 + PAUSE + P2 + PAUSE))"
   echo "}"
 } >durations.json
