@@ -7,8 +7,9 @@ import { isMarker, isTranslated, type SonioxToken } from "./protocol";
 export class SessionTokens {
   /** The session's last final word piece was a repeat ending here (stream time); null when it was delivered. */
   repeatedWordEndMs: number | null = null;
-  /** Latest end of the originals since the session's last translated token (-Infinity: none). */
+  /** Latest end and latest middle of the originals since the session's last translated token (-Infinity: none). */
   runEndMs = -Infinity;
+  runMidMs = -Infinity;
   /** The session is in a run of translated tokens, delivered or not as `deliverRun` says. */
   inTranslation = false;
   deliverRun = true;
@@ -50,7 +51,7 @@ export class RepeatGuard {
    */
   filter(tokens: SonioxToken[], session: SessionTokens = this.solo): SonioxToken[] {
     let kept: SonioxToken[] | null = null;
-    let tailEndMs = -Infinity;
+    let tailMidMs = -Infinity;
     // Only the first spoken and first translated token of a response can begin the session's text.
     let leadWord = session.firstWord;
     let leadTranslation = session.firstTranslation;
@@ -60,14 +61,14 @@ export class RepeatGuard {
       let keep: boolean;
       if (isMarker(token)) keep = this.markerKept(session);
       else if (isTranslated(token)) {
-        keep = this.translationKept(token, session, tailEndMs);
+        keep = this.translationKept(token, session, tailMidMs);
         if (keep && leadTranslation) session.leadTranslation = token;
         leadTranslation = false;
       } else {
         keep = this.wordKept(token, session);
         if (keep && leadWord) session.leadWord = token;
         leadWord = false;
-        if (!token.is_final && token.end_ms !== undefined) tailEndMs = Math.max(tailEndMs, token.end_ms);
+        if (!token.is_final && token.start_ms !== undefined && token.end_ms !== undefined) tailMidMs = Math.max(tailMidMs, middle(token));
       }
       if (!keep) {
         if (token.is_final) this.droppedFinals++;
@@ -82,13 +83,14 @@ export class RepeatGuard {
   private wordKept(token: SonioxToken, session: SessionTokens): boolean {
     if (token.is_final) session.firstWord = false;
     const timed = token.start_ms !== undefined && token.end_ms !== undefined;
-    const repeat = timed && (token.start_ms! + token.end_ms!) / 2 < this.lastFinalEndMs;
-    if (token.is_final && token.end_ms !== undefined) {
+    const repeat = timed && middle(token) < this.lastFinalEndMs;
+    if (token.is_final && timed) {
       if (session.inTranslation) {
         session.inTranslation = false;
-        session.runEndMs = -Infinity;
+        session.runEndMs = session.runMidMs = -Infinity;
       }
-      session.runEndMs = Math.max(session.runEndMs, token.end_ms);
+      session.runEndMs = Math.max(session.runEndMs, token.end_ms!);
+      session.runMidMs = Math.max(session.runMidMs, middle(token));
     }
     if (repeat) {
       if (token.is_final) session.repeatedWordEndMs = token.end_ms!;
@@ -108,21 +110,26 @@ export class RepeatGuard {
     return true;
   }
 
-  private translationKept(token: SonioxToken, session: SessionTokens, tailEndMs: number): boolean {
+  private translationKept(token: SonioxToken, session: SessionTokens, tailMidMs: number): boolean {
     let keep: boolean;
     if (token.is_final) {
       if (!session.inTranslation) {
         session.inTranslation = true;
-        session.deliverRun = session.runEndMs === -Infinity || session.runEndMs > this.translatedThroughMs;
+        // Judged like a word: by the middle of its latest original, so timing jitter between sessions does not matter.
+        session.deliverRun = session.runMidMs === -Infinity || session.runMidMs >= this.translatedThroughMs;
         if (session.deliverRun) this.translatedThroughMs = Math.max(this.translatedThroughMs, session.runEndMs);
       }
       keep = session.deliverRun;
     } else {
       // A provisional translation covers the originals since the last translated token and the provisional ones.
-      const covers = Math.max(session.inTranslation ? -Infinity : session.runEndMs, tailEndMs);
-      keep = covers === -Infinity || covers > this.translatedThroughMs;
+      const covers = Math.max(session.inTranslation ? -Infinity : session.runMidMs, tailMidMs);
+      keep = covers === -Infinity || covers >= this.translatedThroughMs;
     }
     if (token.is_final) session.firstTranslation = false;
     return keep;
   }
+}
+
+function middle(token: SonioxToken): number {
+  return (token.start_ms! + token.end_ms!) / 2;
 }
