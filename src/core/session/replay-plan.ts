@@ -1,6 +1,7 @@
 import type { ResumePoint } from "../audio";
+import { END_OF_STREAM_FRAME } from "./protocol";
 import type { LoggedChunk } from "./replay-log";
-import type { Handover } from "./session";
+import type { Handover, SonioxSession } from "./session";
 import type { StreamTimeline } from "./timeline";
 
 /** Where a replacement session starts, what it replays, and what (if anything) no session will hear. */
@@ -62,8 +63,52 @@ export function planReplay(handover: Handover, timeline: StreamTimeline | null, 
   };
 }
 
+/** What a rotation's new session gets: the header, then the old one's last audio from a resume point. */
+export interface RotationPlan {
+  header: Uint8Array | null;
+  replay: LoggedChunk[];
+  /** Where the new session's audio starts on the stream's timeline. */
+  offsetMs: number;
+  /** The new session's audio starts now (false: with the next audio it is given). */
+  begins: boolean;
+}
+
+/**
+ * A rotation's new session starts at the resume point at or before the end of what the old one
+ * was sent (`sentThrough`), so a container decodes from its first byte; the few words both hear
+ * are delivered once.
+ */
+export function planRotation(sentThrough: number | null, timeline: StreamTimeline | null, log: ReplaySource, received: number): RotationPlan {
+  if (sentThrough === null || !timeline) return { header: null, replay: [], offsetMs: timeline?.msAt(received) ?? 0, begins: false };
+  const point = timeline.resumeAtOrBefore(timeline.msAt(sentThrough)) ?? { offset: sentThrough, ms: timeline.msAt(sentThrough) };
+  return { header: point.offset > 0 ? timeline.header() : null, replay: log.slice(point.offset, sentThrough), offsetMs: point.ms, begins: true };
+}
+
+/**
+ * Gives a replacement what the failed session had: the header (before mid-stream audio), the
+ * replay, a finalize the failed session sent that Soniox never answered, then what never went
+ * out, in order; then its pause and its end when the stream is paused or ending.
+ */
+export function handOver(next: SonioxSession, from: { handover: Handover; plan: ReplayPlan; header: Uint8Array | null; paused: boolean; ending: boolean }): void {
+  const { handover, plan, header } = from;
+  next.backdate(plan.replayMs);
+  if (header && plan.from !== null && plan.from > 0) next.sendAudio(header, null);
+  for (const c of plan.replay) next.sendAudio(c.data, c.offset);
+  // A paused replacement finalizes when it pauses, if it has audio to finalize.
+  if (handover.unansweredFinalizes > 0 && !(from.paused && next.queuedBytes > 0)) next.finalize();
+  for (const item of handover.unsent) {
+    if (item.kind === "audio") {
+      const trimmed = trimBefore(item.data, item.at, plan.resumeFrom);
+      if (trimmed) next.sendAudio(trimmed.data, trimmed.at);
+    } else if (item.text === END_OF_STREAM_FRAME) next.end();
+    else next.sendText(item.text);
+  }
+  if (from.paused) next.pause();
+  if (from.ending && next.state !== "finishing") next.end();
+}
+
 /** The part of a queued audio item at or after stream position `from` (null if none). */
-export function trimBefore(data: Uint8Array, at: number | null, from: number): { data: Uint8Array; at: number } | null {
+function trimBefore(data: Uint8Array, at: number | null, from: number): { data: Uint8Array; at: number } | null {
   if (at === null) return null;
   if (at >= from) return { data, at };
   if (at + data.length <= from) return null;

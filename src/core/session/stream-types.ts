@@ -3,7 +3,7 @@ import type { Clock } from "../clock";
 import type { SonioxError, MessageKey } from "../errors";
 import type { SonioxResult } from "./protocol";
 import type { ReconnectPolicy } from "./reconnect-policy";
-import type { SessionClose, SessionState } from "./session";
+import type { SessionClose, SessionOptions, SessionState } from "./session";
 import type { StartMessage } from "./start-message";
 import type { AuthMethod, TransportFactory } from "./transport";
 
@@ -98,4 +98,25 @@ export interface StreamStats {
   replayBytesDropped: number;
   /** Audio no session heard because a replay could not start early enough. */
   skippedMs: number;
+}
+
+/** The options of one of the stream's Soniox sessions. */
+export function sessionOptionsOf(o: StreamOptions, deferStart: boolean): SessionOptions {
+  return {
+    url: o.url,
+    apiKey: o.apiKey,
+    authMethod: o.authMethod,
+    start: o.start,
+    transport: o.transport,
+    clock: o.clock,
+    keepaliveIntervalMs: o.keepaliveIntervalMs,
+    connectTimeoutMs: o.connectTimeoutMs,
+    finishTimeoutMs: o.finishTimeoutMs,
+    pacing: o.pacing,
+    paceCatchUpMs: o.paceCatchUpMs,
+    maxQueuedBytes: o.maxQueuedBytes,
+    heartbeatIntervalMs: o.heartbeatIntervalMs,
+    heartbeatTimeoutMs: o.heartbeatTimeoutMs,
+    deferStart,
+  };
 }

@@ -1,26 +1,27 @@
 import { EventEmitter } from "events";
 import { meterFor as defaultMeterFor, type AudioMeter } from "../audio";
 import type { ControlCommand } from "../control";
-import { errorPart, SonioxError } from "../errors";
-import { END_OF_STREAM_FRAME, isMarker, isTranslated, type SonioxResult } from "./protocol";
+import type { SonioxError } from "../errors";
+import { decideOnClose } from "./close-decision";
+import { IdleTimer } from "./idle-timer";
+import { END_OF_STREAM_FRAME, type SonioxResult } from "./protocol";
 import { reconnectDelay, DEFAULT_RECONNECT, type ReconnectPolicy } from "./reconnect-policy";
 import { RepeatGuard, SessionTokens } from "./repeat-guard";
 import { ReplayLog } from "./replay-log";
-import { planReplay, trimBefore } from "./replay-plan";
+import { handOver, planReplay, planRotation } from "./replay-plan";
 import { responseOf, summariseResult } from "./results";
 import { RotationClock } from "./rotation-clock";
 import { SeamSpacer } from "./seam-text";
 import { SonioxSession, type SessionClose } from "./session";
 import { SessionMeterView } from "./session-meter-view";
-import type { ResultSummary, RotationPolicy, StreamEvents, StreamOptions, StreamRestart, StreamState, StreamStats } from "./stream-types";
+import { sessionOptionsOf, type ResultSummary, type RotationPolicy, type StreamEvents, type StreamOptions, type StreamRestart, type StreamState, type StreamStats } from "./stream-types";
+import { idleEndedWarning, reconnectingWarning, replayBoundWarning, rotatedOutFailedWarning, rotatedWarning, skippedWarning, type StreamWarning } from "./stream-warnings";
 import { StreamTimeline } from "./timeline";
 
 interface SessionInfo {
   number: number;
   /** What the repeat guard and the seam spacer remember of this session's tokens. */
   tokens: SessionTokens;
-  /** A final spoken token came: the next ones begin a word only with a leading space. */
-  heardWord: boolean;
 }
 
 /**
@@ -32,10 +33,10 @@ type StreamPhase = "open" | "backoff" | "closed";
 /** A replacement session counts as working (the attempt count resets) after this long. */
 const HEALTHY_AFTER_MS = 10000;
 
+const DEFAULT_REPLAY_BYTES = 8 * 1024 * 1024;
+
 const DEFAULT_ROTATION: RotationPolicy = { afterMs: 280 * 60 * 1000, graceMs: 10 * 60 * 1000 };
 
-/** Soniox's answer when a session reached its length cap: a new session carries on. */
-const TOO_LONG = /too long/i;
 
 /**
  * One named audio stream of a transcribe node. Usually one Soniox session; when a session fails
@@ -68,8 +69,7 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
   private held: Array<() => void> = [];
   private ending = false;
   private closedInfo: SessionClose | null = null;
-  private idleTimer: unknown = null;
-  private lastAudioAt: number;
+  private readonly idle: IdleTimer;
   private lastState: StreamState = "idle";
   private healthyAt = 0;
   private warnedReplayBound = false;
@@ -78,8 +78,7 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
   constructor(private readonly opts: StreamOptions) {
     super();
     this.key = opts.key;
-    this.lastAudioAt = opts.clock.now();
-    this.log = new ReplayLog(opts.maxReplayBytes ?? 8 * 1024 * 1024);
+    this.log = new ReplayLog(opts.maxReplayBytes ?? DEFAULT_REPLAY_BYTES);
     this.reconnect = opts.reconnect ?? DEFAULT_RECONNECT;
     this.rotation = new RotationClock(opts.clock, opts.rotation ?? DEFAULT_ROTATION, {
       // A paused session is as quiet as it gets; otherwise wait for an endpoint, up to the grace.
@@ -90,7 +89,11 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     });
     this.spacer = new SeamSpacer(opts.start.language_hints ?? []);
     this.current = this.createSession(false);
-    this.armIdleTimer();
+    this.idle = new IdleTimer(opts.clock, opts.idleTimeoutMs, () => {
+      if (this.closedInfo) return;
+      this.warn(idleEndedWarning(this.key, opts.idleTimeoutMs));
+      this.control({ type: "stop" });
+    });
   }
 
   /** The Soniox session serving the stream now (tests and diagnostics). */
@@ -125,7 +128,7 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     this.meter?.observe(chunk);
     const at = this.received;
     this.received += chunk.length;
-    this.lastAudioAt = this.opts.clock.now();
+    this.idle.touch();
     const session = this.current;
     // Audio that arrives while paused is dropped on purpose (that is what pause means), so it is
     // neither kept for replay nor the start of a session's timeline; no session's time counts it.
@@ -203,32 +206,12 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     this.stats.replayBytesDropped += dropped;
     if (this.warnedReplayBound) return;
     this.warnedReplayBound = true;
-    this.emit(
-      "warning",
-      `Soniox is more than ${this.opts.maxReplayBytes ?? 8 * 1024 * 1024} bytes of audio behind in finalizing; the oldest unconfirmed audio is no longer kept, so a reconnect now would skip it (the restart message says how much)`,
-      { key: "session.replay-bound", params: { bytes: this.opts.maxReplayBytes ?? 8 * 1024 * 1024 } },
-    );
+    this.warn(replayBoundWarning(this.opts.maxReplayBytes ?? DEFAULT_REPLAY_BYTES));
   }
 
   private createSession(deferStart: boolean): SonioxSession {
-    const session = new SonioxSession({
-      url: this.opts.url,
-      apiKey: this.opts.apiKey,
-      authMethod: this.opts.authMethod,
-      start: this.opts.start,
-      transport: this.opts.transport,
-      clock: this.opts.clock,
-      keepaliveIntervalMs: this.opts.keepaliveIntervalMs,
-      connectTimeoutMs: this.opts.connectTimeoutMs,
-      finishTimeoutMs: this.opts.finishTimeoutMs,
-      pacing: this.opts.pacing,
-      paceCatchUpMs: this.opts.paceCatchUpMs,
-      maxQueuedBytes: this.opts.maxQueuedBytes,
-      heartbeatIntervalMs: this.opts.heartbeatIntervalMs,
-      heartbeatTimeoutMs: this.opts.heartbeatTimeoutMs,
-      deferStart,
-    });
-    this.info.set(session, { number: this.sessions, tokens: new SessionTokens(), heardWord: false });
+    const session = new SonioxSession(sessionOptionsOf(this.opts, deferStart));
+    this.info.set(session, { number: this.sessions, tokens: new SessionTokens() });
     if (this.meter) session.useMeter(new SessionMeterView(this.meter));
     session.on("state", () => this.noteState());
     session.on("warning", (w, i18n) => this.emit("warning", w, i18n));
@@ -249,14 +232,13 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     this.noteState();
   }
 
-  /** A retiring session's replies all come before the new session's restart marker and replies. */
+  /**
+   * A retiring session's replies all come before the new session's restart marker and replies:
+   * the new session's are held back while a rotation overlaps sessions (no closure otherwise).
+   */
   private deliver(session: SonioxSession, event: () => void): void {
-    if (this.mustHold(session)) this.held.push(event);
+    if (this.retiring.size > 0 && !this.retiring.has(session)) this.held.push(event);
     else event();
-  }
-
-  private mustHold(session: SonioxSession): boolean {
-    return this.retiring.size > 0 && !this.retiring.has(session);
   }
 
   private respond(result: SonioxResult, info: SessionInfo, finished: boolean): void {
@@ -270,86 +252,47 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
   private onResult(session: SonioxSession, result: SonioxResult): void {
     // A replacement that keeps failing soon after it opens must not reset the count forever.
     if (session === this.current && this.attempts > 0 && this.opts.clock.now() >= this.healthyAt) this.attempts = 0;
-    const info = this.info.get(session) ?? { number: this.sessions, tokens: new SessionTokens(), heardWord: false };
-    if (this.timeline) this.place(result, info, this.timeline);
+    const info = this.info.get(session) ?? { number: this.sessions, tokens: new SessionTokens() };
+    const point = this.timeline?.place(result, info.number);
+    if (point) this.log.release(point.offset);
     // A retiring session's "finished" ends that session, not the stream.
     const streamFinished = result.finished === true && session === this.current;
-    // Held back only while a rotation overlaps sessions: no closure per response otherwise.
-    if (this.mustHold(session)) this.held.push(() => this.respond(result, info, streamFinished));
-    else this.respond(result, info, streamFinished);
+    this.deliver(session, () => this.respond(result, info, streamFinished));
     // The summary of the unfiltered tokens is only needed when a rotation waits for a quiet moment.
     if (session === this.current && this.rotation.due) this.maybeRotate(summariseResult(result));
-  }
-
-  /**
-   * Moves a session's times onto the stream's timeline, tells the timeline where words and
-   * utterances end (a replacement must not start inside an open word), and lets go of audio before
-   * the resume limit: it will never be replayed.
-   */
-  private place(result: SonioxResult, info: SessionInfo, timeline: StreamTimeline): void {
-    const session = info.number;
-    for (const token of result.tokens) {
-      if (token.start_ms !== undefined) token.start_ms = timeline.toStream(session, token.start_ms);
-      if (token.end_ms !== undefined) token.end_ms = timeline.toStream(session, token.end_ms);
-      if (!token.is_final || isTranslated(token)) continue;
-      if (isMarker(token)) {
-        timeline.noteUtteranceEnd();
-        continue;
-      }
-      if (token.start_ms !== undefined && token.end_ms !== undefined) {
-        timeline.noteFinalWord(token.start_ms, token.end_ms, !info.heardWord || /^\s/u.test(token.text));
-      }
-      info.heardWord = true;
-    }
-    if (result.final_audio_proc_ms !== undefined) result.final_audio_proc_ms = timeline.toStream(session, result.final_audio_proc_ms);
-    if (result.total_audio_proc_ms !== undefined) result.total_audio_proc_ms = timeline.toStream(session, result.total_audio_proc_ms);
-    const point = timeline.confirm(result.final_audio_proc_ms ?? timeline.confirmedMs);
-    if (point) this.log.release(point.offset);
   }
 
   private onSessionClose(session: SonioxSession, info: SessionClose): void {
     session.removeAllListeners();
     if (this.retiring.delete(session)) {
       this.forget(session);
-      if (info.error) this.emit("warning", `The session rotated out ended badly: ${info.error.message}`, {
-          key: "session.rotated-out-failed",
-          parts: { message: errorPart(info.error) },
-        });
+      if (info.error) this.warn(rotatedOutFailedWarning(info.error));
       if (this.retiring.size === 0) this.flushHeld();
       if (this.ending && this.current.isClosed && this.retiring.size === 0) this.close({ reason: "finished" });
       return;
     }
     if (session !== this.current || this.closedInfo) return;
-    const error = info.error;
-    if (info.reason === "failed" && error?.code === 408 && this.neverHeardAudio(session)) {
-      this.forget(session);
-      this.reconnectLazily(session);
-      return;
+    const decision = decideOnClose(info, {
+      neverHeardAudio: this.neverHeardAudio(session),
+      ending: this.ending,
+      attempts: this.attempts,
+      retiring: this.retiring.size > 0,
+      reconnect: this.reconnect,
+    });
+    switch (decision.kind) {
+      case "lazy":
+        this.forget(session);
+        return this.reconnectLazily(session);
+      case "rotate":
+        return this.replace(session, decision.error, "rotation");
+      case "reconnect":
+        this.attempts++;
+        return this.replace(session, decision.error, "reconnect");
+      case "close":
+        return this.close(decision.close);
+      case "wait":
+        return;
     }
-    if (info.reason === "failed" && error && error.code === 400 && TOO_LONG.test(error.message) && !this.ending) {
-      this.replace(session, error, "rotation");
-      return;
-    }
-    if (info.reason === "failed" && error && this.shouldReconnect(error)) {
-      this.attempts++;
-      this.replace(session, error, "reconnect");
-      return;
-    }
-    if (info.reason === "failed" && error && this.attempts > 0) {
-      const err = new SonioxError(error.code, `${error.message} (gave up after ${this.attempts} reconnect attempts)`, {
-        key: "session.gave-up",
-        params: { attempts: this.attempts },
-        parts: { message: errorPart(error) },
-      });
-      this.close({ reason: "failed", error: err });
-      return;
-    }
-    if (this.retiring.size > 0 && info.reason === "finished") return;
-    this.close(info);
-  }
-
-  private shouldReconnect(error: SonioxError): boolean {
-    return this.reconnect.enabled && error.retryable && this.attempts < this.reconnect.maxAttempts;
   }
 
   /**
@@ -360,7 +303,7 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
    */
   private neverHeardAudio(session: SonioxSession): boolean {
     const h = session.handover();
-    return h.sentThrough === null && !h.unsent.some((i) => i.kind === "audio") && !this.ending && this.retiring.size === 0 && this.reconnect.enabled;
+    return h.sentThrough === null && !h.unsent.some((i) => i.kind === "audio");
   }
 
   private reconnectLazily(failed: SonioxSession): void {
@@ -388,25 +331,9 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     this.forget(failed);
     if (plan.skippedMs > 0) {
       this.stats.skippedMs += plan.skippedMs;
-      const i18n = plan.whyKey === null ? undefined : { key: plan.whyKey, params: { ms: Math.round(plan.skippedMs) } };
-      this.emit("warning", `Reconnect skipped ${Math.round(plan.skippedMs)} ms of audio Soniox had not finalized (${plan.why})`, i18n);
+      this.warn(skippedWarning(plan));
     }
-    next.backdate(plan.replayMs);
-    const header = this.timeline?.header() ?? null;
-    if (header && plan.from !== null && plan.from > 0) next.sendAudio(header, null);
-    for (const c of plan.replay) next.sendAudio(c.data, c.offset);
-    // A finalize the failed session sent but never answered: the replacement finalizes the same
-    // audio (a paused one does when it pauses, if it has audio to finalize).
-    if (handover.unansweredFinalizes > 0 && !(failed.isPaused && next.queuedBytes > 0)) next.finalize();
-    for (const item of handover.unsent) {
-      if (item.kind === "audio") {
-        const trimmed = trimBefore(item.data, item.at, plan.resumeFrom);
-        if (trimmed) next.sendAudio(trimmed.data, trimmed.at);
-      } else if (item.text === END_OF_STREAM_FRAME) next.end();
-      else next.sendText(item.text);
-    }
-    if (failed.isPaused) next.pause();
-    if (this.ending && next.state !== "finishing") next.end();
+    handOver(next, { handover, plan, header: this.timeline?.header() ?? null, paused: failed.isPaused, ending: this.ending });
     const delay = reason === "rotation" ? 0 : reconnectDelay(this.reconnect, error, this.attempts);
     this.pendingRestart = {
       session: this.sessions,
@@ -415,22 +342,7 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
       skipped_ms: Math.round(plan.skippedMs),
       error: { code: error.code, message: error.message },
     };
-    if (reason === "reconnect") {
-      this.emit(
-        "warning",
-        `Reconnecting (attempt ${this.attempts} of ${this.reconnect.maxAttempts}${delay > 0 ? ` in ${delay} ms` : ""}) after: ${error.message}`,
-        {
-          key: delay > 0 ? "session.reconnecting-in" : "session.reconnecting",
-          params: { attempt: this.attempts, max: this.reconnect.maxAttempts, ms: delay },
-          parts: { message: errorPart(error) },
-        },
-      );
-    } else {
-      this.emit("warning", `Soniox ended the session at its length limit (${error.message}); a new session carries on`, {
-        key: "session.rotated",
-        parts: { message: errorPart(error) },
-      });
-    }
+    this.warn(reason === "reconnect" ? reconnectingWarning(this.attempts, this.reconnect.maxAttempts, delay, error) : rotatedWarning(error));
     this.phase = "backoff";
     this.reconnectTimer = this.opts.clock.setTimeout(() => {
       this.reconnectTimer = null;
@@ -471,19 +383,18 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     this.sessions++;
     this.info.get(next)!.number = this.sessions;
     this.retiring.add(old);
-    let offsetMs = this.timeline?.msAt(this.received) ?? 0;
-    if (sentThrough !== null && this.timeline) {
-      const point = this.timeline.resumeAtOrBefore(this.timeline.msAt(sentThrough)) ?? { offset: sentThrough, ms: this.timeline.msAt(sentThrough) };
-      const header = this.timeline.header();
-      if (header && point.offset > 0) next.sendAudio(header, null);
-      for (const c of this.log.slice(point.offset, sentThrough)) next.sendAudio(c.data, c.offset);
-      offsetMs = point.ms;
-      this.timeline.begin(this.sessions, point.ms);
-    }
+    const plan = planRotation(sentThrough, this.timeline, this.log, this.received);
+    if (plan.header) next.sendAudio(plan.header, null);
+    for (const c of plan.replay) next.sendAudio(c.data, c.offset);
+    if (plan.begins) this.timeline?.begin(this.sessions, plan.offsetMs);
     if (old.isPaused) next.pause();
-    this.pendingRestart = { session: this.sessions, reason: "rotation", offset_ms: offsetMs, skipped_ms: 0 };
+    this.pendingRestart = { session: this.sessions, reason: "rotation", offset_ms: plan.offsetMs, skipped_ms: 0 };
     next.start();
     old.end();
+  }
+
+  private warn([message, i18n]: StreamWarning): void {
+    this.emit("warning", message, i18n);
   }
 
   private flushHeld(): void {
@@ -512,31 +423,9 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
   }
 
   private clearTimers(): void {
-    for (const name of ["idleTimer", "reconnectTimer"] as const) {
-      const handle = this[name];
-      if (handle !== null) this.opts.clock.clearTimeout(handle);
-      this[name] = null;
-    }
+    if (this.reconnectTimer !== null) this.opts.clock.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.idle.stop();
     this.rotation.stop();
-  }
-
-  /** One timer per stream, re-armed from the last audio rather than reset per chunk. */
-  private armIdleTimer(): void {
-    const limit = this.opts.idleTimeoutMs;
-    if (limit <= 0) return;
-    const wait = Math.max(1, limit - (this.opts.clock.now() - this.lastAudioAt));
-    this.idleTimer = this.opts.clock.setTimeout(() => {
-      this.idleTimer = null;
-      if (this.closedInfo) return;
-      if (this.opts.clock.now() - this.lastAudioAt >= limit) {
-        this.emit("warning", `Stream "${this.key}" had no audio for ${limit / 1000} s and was ended (open streams are billed)`, {
-          key: "session.idle-ended",
-          params: { stream: this.key, seconds: limit / 1000 },
-        });
-        this.control({ type: "stop" });
-        return;
-      }
-      this.armIdleTimer();
-    }, wait);
   }
 }

@@ -1,4 +1,5 @@
 import type { AudioMeter, ResumePoint } from "../audio";
+import { isMarker, isTranslated, type SonioxResult } from "./protocol";
 
 /** How far past a position the forward search for a resume point looks, in steps of its time. */
 const FORWARD_STEPS = 64;
@@ -35,6 +36,8 @@ export class StreamTimeline {
   private readonly drops: Stretch[] = [];
   /** Stream time where each live session's audio begins, by session number. */
   private readonly starts = new Map<number, number>();
+  /** Sessions that sent a final spoken token: their later tokens begin a word only with a leading space. */
+  private readonly spoke = new Set<number>();
   private confirmed = 0;
   /** The last final word while its utterance has no end yet; null once one came. */
   private openWord: Stretch | null = null;
@@ -99,6 +102,7 @@ export class StreamTimeline {
    */
   end(session: number): void {
     this.starts.delete(session);
+    this.spoke.delete(session);
     const earliest = Math.min(this.released, ...this.starts.values());
     while (this.drops.length > 0 && this.drops[0].toMs <= earliest) this.drops.shift();
   }
@@ -148,6 +152,30 @@ export class StreamTimeline {
   noteUtteranceEnd(): void {
     this.openWord = null;
     this.moved = true;
+  }
+
+  /**
+   * Moves a session's result onto the stream's timeline (in place), notes where its words and
+   * utterances end, and confirms what it finalized. Returns the resume point before which audio
+   * will never be replayed (release it), or null when that did not move.
+   */
+  place(result: SonioxResult, session: number): ResumePoint | null {
+    for (const token of result.tokens) {
+      if (token.start_ms !== undefined) token.start_ms = this.toStream(session, token.start_ms);
+      if (token.end_ms !== undefined) token.end_ms = this.toStream(session, token.end_ms);
+      if (!token.is_final || isTranslated(token)) continue;
+      if (isMarker(token)) {
+        this.noteUtteranceEnd();
+        continue;
+      }
+      if (token.start_ms !== undefined && token.end_ms !== undefined) {
+        this.noteFinalWord(token.start_ms, token.end_ms, !this.spoke.has(session) || /^\s/u.test(token.text));
+      }
+      this.spoke.add(session);
+    }
+    if (result.final_audio_proc_ms !== undefined) result.final_audio_proc_ms = this.toStream(session, result.final_audio_proc_ms);
+    if (result.total_audio_proc_ms !== undefined) result.total_audio_proc_ms = this.toStream(session, result.total_audio_proc_ms);
+    return this.confirm(result.final_audio_proc_ms ?? this.confirmed);
   }
 
   /**
