@@ -96,6 +96,13 @@ function feed(stream, clock, fromMs, toMs) {
   }
 }
 
+/** The source keeps sending while the stream is paused: that audio is dropped. */
+function feedPaused(stream, clock, fromMs, toMs) {
+  stream.control({ type: "pause" });
+  feed(stream, clock, fromMs, toMs);
+  stream.control({ type: "resume" });
+}
+
 /** The file position (ms) of every 100 ms chunk a transport was sent. */
 function chunksSent(t) {
   const audio = t.audio();
@@ -113,9 +120,7 @@ describe("StreamTimeline in a stream (fake clock): pause, replay and rotation to
     feed(stream, clock, 0, 3000);
     const t1 = transport.last();
     t1.open();
-    stream.control({ type: "pause" });
-    feed(stream, clock, 3000, 5000);
-    stream.control({ type: "resume" });
+    feedPaused(stream, clock, 3000, 5000);
     feed(stream, clock, 5000, 6800);
     // Session time leaves the pause out: file 5.0-6.8 s is 3.0-4.8 s to Soniox.
     t1.result({ tokens: [word("alpha", 500, 900), word(" bravo", 2000, 2400), { text: "<fin>", is_final: true }, word(" charlie", 3400, 3800), word(" foxtrot", 4000, 4300), { text: "<end>", is_final: true }], final_audio_proc_ms: 4500, total_audio_proc_ms: 4800 });
@@ -143,9 +148,7 @@ describe("StreamTimeline in a stream (fake clock): pause, replay and rotation to
     const t1 = transport.last();
     t1.open();
     t1.result({ tokens: [word("one", 1000, 1400), { text: "<end>", is_final: true }], final_audio_proc_ms: 2500, total_audio_proc_ms: 3000 });
-    stream.control({ type: "pause" });
-    feed(stream, clock, 3000, 5000);
-    stream.control({ type: "resume" });
+    feedPaused(stream, clock, 3000, 5000);
     feed(stream, clock, 5000, 6000);
     t1.serverClose(1006, "");
     clock.tick(2000);
@@ -162,9 +165,7 @@ describe("StreamTimeline in a stream (fake clock): pause, replay and rotation to
     feed(stream, clock, 0, 2000);
     const t1 = transport.last();
     t1.open();
-    stream.control({ type: "pause" });
-    feed(stream, clock, 2000, 3000);
-    stream.control({ type: "resume" });
+    feedPaused(stream, clock, 2000, 3000);
     feed(stream, clock, 3000, 4000);
     // Session 1 heard 0-2 s and 3-4 s: 3 s of its own time.
     t1.result({ tokens: [word("a", 100, 400), word(" b", 2200, 2500), { text: "<end>", is_final: true }], final_audio_proc_ms: 3000, total_audio_proc_ms: 3000 });
@@ -191,9 +192,7 @@ describe("StreamTimeline in a stream (fake clock): pause, replay and rotation to
     t1.open();
     t1.result({ tokens: [word("x", 100, 300), { text: "<end>", is_final: true }], final_audio_proc_ms: 800, total_audio_proc_ms: 1000 });
     t1.result({ tokens: [], error_code: 500, error_message: "boom" });
-    stream.control({ type: "pause" });
-    feed(stream, clock, 1000, 1500);
-    stream.control({ type: "resume" });
+    feedPaused(stream, clock, 1000, 1500);
     feed(stream, clock, 1500, 2000);
     const t2 = transport.last();
     t2.open();
