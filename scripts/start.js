@@ -18,6 +18,9 @@ const realKey = (process.env.SONIOX_API_KEY || "").trim();
 const simPort = Number(process.env.SONIOX_SIM_PORT || 8765);
 const mqttPort = Number(process.env.MQTT_PORT || 1883);
 const reset = process.argv.slice(2).includes("--reset");
+// Other sites and host names npm start's Node-RED answers besides its own (scripts/lib/admin-guard.js).
+const listOf = (value) => (value || "").split(",").map((s) => s.trim()).filter(Boolean);
+const access = { allowedOrigins: listOf(process.env.NR_ALLOWED_ORIGINS), allowedHosts: listOf(process.env.NR_ALLOWED_HOSTS) };
 const SIM_KEY = "simulator-key";
 // The example nodes whose settings depend on this run; every other node is the user's.
 const EXAMPLE_CONFIG = "ex-soniox-config";
@@ -59,12 +62,13 @@ async function main() {
   closers.push(() => broker.close());
 
   const flows = JSON.parse(fs.readFileSync(path.join(ROOT, "examples", "flows.json"), "utf8"));
-  const { seeded } = prepareWorkDir({
+  const { seeded, accessLines } = prepareWorkDir({
     userDir,
     flows,
     reset,
     host,
     port,
+    access,
     patches: {
       [EXAMPLE_CONFIG]: () => configPatch,
       // Only while it points at this machine: a broker the user set elsewhere is theirs.
@@ -77,7 +81,8 @@ async function main() {
       `  MQTT broker on ${broker.host}:${broker.port}; watch what the flows publish with\n` +
       `    mosquitto_sub -h ${broker.host} -p ${broker.port} -t '#' -v   (or any MQTT client)\n` +
       `  Flows and credentials are kept in ${userDir}\n` +
-      `  (${seeded ? "seeded with the example flows" : "your flows from the last run"}); npm run start:reset restores the examples.`,
+      `  (${seeded ? "seeded with the example flows" : "your flows from the last run"}); npm run start:reset restores the examples.\n` +
+      `  ${accessLines.join("\n  ")}`,
   );
   const red = spawnNodeRed(userDir, { env, stdio: "inherit" });
   console.log(`Node-RED starting on http://${host}:${port}`);

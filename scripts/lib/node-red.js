@@ -8,6 +8,7 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { spawn } = require("child_process");
+const { prepareAccess } = require("./admin-guard");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 // The start line is logged in the runtime's language: English, or German when a test sets lang "de".
@@ -17,11 +18,13 @@ const RUNNING = /Server (?:now running at|wird jetzt auf) (https?:\/\/\S+?)\/?(?
  * Settings can only hold functions as code, so this is appended to settings.js: websocket in
  * nodes refuse a handshake from a page of another site (browsers always send Origin); clients
  * that are not browsers send none and pass, as the README's "Securing the browser examples" says.
+ * ws does not catch what this throws (the process would end), so `Origin: null` and garbage are
+ * refused inside the try. X-Forwarded-Host is not read: any client can send it.
  */
 const VERIFY_WEBSOCKET_ORIGIN = `module.exports.webSocketNodeVerifyClient = function (info) {
   if (!info.origin) return true;
   try {
-    return new URL(info.origin).host === (info.req.headers["x-forwarded-host"] || info.req.headers.host);
+    return new URL(info.origin).host === info.req.headers.host;
   } catch (err) {
     return false;
   }
@@ -33,12 +36,12 @@ const VERIFY_WEBSOCKET_ORIGIN = `module.exports.webSocketNodeVerifyClient = func
  * plain text when credentials are given (credentialSecret is false, so Node-RED reads them as
  * they are) and settings.js. Returns its path.
  */
-function prepareUserDir({ flows, configPatch = {}, credentials = null, host = "127.0.0.1", port = 1880, lang = undefined }) {
+function prepareUserDir({ flows, configPatch = {}, credentials = null, host = "127.0.0.1", port = 1880, lang = undefined, settings = {} }) {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "node-red-soniox-"));
   const patched = flows.map((n) => (n.type === "soniox-config" ? { ...n, ...configPatch } : n));
   fs.writeFileSync(path.join(userDir, "flows.json"), JSON.stringify(patched, null, 2));
   if (credentials) fs.writeFileSync(path.join(userDir, "flows_cred.json"), JSON.stringify(credentials, null, 2));
-  writeSettings(userDir, { host, port, credentialSecret: false, allowInstall: false, lang });
+  writeSettings(userDir, { host, port, credentialSecret: false, allowInstall: false, lang, extra: settings });
   return userDir;
 }
 
@@ -50,10 +53,11 @@ const EXAMPLE_FLOW_FILES = ["flows.json", "flows_cred.json", ".flows.json.backup
  * flows; later runs keep whatever was deployed. `patches` maps node ids to functions returning the
  * properties to set on that node at this start (or null to leave it), so only the settings that
  * depend on this run (simulator URL, broker port) change. The credential secret is generated once
- * and kept here: losing it would make the stored credentials unreadable. Returns
- * {userDir, seeded}.
+ * and kept here: losing it would make the stored credentials unreadable. `access` ({allowedHosts,
+ * allowedOrigins}) widens the guard against other sites (admin-guard.js). Returns {userDir,
+ * seeded, accessLines} (accessLines: the banner's words on what is protected).
  */
-function prepareWorkDir({ userDir, flows, patches = {}, reset = false, host = "127.0.0.1", port = 1880 }) {
+function prepareWorkDir({ userDir, flows, patches = {}, reset = false, host = "127.0.0.1", port = 1880, access = {} }) {
   fs.mkdirSync(userDir, { recursive: true });
   const secretFile = path.join(userDir, SECRET_FILE);
   if (!fs.existsSync(secretFile)) fs.writeFileSync(secretFile, `${crypto.randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
@@ -67,16 +71,18 @@ function prepareWorkDir({ userDir, flows, patches = {}, reset = false, host = "1
     return changes ? { ...n, ...changes } : n;
   });
   if (seeded || JSON.stringify(patched) !== JSON.stringify(current)) fs.writeFileSync(flowFile, JSON.stringify(patched, null, 4));
-  writeSettings(userDir, { host, port, credentialSecretFile: SECRET_FILE, allowInstall: true });
-  return { userDir, seeded };
+  const accessLines = prepareAccess(userDir, { host, ...access });
+  writeSettings(userDir, { host, port, credentialSecretFile: SECRET_FILE, allowInstall: true, access });
+  return { userDir, seeded, accessLines };
 }
 
 /**
  * settings.js for red.js. With `credentialSecretFile` the secret is read from that file in the user
  * directory when Node-RED loads its settings, so it never has to be copied anywhere else.
  * `allowInstall` turns on the palette manager's installs, which go into the user directory.
+ * `extra` settings (JSON values, e.g. httpServerOptions) go in as given.
  */
-function writeSettings(userDir, { host, port, credentialSecret = false, credentialSecretFile = null, allowInstall, lang = undefined }) {
+function writeSettings(userDir, { host, port, credentialSecret = false, credentialSecretFile = null, allowInstall, lang = undefined, access = null, extra = {} }) {
   const settings = {
     uiHost: host,
     uiPort: port,
@@ -92,14 +98,19 @@ function writeSettings(userDir, { host, port, credentialSecret = false, credenti
     logging: { console: { level: "info", metrics: false, audit: false } },
     // The runtime's language (its log and node messages); unset, Node-RED goes by the LANG environment.
     ...(lang ? { lang } : {}),
+    ...extra,
   };
   const secret = credentialSecretFile
     ? `settings.credentialSecret = require("fs").readFileSync(require("path").join(__dirname, ${JSON.stringify(credentialSecretFile)}), "utf8").trim();\n`
     : "";
+  // npm start's guard against other sites and DNS rebinding (scripts/lib/admin-guard.js).
+  const guard = access
+    ? `require(${JSON.stringify(require.resolve("./admin-guard"))}).protect(settings, { userDir: __dirname, ...${JSON.stringify(access)} });\n`
+    : "";
   fs.writeFileSync(
     path.join(userDir, "settings.js"),
     "// Written by the node-red-soniox scripts at every start: edits here do not last.\n" +
-      `const settings = ${JSON.stringify(settings, null, 2)};\n${secret}module.exports = settings;\n${VERIFY_WEBSOCKET_ORIGIN}`,
+      `const settings = ${JSON.stringify(settings, null, 2)};\n${secret}${guard}module.exports = settings;\n${VERIFY_WEBSOCKET_ORIGIN}`,
   );
 }
 
@@ -110,12 +121,12 @@ function spawnNodeRed(userDir, { env = process.env, stdio = "inherit" } = {}) {
 
 /**
  * Starts Node-RED on `port` (0: a free one, read back from its log) and resolves once it serves
- * HTTP. Resolves to {url, userDir, child, output(), stop()}; stop() ends it (SIGTERM, then
- * SIGKILL after 5 s) and removes the user directory. Rejects with the log's tail if Node-RED
- * exits or is not up within `timeoutMs`.
+ * HTTP; `settings` are extra settings.js values. Resolves to {url, userDir, child, output(),
+ * stop()}; stop() ends it (SIGTERM, then SIGKILL after 5 s) and removes the user directory.
+ * Rejects with the log's tail if Node-RED exits or is not up within `timeoutMs`.
  */
-function startNodeRed({ flows, configPatch, credentials, env = process.env, port = 0, host = "127.0.0.1", timeoutMs = 30000, lang }) {
-  const userDir = prepareUserDir({ flows, configPatch, credentials, host, port, lang });
+function startNodeRed({ flows, configPatch, credentials, env = process.env, port = 0, host = "127.0.0.1", timeoutMs = 30000, lang, settings }) {
+  const userDir = prepareUserDir({ flows, configPatch, credentials, host, port, lang, settings });
   const child = spawnNodeRed(userDir, { env, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   const onData = (chunk) => {
@@ -158,4 +169,4 @@ function startNodeRed({ flows, configPatch, credentials, env = process.env, port
   });
 }
 
-module.exports = { ROOT, prepareUserDir, prepareWorkDir, spawnNodeRed, startNodeRed };
+module.exports = { ROOT, VERIFY_WEBSOCKET_ORIGIN, prepareUserDir, prepareWorkDir, spawnNodeRed, startNodeRed };

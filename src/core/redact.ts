@@ -19,13 +19,49 @@ const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi;
 export function redact(text: string, secrets: ReadonlyArray<string | null | undefined> = []): string {
   let out = text;
   for (const secret of secrets) {
-    if (secret) out = out.split(secret).join(REDACTED);
+    if (secret) for (const form of secretForms(secret)) out = out.split(form).join(REDACTED);
   }
   return out
     .replace(AUTH_SCHEME, `$1$2${REDACTED}`)
     .replace(AUTH_HEADER, `$1${REDACTED}`)
     .replace(SUBPROTOCOL_KEY, `$1${REDACTED}`)
     .replace(URL_CREDENTIALS, `$1${REDACTED}@`);
+}
+
+// Below this a secret's base64 fragments are short enough to match ordinary text.
+const MIN_ENCODED_SECRET = 12;
+
+/**
+ * The ways a server or proxy echoes a secret: as it is, URL-encoded (only the characters that need
+ * it, or every one, in either hex case) and in base64 or base64url. Inside a longer base64 text
+ * the secret's characters depend on where its bytes fall in the 3-byte groups, so each of the
+ * three alignments gives a form: the whole groups from its first, second or third byte on. At
+ * most two characters either side of such a form derive partly from the secret.
+ */
+function secretForms(secret: string): string[] {
+  const forms = [secret];
+  const add = (form: string) => {
+    if (form && !forms.includes(form)) forms.push(form);
+  };
+  add(encodeURIComponent(secret));
+  const bytes = Buffer.from(secret, "utf8");
+  const everyByte = [...bytes].map((b) => `%${b.toString(16).padStart(2, "0")}`).join("");
+  add(everyByte.toUpperCase());
+  add(everyByte);
+  if (bytes.length >= MIN_ENCODED_SECRET) {
+    for (let from = 0; from < 3; from++) {
+      const whole = bytes.subarray(from, from + 3 * Math.floor((bytes.length - from) / 3));
+      add(whole.toString("base64"));
+      add(whole.toString("base64url"));
+    }
+  }
+  // Longest first, so a form that contains another is removed whole.
+  return forms.sort((a, b) => b.length - a.length);
+}
+
+/** How far a secret can reach in a text, in any form redact() removes: the margin to read past a cut. */
+export function secretReach(secret: string): number {
+  return secretForms(secret)[0].length;
 }
 
 /**

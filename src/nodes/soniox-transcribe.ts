@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
-import type { SoxProps } from "../core/audio";
+import { ffmpegInUseText, reportFfmpegInUse, type SoxProps } from "../core/audio";
 import { systemClock } from "../core/clock";
 import { parseControl } from "../core/control";
 import { SonioxError } from "../core/errors";
@@ -118,6 +118,10 @@ export = function register(RED: NodeAPI): void {
   }
 
   RED.nodes.registerType("soniox-transcribe", SonioxTranscribe);
+  reportFfmpegInUse((found) => {
+    const { text, i18n } = ffmpegInUseText(found);
+    RED.log.info(`[soniox-transcribe] ${warningText(RED, "soniox-transcribe", text, i18n)}`);
+  });
 };
 
 /** Whether output `port` of the deployed node has any wire (Node-RED passes `wires` in the node's config). */

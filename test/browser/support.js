@@ -20,9 +20,10 @@ function examples() {
 
 /**
  * Simulator + Node-RED with the example flows pointed at it. The config node's key is a stored
- * credential (not the environment), so the editor tests can check it never comes back.
+ * credential (not the environment), so the editor tests can check it never comes back. `settings`
+ * are extra settings.js values (e.g. a trusted proxy).
  */
-async function startStack(simOptions = {}) {
+async function startStack(simOptions = {}, { settings } = {}) {
   const sim = await startSimulator({ apiKeys: [KEY], script: TRANSCRIPT, wordMs: 150, finalLagMs: 300, ...simOptions });
   const env = { ...process.env };
   delete env.SONIOX_API_KEY;
@@ -33,6 +34,7 @@ async function startStack(simOptions = {}) {
       configPatch: { region: "custom", url: sim.url },
       credentials: { "ex-soniox-config": { apiKey: KEY } },
       env,
+      settings,
     });
   } catch (err) {
     await sim.close();

@@ -547,12 +547,23 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
     for (const err of errors) assert.strictEqual(render("errors", err), err.message);
 
     const warnings = [
+      ...splitStreamOverrides({ languag_hints: ["en"] }, false).warnings,
+      ...splitStreamOverrides({ zzz: 1 }, false).warnings,
+      ...splitStreamOverrides({ languag_hints: ["en"] }, true).warnings,
+      ...splitStreamOverrides({ zzz: 1 }, true).warnings,
       ...splitStreamOverrides({ languag_hints: ["en"], zzz: 1 }, false).warnings,
       ...splitStreamOverrides({ languag_hints: ["en"], zzz: 1 }, true).warnings,
     ];
     assert.deepStrictEqual(
       warnings.map((w) => w.i18n.key),
-      ["streams.unknown-option-dropped-guess", "streams.unknown-option-dropped", "streams.unknown-option-passed-guess", "streams.unknown-option-passed"],
+      [
+        "streams.unknown-option-dropped-guess",
+        "streams.unknown-option-dropped",
+        "streams.unknown-option-passed-guess",
+        "streams.unknown-option-passed",
+        "streams.unknown-options-dropped",
+        "streams.unknown-options-passed",
+      ],
     );
     for (const w of warnings) assert.strictEqual(render("warnings", w.i18n), w.text);
 

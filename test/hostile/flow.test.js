@@ -7,6 +7,7 @@ const { startSimulator } = require("../../dist/simulator");
 const { helper, NODES, transcribeFlow, load, collect, waitFor } = require("../support/nodered");
 const { memoryWatch, logLines, keySightings } = require("./observe");
 const { prng, fuzzSettings } = require("../fuzz/prng");
+const { ffmpegPath } = require("../support/ffmpeg");
 
 const KEY = "sk-FLOW-4b8e21c9d03f7a65";
 const { seed: SEED, cases: CASES } = fuzzSettings(1313, 60, 600);
@@ -133,6 +134,68 @@ describe("hostile flows against the soniox nodes", function () {
     });
     assert.strictEqual(sim.tempKeys.count, 0);
     assert.ok(errors.every((e) => e.soniox.error.code === "invalid_config"));
+  });
+
+  it("20,000 unknown msg.soniox names and a 1 MB one: one warning for the stream, listing a few; none reaches Soniox", async function () {
+    const soniox = { [`${"n".repeat(1024 * 1024)}`]: 1 };
+    for (let i = 0; i < 20000; i++) soniox[`opt_${i}`] = i;
+    const { lines } = await observe("20,000 msg.soniox names", transcribeFlow(sim, { maxStreams: 2 }), { cfg: { apiKey: KEY } }, async () => {
+      helper.getNode("tx").receive({ topic: "names", payload: speech(100), soniox });
+      await waitFor(() => sim.connections[0] && sim.connections[0].startMessage, 8000, "the start message");
+    });
+    const about = lines.filter((l) => /msg\.soniox/.test(l));
+    assert.strictEqual(about.length, 1, `${about.length} warnings`);
+    assert.match(about[0], /^\[names\] msg\.soniox has 20001 names this node does not know \(n{64}…, opt_0, opt_1, …\); they were left out/);
+    assert.deepStrictEqual(Object.keys(sim.connections[0].startMessage).filter((k) => k.startsWith("opt_") || k.startsWith("nnn")), []);
+  });
+
+  it("a single 1 MB unknown msg.soniox name is shown cut, without a guess", async function () {
+    const { lines } = await observe("1 MB msg.soniox name", transcribeFlow(sim), { cfg: { apiKey: KEY } }, async () => {
+      helper.getNode("tx").receive({ topic: "long", payload: speech(100), soniox: { [`language_hints${"x".repeat(1024 * 1024)}`]: ["en"] } });
+      await waitFor(() => sim.connections[0] && sim.connections[0].startMessage, 8000, "the start message");
+    });
+    const about = lines.filter((l) => /msg\.soniox/.test(l));
+    assert.strictEqual(about.length, 1);
+    assert.match(about[0], /^\[long\] msg\.soniox\.language_hintsx{50}… is not a Soniox option this node knows; it was left out/);
+  });
+
+  it("with unknown names passed on, only 16 short ones reach Soniox, in one warning", async function () {
+    sim.options = { ...sim.options, strict: false };
+    const soniox = { [`${"n".repeat(100)}`]: 1 };
+    for (let i = 0; i < 40; i++) soniox[`opt_${i}`] = i;
+    const { lines } = await observe("40 passed msg.soniox names", transcribeFlow(sim, { passUnknownOptions: true }), { cfg: { apiKey: KEY } }, async () => {
+      helper.getNode("tx").receive({ topic: "names", payload: speech(100), soniox });
+      await waitFor(() => sim.connections[0] && sim.connections[0].startMessage, 8000, "the start message");
+    });
+    const passed = Object.keys(sim.connections[0].startMessage).filter((k) => k.startsWith("opt_") || k.startsWith("nnn"));
+    assert.deepStrictEqual(passed, Array.from({ length: 16 }, (_, i) => `opt_${i}`));
+    const about = lines.filter((l) => /msg\.soniox/.test(l));
+    assert.strictEqual(about.length, 1, about.join("\n"));
+    assert.match(about[0], /41 names .* sent as given .*except names over 64 characters and any after the first 16, which are left out/);
+  });
+
+  it("ffmpeg decodes untrusted audio: the log names which one (path, version) once for several transcoded streams", async function () {
+    await load(NODES, transcribeFlow(sim, { convertToPcm: true, pacing: false }), { cfg: { apiKey: KEY } });
+    const from = helper.log().args.length;
+    const tx = helper.getNode("tx");
+    for (const topic of ["a", "b", "c"]) tx.receive({ topic, payload: speech(300), control: "stop" });
+    await waitFor(() => sim.connections.length === 3 && sim.connections.every((c) => c.audioBytes > 0), 15000, "three transcoded streams");
+    const said = () =>
+      helper
+        .log()
+        .args.slice(from)
+        .map((a) => a[0])
+        .filter((e) => e && /Decoding audio with ffmpeg/.test(String(e.msg)));
+    await waitFor(() => said().length > 0, 5000, "the ffmpeg log line");
+    await pause(300);
+    const lines = said();
+    assert.strictEqual(lines.length, 1, lines.map((e) => e.msg).join("\n"));
+    assert.strictEqual(lines[0].level, 40, "info (Node-RED: warn 30, info 40)");
+    const m = /Decoding audio with ffmpeg (\S+) at /.exec(lines[0].msg);
+    assert.ok(m && m[1] !== "unknown", lines[0].msg);
+    assert.ok(lines[0].msg.includes(ffmpegPath()), lines[0].msg);
+    // The bundled build is from 2018: the line says so, and what to install instead.
+    assert.strictEqual(/from 2018.*apt-get install ffmpeg/.test(lines[0].msg), ffmpegPath().includes("@ffmpeg-installer"), lines[0].msg);
   });
 
   it("a URL with user:pass@ is refused with a clear error that shows neither", async function () {

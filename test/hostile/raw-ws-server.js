@@ -88,4 +88,23 @@ function startRawServer(behaviour) {
   });
 }
 
-module.exports = { startRawServer };
+/**
+ * Mocha hooks for a suite of scenarios against raw servers: the Node-RED test helper's server
+ * around each test, and after it the flow unloaded and the server the test kept in `suite.server`
+ * closed. Call inside describe().
+ */
+function rawServerSuite(helper) {
+  const suite = { server: null };
+  beforeEach(async function () {
+    await new Promise((resolve) => helper.startServer(resolve));
+  });
+  afterEach(async function () {
+    await helper.unload();
+    await new Promise((resolve) => helper.stopServer(resolve));
+    if (suite.server) await suite.server.close();
+    suite.server = null;
+  });
+  return suite;
+}
+
+module.exports = { startRawServer, rawServerSuite };

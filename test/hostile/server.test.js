@@ -4,7 +4,7 @@
 // scenario reports what it cost: memory peak, log lines, Catch messages, and where the key showed.
 const assert = require("assert");
 const { helper, NODES, transcribeFlow, load, collect, waitFor } = require("../support/nodered");
-const { startRawServer } = require("./raw-ws-server");
+const { startRawServer, rawServerSuite } = require("./raw-ws-server");
 const { memoryWatch, logLines, keySightings } = require("./observe");
 
 const KEY = "sk-HOSTILE-2f9c41d7e8a05b36";
@@ -14,26 +14,17 @@ const START_WAIT_MS = 200;
 
 describe("hostile servers against soniox-transcribe", function () {
   this.timeout(30000);
-  let server = null;
+  const suite = rawServerSuite(helper);
   const report = [];
 
-  beforeEach(async function () {
-    await new Promise((resolve) => helper.startServer(resolve));
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise((resolve) => helper.stopServer(resolve));
-    if (server) await server.close();
-    server = null;
-  });
   after(function () {
     for (const line of report) console.log(`      ${line}`);
   });
 
   /** Loads a flow against a server with `behaviour`, feeds it, and gathers what came out. */
   async function scenario(name, behaviour, { feed, until, props = {} }) {
-    server = await startRawServer(behaviour);
-    const flow = transcribeFlow({ url: server.url }, { connectTimeout: 1, finishTimeout: 1, reconnect: false, ...props });
+    suite.server = await startRawServer(behaviour);
+    const flow = transcribeFlow({ url: suite.server.url }, { connectTimeout: 1, finishTimeout: 1, reconnect: false, ...props });
     flow.push({ id: "st", z: "tab", type: "status", scope: null, wires: [["statuses"]] }, { id: "statuses", z: "tab", type: "helper" });
     await load(NODES, flow, { cfg: { apiKey: KEY } });
     const responses = collect("responses");

@@ -7,9 +7,10 @@ const http = require("http");
 const WebSocket = require("ws");
 const { startStack, waitFor } = require("../browser/support");
 
-function post(base, path, headers = {}) {
+/** POSTs with the given headers; `localAddress` (another loopback address) makes it another client. */
+function post(base, path, headers = {}, localAddress = undefined) {
   return new Promise((resolve, reject) => {
-    const req = http.request(new URL(path, base), { method: "POST", headers: { "content-length": 0, ...headers } }, (res) => {
+    const req = http.request(new URL(path, base), { method: "POST", headers: { "content-length": 0, ...headers }, localAddress }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (c) => (body += c));
@@ -78,6 +79,27 @@ describe("browser examples refuse other origins (plain HTTP/WS)", function () {
     });
   }
 
+  it("refuses a page of another site that names itself in X-Forwarded-Host when no proxy is trusted (no Sec-Fetch-Site: plain http on a LAN, older Safari)", async function () {
+    for (const path of ["/soniox/direct/key", "/soniox/caption/ticket"]) {
+      const res = await post(own, path, { origin: "http://evil.example", "x-forwarded-host": "evil.example" });
+      assert.strictEqual(res.status, 403, `${path}: ${JSON.stringify(res.body)}`);
+      assert.notStrictEqual(res.headers["access-control-allow-origin"], "http://evil.example");
+    }
+    assert.strictEqual(stack.sim.tempKeys.count, 0, "no key was minted");
+  });
+
+  it("limits unused caption tickets per client: one program asking in a loop does not lock out another", async function () {
+    const ask = (localAddress) => post(own, "/soniox/caption/ticket", { "sec-fetch-site": "same-origin" }, localAddress);
+    let granted = 0;
+    let last;
+    for (let i = 0; i < 150 && (last = await ask("127.0.0.3")).status === 200; i++) granted++;
+    assert.strictEqual(last.status, 429, "the looping client is stopped");
+    assert.ok(granted <= 20, `${granted} tickets for one client`);
+    const other = await ask("127.0.0.4");
+    assert.strictEqual(other.status, 200, `another client: ${JSON.stringify(other.body)}`);
+    assert.match(other.body.ticket, /^[0-9a-f]{32}$/);
+  });
+
   it("needs its own CORS header: Node-RED gives every route under the editor's root a wildcard", async function () {
     const res = await new Promise((resolve) => http.get(`${own}/soniox/direct`, { headers: { origin: "http://evil.example" } }, resolve));
     res.resume();
@@ -128,5 +150,50 @@ describe("browser examples refuse other origins (plain HTTP/WS)", function () {
     second.ws.send("start");
     await waitFor(() => second.received.length >= 1, 5000, "a refusal for the reused ticket");
     assert.match(second.received[0].error, /no valid ticket/);
+  });
+});
+
+describe("browser examples behind a reverse proxy that settings.js trusts (plain HTTP)", function () {
+  this.timeout(60000);
+  let stack;
+
+  before(async function () {
+    stack = await startStack({}, { settings: { httpServerOptions: { "trust proxy": "loopback" } } });
+    const started = Date.now();
+    while ((await post(stack.red.url, "/soniox/caption/ticket", { origin: "http://evil.example" })).status === 404) {
+      if (Date.now() - started > 20000) throw new Error("the example routes never appeared");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+  after(async function () {
+    if (stack) await stack.stop();
+  });
+
+  // What nginx in front of Node-RED sends: the browser's host and scheme, and the browser's address.
+  const proxied = (client, extra = {}) => ({
+    origin: "https://captions.example",
+    "x-forwarded-host": "captions.example",
+    "x-forwarded-proto": "https",
+    "x-forwarded-for": client,
+    ...extra,
+  });
+
+  it("mints for the page the proxy serves, naming the public origin for CORS", async function () {
+    const res = await post(stack.red.url, "/soniox/direct/key", proxied("203.0.113.7", { "sec-fetch-site": "same-origin" }));
+    assert.strictEqual(res.status, 200, JSON.stringify(res.body));
+    assert.strictEqual(res.headers["access-control-allow-origin"], "https://captions.example");
+  });
+
+  it("still refuses another site through the proxy", async function () {
+    const res = await post(stack.red.url, "/soniox/caption/ticket", proxied("203.0.113.7", { origin: "https://evil.example" }));
+    assert.strictEqual(res.status, 403);
+  });
+
+  it("counts tickets per browser behind the proxy (X-Forwarded-For), not per proxy", async function () {
+    let last;
+    for (let i = 0; i < 150 && (last = await post(stack.red.url, "/soniox/caption/ticket", proxied("203.0.113.8"))).status === 200; i++);
+    assert.strictEqual(last.status, 429);
+    const other = await post(stack.red.url, "/soniox/caption/ticket", proxied("203.0.113.9"));
+    assert.strictEqual(other.status, 200, JSON.stringify(other.body));
   });
 });

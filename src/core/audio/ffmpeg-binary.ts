@@ -5,15 +5,60 @@
  * @ffmpeg-installer/ffmpeg (an optional dependency of this package), which ships the binary inside
  * its tarball; ffmpeg-static is not used because it downloads the binary at install time.
  */
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import type { KeyedText } from "../errors";
 
 let cached: string | null | undefined;
+/** The binary @ffmpeg-installer/ffmpeg ships, when that is the one found. */
+let bundled: string | null = null;
 
 /** The absolute path of the ffmpeg to spawn, or null when there is none. Cached for the process. */
 export function findFfmpeg(): string | null {
   if (cached === undefined) cached = onPath() ?? fromInstallerPackage();
   return cached;
+}
+
+/** The ffmpeg a transcoder or duration probe runs: it decodes audio from anywhere, so users should know which. */
+export interface FfmpegInUse {
+  path: string;
+  /** As `ffmpeg -version` says it ("4.4.2-0ubuntu0.22.04.1"), or "unknown". */
+  version: string;
+  /** The @ffmpeg-installer/ffmpeg build: a static binary from 2018 that gets no security fixes. */
+  bundled: boolean;
+}
+
+let reporter: ((found: FfmpegInUse) => void) | null = null;
+let reported = false;
+
+/**
+ * Who hears which ffmpeg is in use, once from now on: the node adapter sets this when Node-RED
+ * registers it, so each Node-RED start logs it once.
+ */
+export function reportFfmpegInUse(report: ((found: FfmpegInUse) => void) | null): void {
+  reporter = report;
+  reported = false;
+}
+
+/** Called whenever ffmpeg is started: the first time (with someone to tell), asks its version and reports it. */
+export function noteFfmpegUse(command: string): void {
+  if (reported || reporter === null) return;
+  reported = true;
+  execFile(command, ["-version"], { timeout: 5000, windowsHide: true }, (_err, stdout) => {
+    const version = /^ffmpeg version (\S+)/m.exec(String(stdout ?? ""))?.[1] ?? "unknown";
+    reporter?.({ path: command, version, bundled: command === bundled });
+  });
+}
+
+/** The log line for the ffmpeg in use; the bundled build comes with the advice to install a maintained one. */
+export function ffmpegInUseText({ path: file, version, bundled: old }: FfmpegInUse): KeyedText {
+  return old
+    ? {
+        text: `Decoding audio with ffmpeg ${version} at ${file}: the static build bundled by @ffmpeg-installer/ffmpeg, from 2018, which gets no security fixes. An ffmpeg on PATH is used first (e.g. sudo apt-get install ffmpeg).`,
+        i18n: { key: "audio.ffmpeg-in-use-bundled", params: { version, path: file } },
+      }
+    : { text: `Decoding audio with ffmpeg ${version} at ${file}`, i18n: { key: "audio.ffmpeg-in-use", params: { version, path: file } } };
 }
 
 /** A clear explanation of the missing binary, for the feature named by `purpose`. */
@@ -58,7 +103,9 @@ function fromInstallerPackage(): string | null {
     // Optional and untyped: its only export we use is the binary's path.
     const installer = require("@ffmpeg-installer/ffmpeg") as { path?: unknown };
     const file = installer.path;
-    return typeof file === "string" && path.isAbsolute(file) && isExecutableFile(file) ? file : null;
+    if (typeof file !== "string" || !path.isAbsolute(file) || !isExecutableFile(file)) return null;
+    bundled = file;
+    return file;
   } catch {
     return null;
   }

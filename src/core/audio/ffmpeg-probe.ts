@@ -4,7 +4,7 @@
  * audio_format "auto" input needs this: a container's byte rate is not known from its name.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "child_process";
-import { findFfmpeg } from "./ffmpeg-binary";
+import { findFfmpeg, noteFfmpegUse } from "./ffmpeg-binary";
 
 export interface DurationProbe {
   /** Feed the same container bytes that are being sent (no copy is needed; do not mutate). */
@@ -57,7 +57,9 @@ export function ffmpegAvailable(): boolean {
 /** A probe decoding with ffmpeg, or null when ffmpeg is missing (the caller then paces approximately). */
 export function createDurationProbe(): DurationProbe | null {
   const command = findFfmpeg();
-  return command === null ? null : new FfmpegDurationProbe(command);
+  if (command === null) return null;
+  noteFfmpegUse(command);
+  return new FfmpegDurationProbe(command);
 }
 
 /**

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "child_process";
 import type { RawAudioSpec, RawFormat } from "./audio-format";
 import { SonioxError, type MessageKey, type MessagePart } from "../errors";
-import { ffmpegMissingMessage, findFfmpeg } from "./ffmpeg-binary";
+import { ffmpegMissingMessage, findFfmpeg, noteFfmpegUse } from "./ffmpeg-binary";
 import { describeSpec, TRANSCODED_AUDIO } from "./format-declaration";
 
 export interface TranscoderOptions {
@@ -66,6 +66,7 @@ function ffmpegArgs(input: RawAudioSpec | null): string[] {
 export function createTranscoder(options: TranscoderOptions): Transcoder {
   const command = options.command === undefined ? findFfmpeg() : options.command;
   if (command === null) throw new SonioxError("invalid_config", ffmpegMissingMessage('"Convert to PCM 16 kHz mono"'), { key: "audio.ffmpeg-missing", params: { detail: "" } });
+  noteFfmpegUse(command);
   return new Transcoder(command, options);
 }
 

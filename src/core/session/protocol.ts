@@ -42,7 +42,8 @@ export interface SonioxErrorFrame {
 }
 
 export type ServerFrame =
-  | { kind: "result"; result: SonioxResult }
+  /** `untimed`: tokens whose times were not finite numbers, so they were left without times. */
+  | { kind: "result"; result: SonioxResult; untimed: number }
   | { kind: "error"; error: SonioxErrorFrame }
   | { kind: "invalid"; problem: "not-json" | "not-object" };
 
@@ -78,13 +79,15 @@ export function parseServerFrame(text: string): ServerFrame {
   }
   // Per response: the parsed object is ours, so it is trimmed in place rather than copied (same
   // keys in the same order as a copy would have); the token array is only rebuilt when it holds
-  // something that is not a token.
+  // something that is not a token or a token that needs cleaning.
   const result = obj as SonioxResult;
-  result.tokens = readTokens(obj.tokens);
-  if (typeof obj.final_audio_proc_ms !== "number") delete result.final_audio_proc_ms;
-  if (typeof obj.total_audio_proc_ms !== "number") delete result.total_audio_proc_ms;
+  const read = readTokens(obj.tokens);
+  result.tokens = read.tokens;
+  // 1e400 parses as Infinity: a progress mark that can never be passed would stall every resume.
+  if (!Number.isFinite(obj.final_audio_proc_ms)) delete result.final_audio_proc_ms;
+  if (!Number.isFinite(obj.total_audio_proc_ms)) delete result.total_audio_proc_ms;
   if (obj.finished !== true) delete result.finished;
-  return { kind: "result", result };
+  return { kind: "result", result, untimed: read.untimed };
 }
 
 /** How much of an unreadable frame a warning shows. */
@@ -100,21 +103,109 @@ export function invalidFrameWarning(problem: "not-json" | "not-object", excerpt:
     : { text: `Server sent a frame that is not a JSON object: ${excerpt}`, i18n: { key: "session.frame-not-object", params: { frame: excerpt } } };
 }
 
-/** The tokens of a parsed frame: entries that are not tokens dropped, `is_final` made a boolean. */
-function readTokens(raw: unknown): SonioxToken[] {
-  if (!Array.isArray(raw)) return [];
+/**
+ * The tokens of a parsed frame: entries that are not tokens dropped, each token reduced to the
+ * fields the protocol defines with the types it defines. A token travels on in msg.payload, where
+ * Node-RED deep-copies it for every extra wire: a field nested 20,000 deep from a hostile server
+ * would overflow the stack there, so fields Soniox may add later are kept only as short scalars.
+ */
+function readTokens(raw: unknown): { tokens: SonioxToken[]; untimed: number } {
+  if (!Array.isArray(raw)) return { tokens: [], untimed: 0 };
   let tokens: SonioxToken[] | null = null;
+  let untimed = 0;
   for (let i = 0; i < raw.length; i++) {
     const t: unknown = raw[i];
-    if (typeof t === "object" && t !== null && typeof (t as SonioxToken).text === "string") {
-      const token = t as SonioxToken;
-      if (token.is_final !== true && token.is_final !== false) token.is_final = false;
+    const token = typeof t === "object" && t !== null && typeof (t as SonioxToken).text === "string" ? (t as SonioxToken) : null;
+    // Per token: a token as Soniox sends it passes one look at its keys and is kept as it is.
+    if (token !== null && isClean(token)) {
       if (tokens !== null) tokens.push(token);
-    } else if (tokens === null) {
-      tokens = raw.slice(0, i) as SonioxToken[];
+      continue;
+    }
+    tokens ??= raw.slice(0, i) as SonioxToken[];
+    if (token === null) continue;
+    if (!timesReadable(token)) untimed++;
+    tokens.push(cleanToken(token));
+  }
+  return { tokens: tokens ?? (raw as SonioxToken[]), untimed };
+}
+
+/** Fields a token may carry beyond the protocol's, each a short scalar: Soniox may add some. */
+const MAX_EXTRA_FIELDS = 8;
+const MAX_EXTRA_CHARS = 256;
+
+function isClean(token: SonioxToken): boolean {
+  let extras = 0;
+  for (const name in token) {
+    const value = token[name];
+    switch (name) {
+      case "text":
+        break;
+      case "is_final":
+        if (value !== true && value !== false) return false;
+        break;
+      case "start_ms":
+      case "end_ms":
+      case "confidence":
+        if (!Number.isFinite(value)) return false;
+        break;
+      case "speaker":
+      case "language":
+      case "source_language":
+      case "translation_status":
+        if (typeof value !== "string") return false;
+        break;
+      default:
+        if (++extras > MAX_EXTRA_FIELDS || !isShortScalar(value) || name === "__proto__") return false;
     }
   }
-  return tokens ?? (raw as SonioxToken[]);
+  return "is_final" in token;
+}
+
+/** Whether each time the token has is a finite number (translated tokens have none). */
+function timesReadable(token: SonioxToken): boolean {
+  return (token.start_ms === undefined || Number.isFinite(token.start_ms)) && (token.end_ms === undefined || Number.isFinite(token.end_ms));
+}
+
+/**
+ * A fresh token with what of `token` fits the protocol. Times come as a pair: when either is not a
+ * finite number (a string, or 1e400 read as Infinity) both are left out, since a token with half
+ * its span would still mislead the repeat guard and the timeline.
+ */
+function cleanToken(token: SonioxToken): SonioxToken {
+  const clean: SonioxToken = { text: token.text, is_final: token.is_final === true };
+  const timed = timesReadable(token);
+  let extras = 0;
+  for (const name in token) {
+    const value = token[name];
+    switch (name) {
+      case "text":
+      case "is_final":
+        break;
+      case "start_ms":
+      case "end_ms":
+        if (timed && value !== undefined) clean[name] = value as number;
+        break;
+      case "confidence":
+        if (Number.isFinite(value)) clean.confidence = value as number;
+        break;
+      case "speaker":
+      case "language":
+      case "source_language":
+      case "translation_status":
+        if (typeof value === "string") (clean as Record<string, unknown>)[name] = value;
+        break;
+      default:
+        if (name !== "__proto__" && extras < MAX_EXTRA_FIELDS && isShortScalar(value)) {
+          extras++;
+          clean[name] = value;
+        }
+    }
+  }
+  return clean;
+}
+
+function isShortScalar(value: unknown): boolean {
+  return typeof value === "boolean" || Number.isFinite(value) || (typeof value === "string" && value.length <= MAX_EXTRA_CHARS) || value === null;
 }
 
 export function finalizeFrame(trailingSilenceMs?: number): string {

@@ -2,7 +2,7 @@ import { EventEmitter } from "events";
 import { AssumedRateMeter, type AudioMeter } from "../audio";
 import type { Clock } from "../clock";
 import { SonioxError, type MessageKey } from "../errors";
-import { safeKey, safeText } from "../redact";
+import { safeKey, safeText, secretReach } from "../redact";
 import { WarningLimiter } from "./warning-limiter";
 import {
   END_OF_STREAM_FRAME,
@@ -231,10 +231,10 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
           heartbeatTimeoutMs: this.opts.heartbeatTimeoutMs ?? 10000,
         },
         {
-          open: () => this.onOpen(),
-          message: (data, isBinary) => this.onMessage(data, isBinary),
-          close: (code, reason) => this.onTransportClose(code, reason),
-          error: (err, status, i18n) => this.onTransportError(err, status, i18n),
+          open: () => this.guarded(() => this.onOpen()),
+          message: (data, isBinary) => this.guarded(() => this.onMessage(data, isBinary)),
+          close: (code, reason) => this.guarded(() => this.onTransportClose(code, reason)),
+          error: (err, status, i18n) => this.guarded(() => this.onTransportError(err, status, i18n)),
         },
       );
     } catch (err) {
@@ -360,7 +360,8 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     this.transport.send(JSON.stringify(this.opts.start));
     this.lastActivityAt = this.clock.now();
     if (this.stateValue === "connecting") this.setState("streaming");
-    this.emit("open");
+    // Guarded here, not only around the socket's handler: the queue must open whatever a listener throws.
+    this.guarded(() => this.emit("open"));
     this.queue.open();
     this.scheduleKeepalive();
   }
@@ -375,7 +376,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     if (frame.kind === "invalid") {
       // Redacted before it is cut, with room for a key that starts just before the cut.
       const secrets = [this.opts.apiKey];
-      const excerpt = safeText(data.slice(0, FRAME_EXCERPT_CHARS + this.opts.apiKey.length), secrets).slice(0, FRAME_EXCERPT_CHARS);
+      const excerpt = safeText(data.slice(0, FRAME_EXCERPT_CHARS + secretReach(this.opts.apiKey)), secrets).slice(0, FRAME_EXCERPT_CHARS);
       this.serverWarnings.warn("invalid", invalidFrameWarning(frame.problem, excerpt));
       return;
     }
@@ -385,10 +386,35 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     }
     this.stats.responses++;
     for (const token of frame.result.tokens) if (token.text === FIN_TOKEN && this.unansweredFinalizes > 0) this.unansweredFinalizes--;
+    if (frame.untimed > 0) {
+      this.serverWarnings.warn("untimed", {
+        text: `Soniox sent ${frame.untimed} token(s) whose start_ms/end_ms is not a finite number; they are passed on without times`,
+        i18n: { key: "session.token-times-unreadable", params: { count: frame.untimed } },
+      });
+    }
     const final = frame.result.final_audio_proc_ms;
     if (final !== undefined && final > this.finalMs) this.finalMs = final;
-    this.emit("result", frame.result);
+    // Guarded on its own: a response that could not be delivered must not keep `finished` from ending the session.
+    this.guarded(() => this.emit("result", frame.result));
     if (frame.result.finished) this.finish({ reason: "finished" });
+  }
+
+  /**
+   * Runs what a socket event sets off. Listeners end in node.send and node.error, which deep-copy
+   * the message (for every extra wire, for Catch nodes); whatever they throw would otherwise reach
+   * the socket's event handler, where nothing catches it and the process ends. What failed is
+   * dropped, said once per session (then counted), and the stream goes on.
+   */
+  private guarded(run: () => void): void {
+    try {
+      run();
+    } catch (err) {
+      const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      this.serverWarnings.warn("delivery", {
+        text: `Passing on what Soniox sent failed (${detail}); it was dropped and the stream goes on`,
+        i18n: { key: "session.delivery-failed", params: { detail } },
+      });
+    }
   }
 
   private onTransportClose(code: number, reason: string): void {

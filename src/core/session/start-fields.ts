@@ -17,25 +17,24 @@ export const START_FIELDS: readonly string[] = [
   "translation",
 ];
 
-export interface UnknownField {
-  name: string;
-  /** The known field it most likely meant, or null when none is close. */
-  closest: string | null;
+/** Names of `options` that are not start-message fields, in their order. */
+export function unknownStartFields(options: Record<string, unknown>, alsoKnown: readonly string[] = []): string[] {
+  const known = new Set([...START_FIELDS, ...alsoKnown]);
+  return Object.keys(options).filter((name) => !known.has(name));
 }
 
-/** Fields of `options` that are not start-message fields, each with the likeliest intended one. */
-export function unknownStartFields(options: Record<string, unknown>, alsoKnown: readonly string[] = []): UnknownField[] {
-  const known = [...START_FIELDS, ...alsoKnown];
-  return Object.keys(options)
-    .filter((name) => !known.includes(name))
-    .map((name) => ({ name, closest: closestOf(name, known) }));
-}
+/** Longer names are no typo of a field (the longest is 33 characters), so no distance is measured. */
+export const MAX_GUESSED_NAME = 64;
 
-/** A typo is a few edits away; anything further is a different name, not a misspelling. */
-function closestOf(name: string, known: readonly string[]): string | null {
+/**
+ * The known field a name most likely meant, or null when none is close. A typo is a few edits
+ * away; anything further is a different name, not a misspelling.
+ */
+export function likelyStartField(name: string, alsoKnown: readonly string[] = []): string | null {
+  if (name.length > MAX_GUESSED_NAME) return null;
   let best: string | null = null;
   let bestDistance = Infinity;
-  for (const candidate of known) {
+  for (const candidate of [...START_FIELDS, ...alsoKnown]) {
     const d = editDistance(name.toLowerCase(), candidate);
     if (d < bestDistance) {
       best = candidate;

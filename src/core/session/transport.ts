@@ -1,6 +1,7 @@
 import WebSocket from "ws";
 import type { IncomingMessage } from "http";
 import type { KeyedText, MessageKey } from "../errors";
+import { redact, secretReach } from "../redact";
 
 /** What a session needs from a WebSocket; tests substitute an in-memory fake. */
 export interface Transport {
@@ -89,7 +90,7 @@ export const wsTransport: TransportFactory = (request, handlers) => {
   });
   ws.on("error", (err) => fail(describeSocketError(err)));
   ws.on("unexpected-response", (req, res: IncomingMessage) => {
-    readSmallBody(res, (body) => {
+    readSmallBody(res, request.apiKey, (body) => {
       const status = res.statusCode ?? 0;
       const http = `${status} ${res.statusMessage ?? ""}`.trim();
       const refused: KeyedText = body
@@ -172,19 +173,28 @@ function describeSocketError(err: Error & { code?: string }): KeyedText {
   return { text: `Connection to Soniox failed: ${detail}`, i18n: { key: "session.socket-error", params: { detail } } };
 }
 
-/** Soniox explains refusals in a short JSON body; read at most 1 KB of it. */
-function readSmallBody(res: IncomingMessage, done: (body: string) => void): void {
+/** Soniox explains refusals in a short JSON body: at most this much of it is read and shown. */
+const BODY_CHARS = 1024;
+const BODY_SHOWN_CHARS = 200;
+
+/**
+ * Reads the start of a refusal's body and makes it safe to show. A proxy may echo the key; it is
+ * redacted before anything is cut (a cut through the key would leave part of it readable), so the
+ * read goes on past the cut by as far as the key can reach in any form redact() knows.
+ */
+function readSmallBody(res: IncomingMessage, secret: string, done: (body: string) => void): void {
+  const limit = BODY_CHARS + secretReach(secret);
   let body = "";
   let finished = false;
   const finish = () => {
     if (finished) return;
     finished = true;
-    done(summariseBody(body));
+    done(summariseBody(redact(body.slice(0, limit), [secret])));
   };
   res.setEncoding("utf8");
   res.on("data", (chunk: string) => {
     body += chunk;
-    if (body.length >= 1024) {
+    if (body.length >= limit) {
       res.destroy();
       finish();
     }
@@ -195,7 +205,7 @@ function readSmallBody(res: IncomingMessage, done: (body: string) => void): void
 }
 
 function summariseBody(body: string): string {
-  const text = body.slice(0, 1024).trim();
+  const text = body.slice(0, BODY_CHARS).trim();
   try {
     const json = JSON.parse(text) as Record<string, unknown>;
     const message = json.error_message ?? json.message;
@@ -203,5 +213,5 @@ function summariseBody(body: string): string {
   } catch {
     // not JSON: fall through to the raw text
   }
-  return text.replace(/\s+/g, " ").slice(0, 200);
+  return text.replace(/\s+/g, " ").slice(0, BODY_SHOWN_CHARS);
 }

@@ -2,7 +2,7 @@ import type { AudioFields, FloatHandling } from "../audio";
 import { isRawFormat } from "../audio";
 import { SonioxError, type KeyedText } from "../errors";
 import type { ReconnectPolicy, RotationPolicy, StartMessage } from "../session";
-import { unknownStartFields, validateStartMessage } from "../session";
+import { likelyStartField, MAX_GUESSED_NAME, unknownStartFields, validateStartMessage } from "../session";
 
 /** How every stream of one transcribe node behaves; the node parses these from its dialog. */
 export interface StreamSettings {
@@ -57,10 +57,19 @@ export interface StreamOverrides {
   warnings: KeyedText[];
 }
 
+/** "Pass unknown msg.soniox options" passes at most this many names, of at most MAX_GUESSED_NAME characters. */
+const MAX_PASSED_NAMES = 16;
+/** A warning about unknown names lists this many, each cut to NAME_SHOWN characters. */
+const NAMES_LISTED = 3;
+const NAME_SHOWN = 64;
+
 /**
  * Takes `convert_to_pcm` out of msg.soniox (Soniox would not know it) and checks it. Names that
- * are no start-message field are most often typos, which Soniox would ignore or refuse: each is
- * named with the field it most likely meant, and left out unless `passUnknown` (a new Soniox option).
+ * are no start-message field are most often typos, which Soniox would ignore or refuse: they are
+ * left out unless `passUnknown` (a new Soniox option), and said in one warning per stream. A
+ * dashboard client controls msg.soniox, so the names are bounded: one warning however many there
+ * are, a guess at the meant field only for a single short name, and at most MAX_PASSED_NAMES
+ * short names passed on.
  */
 export function splitStreamOverrides(overrides: unknown, passUnknown = false): StreamOverrides {
   if (overrides === null || typeof overrides !== "object" || Array.isArray(overrides)) {
@@ -73,24 +82,44 @@ export function splitStreamOverrides(overrides: unknown, passUnknown = false): S
       params: { value: String(JSON.stringify(convert)) },
     });
   }
-  const warnings: StreamOverrides["warnings"] = [];
-  for (const { name, closest } of unknownStartFields(soniox, ["api_key"])) {
+  const unknown = unknownStartFields(soniox, ["api_key"]);
+  let passed = 0;
+  for (const name of unknown) {
+    if (passUnknown && name.length <= MAX_GUESSED_NAME && passed < MAX_PASSED_NAMES) passed++;
+    else delete soniox[name];
+  }
+  const warnings = unknown.length === 0 ? [] : [unknownNamesWarning(unknown, passUnknown, passed === unknown.length)];
+  return { soniox, convertToPcm: convert as boolean | undefined, warnings };
+}
+
+function unknownNamesWarning(names: string[], passUnknown: boolean, allPassed: boolean): KeyedText {
+  const shown = names.slice(0, NAMES_LISTED).map((n) => (n.length > NAME_SHOWN ? `${n.slice(0, NAME_SHOWN)}…` : n));
+  if (names.length === 1 && (!passUnknown || allPassed)) {
+    const name = shown[0];
+    const closest = likelyStartField(names[0], ["api_key"]);
     const guess = closest ? `did you mean ${closest}? ` : "";
     const params: Record<string, string> = closest ? { name, closest } : { name };
-    if (passUnknown) {
-      warnings.push({
-        text: `msg.soniox.${name} is not a Soniox option this node knows; ${guess}it is sent as given ("Pass unknown msg.soniox options" is on)`,
-        i18n: { key: closest ? "streams.unknown-option-passed-guess" : "streams.unknown-option-passed", params },
-      });
-    } else {
-      delete soniox[name];
-      warnings.push({
-        text: `msg.soniox.${name} is not a Soniox option this node knows; ${guess}it was left out. If it is a new Soniox option, tick "Pass unknown msg.soniox options" in the node.`,
-        i18n: { key: closest ? "streams.unknown-option-dropped-guess" : "streams.unknown-option-dropped", params },
-      });
-    }
+    return passUnknown
+      ? {
+          text: `msg.soniox.${name} is not a Soniox option this node knows; ${guess}it is sent as given ("Pass unknown msg.soniox options" is on)`,
+          i18n: { key: closest ? "streams.unknown-option-passed-guess" : "streams.unknown-option-passed", params },
+        }
+      : {
+          text: `msg.soniox.${name} is not a Soniox option this node knows; ${guess}it was left out. If it is a new Soniox option, tick "Pass unknown msg.soniox options" in the node.`,
+          i18n: { key: closest ? "streams.unknown-option-dropped-guess" : "streams.unknown-option-dropped", params },
+        };
   }
-  return { soniox, convertToPcm: convert as boolean | undefined, warnings };
+  const list = `${shown.join(", ")}${names.length > NAMES_LISTED ? ", …" : ""}`;
+  const params = { count: names.length, names: list };
+  return passUnknown
+    ? {
+        text: `msg.soniox has ${names.length} names this node does not know (${list}); they are sent as given ("Pass unknown msg.soniox options" is on), except names over ${MAX_GUESSED_NAME} characters and any after the first ${MAX_PASSED_NAMES}, which are left out`,
+        i18n: { key: "streams.unknown-options-passed", params: { ...params, chars: MAX_GUESSED_NAME, max: MAX_PASSED_NAMES } },
+      }
+    : {
+        text: `msg.soniox has ${names.length} names this node does not know (${list}); they were left out. If one is a new Soniox option, tick "Pass unknown msg.soniox options" in the node.`,
+        i18n: { key: "streams.unknown-options-dropped", params },
+      };
 }
 
 /** The audio fields of a start message. */
