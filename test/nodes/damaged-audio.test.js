@@ -10,31 +10,9 @@ const path = require("path");
 const { startSimulator } = require("../../dist/simulator");
 const { helper, NODES, transcribeFlow, load, collect, waitFor } = require("../support/nodered");
 const { FIXTURES } = require("../core/session/timed-fixtures");
+const { CLOCKED_FILES, spliced } = require("../support/damaged-audio");
 
 const KEY = "damaged-key";
-const FILES = [
-  "speech.ogg",
-  "speech-vorbis.ogg",
-  "speech-flac.oga",
-  "speech.webm",
-  "speech-clusters.webm",
-  "speech-16k-cbr-id3.mp3",
-  "speech-44k-stereo.mp3",
-  "speech-44k-vbr-id3.mp3",
-  "speech-8k-mpeg25.mp3",
-  "speech.flac",
-  "speech.aac",
-];
-
-function garbage(n, seed) {
-  const out = Buffer.alloc(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    out[i] = (s >> 16) & 0xff;
-  }
-  return out;
-}
 
 describe("transcribe node: damaged container audio is reported and the stream goes on", function () {
   this.timeout(30000);
@@ -46,11 +24,11 @@ describe("transcribe node: damaged container audio is reported and the stream go
     if (sim) await sim.close();
   });
 
-  for (const file of FILES) {
+  for (const file of CLOCKED_FILES) {
     it(`${file}: 400 bytes of garbage a third of the way in`, async function () {
       const clean = fs.readFileSync(path.join(FIXTURES, file));
       const at = Math.floor(clean.length / 3);
-      const bytes = Buffer.concat([clean.subarray(0, at), garbage(400, at), clean.subarray(at)]);
+      const bytes = spliced(clean, at, 400);
       // The whole file at once, so neither side paces.
       sim = await startSimulator({ apiKeys: [KEY], pacing: { enforce: false } });
       await new Promise((resolve) => helper.startServer(resolve));

@@ -7,22 +7,9 @@ const path = require("node:path");
 const { meterFor, ClockMeter, MpegClock, DamageWarnings } = require("../../../dist/core/audio");
 
 const DIR = path.join(__dirname, "../../fixtures/audio");
+const { CLOCKED_FILES, spliced } = require("../../support/damaged-audio");
+
 const read = (f) => fs.readFileSync(path.join(DIR, f));
-
-/** Deterministic garbage (a linear congruential generator), so a failure can be reproduced. */
-function garbage(n, seed) {
-  const out = Buffer.alloc(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    out[i] = (s >> 16) & 0xff;
-  }
-  return out;
-}
-
-function splice(clean, at, junk) {
-  return Buffer.concat([clean.subarray(0, at), junk, clean.subarray(at)]);
-}
 
 function meter(bytes, declared = { audio_format: "auto" }, chunk = 777) {
   const warnings = [];
@@ -36,22 +23,10 @@ function meter(bytes, declared = { audio_format: "auto" }, chunk = 777) {
   return { m, warnings };
 }
 
-// `exact`: the clock passes exactly the spliced bytes. Native FLAC has no frame lengths: the frame
-// the garbage landed in fails its CRC-16 and is reported whole (garbage included). In WebM a few
+// The clock passes exactly the spliced bytes, except: native FLAC has no frame lengths, so the frame
+// the garbage landed in fails its CRC-16 and is reported whole (garbage included); in WebM a few
 // garbage bytes can read as a small element of the right shape before the clock sees the damage.
-const FORMATS = [
-  { file: "speech.ogg", exact: true },
-  { file: "speech-vorbis.ogg", exact: true },
-  { file: "speech-flac.oga", exact: true },
-  { file: "speech.webm", exact: false },
-  { file: "speech-clusters.webm", exact: false },
-  { file: "speech-16k-cbr-id3.mp3", exact: true },
-  { file: "speech-44k-stereo.mp3", exact: true },
-  { file: "speech-44k-vbr-id3.mp3", exact: true },
-  { file: "speech-8k-mpeg25.mp3", exact: true },
-  { file: "speech.aac", exact: true },
-  { file: "speech.flac", exact: false },
-];
+const FORMATS = CLOCKED_FILES.map((file) => ({ file, exact: !/\.(webm|flac)$/.test(file) }));
 
 describe("container clocks: a damaged stretch is reported, counted and passed", () => {
   for (const { file, exact } of FORMATS) {
@@ -59,7 +34,7 @@ describe("container clocks: a damaged stretch is reported, counted and passed", 
       it(`${file}: ${size} bytes of garbage spliced in mid-stream`, () => {
         const clean = read(file);
         const at = Math.floor(clean.length * 0.5);
-        const damaged = splice(clean, at, garbage(size, at));
+        const damaged = spliced(clean, at, size);
         const before = meter(clean);
         const after = meter(damaged);
         assert.deepEqual(before.warnings, [], "the clean file reads clean");
@@ -96,7 +71,7 @@ describe("container clocks: a damaged stretch is reported, counted and passed", 
     const clean = read("speech-44k-stereo.mp3");
     const cuts = [0.2, 0.3, 0.4, 0.5, 0.6].map((f) => Math.floor(clean.length * f));
     let damaged = clean;
-    for (const at of [...cuts].reverse()) damaged = splice(damaged, at, garbage(200, at));
+    for (const at of [...cuts].reverse()) damaged = spliced(damaged, at, 200);
     let now = 0;
     const warnings = [];
     const m = new ClockMeter(
