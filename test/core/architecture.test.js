@@ -7,7 +7,7 @@ const path = require("path");
 
 const CORE = path.join(__dirname, "..", "..", "src", "core");
 const SHARED = new Set(["errors", "clock", "show-value", "redact", "plain-object"]);
-/** What each part may import besides the shared files; the README's Development section says why. */
+/** What each part may import besides the shared files; docs/development.md says why. */
 const ALLOWED = {
   audio: [],
   control: ["audio"],
@@ -78,13 +78,13 @@ describe("src/core layering", function () {
     for (const p of Object.keys(edges)) visit(p, []);
   });
 
-  it("the README's table of parts lists every part with the imports allowed here", function () {
-    const readme = fs.readFileSync(path.join(CORE, "..", "..", "README.md"), "utf8");
+  it("the table of parts in docs/development.md lists every part with the imports allowed here", function () {
+    const readme = fs.readFileSync(path.join(CORE, "..", "..", "docs", "development.md"), "utf8");
     for (const [part, allowed] of Object.entries(ALLOWED)) {
       const row = readme.match(new RegExp(`^\\| \`${part}\` \\| \\d+ \\| ([^|]+) \\|`, "m"));
-      assert.ok(row, `README's parts table has a row for ${part}`);
+      assert.ok(row, `docs/development.md's parts table has a row for ${part}`);
       const listed = row[1].trim() === "shared only" ? [] : row[1].split(",").map((s) => s.trim());
-      assert.deepStrictEqual(listed.sort(), [...allowed].sort(), `README says ${part} may import ${row[1].trim()}`);
+      assert.deepStrictEqual(listed.sort(), [...allowed].sort(), `docs/development.md says ${part} may import ${row[1].trim()}`);
     }
   });
 
