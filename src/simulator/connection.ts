@@ -10,6 +10,7 @@ import { authenticateStartMessage, type AuthMethod, type UpgradeAuth } from "./a
 import { DOCUMENTED, INVENTED, defaultErrorText } from "./messages";
 import type { FaultSpec, ResolvedOptions } from "./options";
 import { Recogniser } from "./recogniser";
+import { RecordedSession } from "./recorded-session";
 import { TimedRecogniser } from "./timed-recogniser";
 import { parseScript } from "./script";
 import { validateStart, type StartConfig } from "./start-validation";
@@ -100,7 +101,7 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
   private readonly faults: FaultSpec[];
   private phase: Phase = "awaiting_start";
   private silenced = false;
-  private recogniser: Recogniser | TimedRecogniser | null = null;
+  private recogniser: Recogniser | TimedRecogniser | RecordedSession | null = null;
   private meter: AudioMeter | null = null;
   private lastResultAudioMs = 0;
   /** Finalize messages received so far; each picks the next `<fin>` delay. */
@@ -262,7 +263,9 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
       translation: config.translation,
     };
     const timing = { finalLagMs: o.finalLagMs, finalBatchMs: o.finalBatchMs };
-    if (o.timedScript) {
+    if (o.recording) {
+      this.recogniser = new RecordedSession(o.recording);
+    } else if (o.timedScript) {
       this.recogniser = new TimedRecogniser(o.timedScript.words, { ...fields, ...timing });
     } else {
       const script = typeof o.script === "function" ? o.script(start, this.index) : o.script;
@@ -330,7 +333,7 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
     }
   }
 
-  private hear(recogniser: Recogniser | TimedRecogniser, pieces: AudioPiece[]): void {
+  private hear(recogniser: Recogniser | TimedRecogniser | RecordedSession, pieces: AudioPiece[]): void {
     if (!(recogniser instanceof TimedRecogniser)) {
       for (const piece of pieces) recogniser.advance(piece.ms, piece.speech);
       return;
@@ -401,6 +404,7 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
       this.audioMs = meter.msOf(this.audioBytes);
       this.hear(recogniser, pieces);
       if (this.options.flushScriptOnEnd && recogniser instanceof Recogniser) recogniser.flushScript();
+      if (recogniser instanceof RecordedSession) for (const result of recogniser.rest()) this.send(result);
       // A finalize still waiting for its `<fin>` gets it with the last finals.
       recogniser.finalizeAll(this.pendingFins > 0 ? FIN_TOKEN : null);
       const last = recogniser.takeResult();

@@ -1,3 +1,4 @@
+import type { SonioxToken } from "../core/session";
 import type { TimedScript } from "./timed-recogniser";
 
 /**
@@ -82,6 +83,11 @@ export interface SimulatorOptions {
    * begins in the file (the test locates it). Replaces `script`; endpoints are not produced.
    */
   timedScript?: TimedScript;
+  /**
+   * Tests only: the token lists of a recorded real session's responses, played back in order
+   * instead of recognising (recorded-session.ts). Replaces `script` and `timedScript`.
+   */
+  recording?: SonioxToken[][];
   /** Speech audio (ms) it takes to hear one word (default 350). */
   wordMs?: number;
   /**
@@ -167,6 +173,7 @@ export interface ResolvedOptions {
   rejectUnknownFields: boolean;
   script: string | ((start: Record<string, unknown>, connIndex: number) => string);
   timedScript: TimedScript | null;
+  recording: SonioxToken[][] | null;
   wordMs: number;
   finalLagMs: number;
   finalBatchMs: number;
@@ -235,6 +242,7 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     rejectUnknownFields: o.rejectUnknownFields ?? strict,
     script: o.script ?? DEFAULT_SCRIPT,
     timedScript: o.timedScript ?? null,
+    recording: o.recording ?? null,
     wordMs: o.wordMs ?? 350,
     finalLagMs: o.finalLagMs ?? 2400,
     finalBatchMs: o.finalBatchMs ?? 1300,

@@ -9,12 +9,7 @@ const finalsOf = (m) => (m.tokens || []).filter((tk) => tk.is_final);
 describe("simulator: behaves like the recorded service by default", function () {
   const t = useSimulator();
 
-  async function started(start = START) {
-    const c = t.client();
-    await within(c.opened, 2000, "open");
-    c.ws.send(JSON.stringify(start));
-    return c;
-  }
+  const started = (start) => t.started(start);
 
   it("sends finals in batches about 1.3 s of audio apart, the newest final well behind the newest token", async () => {
     // Faster than real time, so pacing is off; batches are counted in audio time.

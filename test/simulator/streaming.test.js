@@ -10,12 +10,7 @@ describe("simulator: streaming and results", function () {
   // Options are read per connection, so each test sets t.sim.options before it connects.
   const t = useSimulator();
 
-  async function started(start = START) {
-    const c = t.client();
-    await within(c.opened, 2000, "open");
-    c.ws.send(JSON.stringify(start));
-    return c;
-  }
+  const started = (start) => t.started(start);
 
   async function finish(c) {
     c.ws.send("");
