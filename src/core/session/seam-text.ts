@@ -33,11 +33,20 @@ export class SeamSpacer {
   apply(tokens: readonly SonioxToken[], session: SessionTokens): void {
     if (session.leadWord) this.space(session.leadWord, this.spokenEnds);
     if (session.leadTranslation) this.space(session.leadTranslation, this.translatedEnds);
-    for (const token of tokens) {
+    // From the end: only the last final spoken and translated texts matter.
+    let spoken = false;
+    let translated = false;
+    for (let i = tokens.length - 1; i >= 0 && !(spoken && translated); i--) {
+      const token = tokens[i];
       if (!token.is_final || isMarker(token) || token.text === "") continue;
       // Two code units: a letter outside the BMP is a surrogate pair.
-      if (isTranslated(token)) this.translatedEnds = token.text.slice(-2);
-      else this.spokenEnds = token.text.slice(-2);
+      if (isTranslated(token)) {
+        if (!translated) this.translatedEnds = token.text.slice(-2);
+        translated = true;
+      } else {
+        if (!spoken) this.spokenEnds = token.text.slice(-2);
+        spoken = true;
+      }
     }
   }
 

@@ -110,6 +110,7 @@ export class StreamTimeline {
   /** The stream time of `ms` in a session's own time: its start plus `ms` of audio it heard. */
   toStream(session: number, ms: number): number {
     let at = this.starts.get(session) ?? 0;
+    if (this.drops.length === 0) return at + ms;
     let left = ms;
     for (const s of this.drops) {
       if (s.toMs <= at) continue;
