@@ -10,6 +10,9 @@ const UNSPACED = new Set(["ja", "zh", "yue", "wuu", "th", "lo", "km", "my", "bo"
 /** Scripts written without spaces, for text whose language is not named. */
 const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/u;
 
+const LEADING_SPACE = /^\s/u;
+const TRAILING_SPACE = /\s$/u;
+
 function spaced(language: string | undefined): boolean {
   return !UNSPACED.has((language ?? "").toLowerCase().split(/[-_]/)[0]);
 }
@@ -52,7 +55,7 @@ export class SeamSpacer {
 
   private space(token: SonioxToken, before: string): void {
     const text = token.text;
-    if (before === "" || /\s$/u.test(before) || text === "" || /^\s/u.test(text)) return;
+    if (before === "" || TRAILING_SPACE.test(before) || text === "" || LEADING_SPACE.test(text)) return;
     if (!this.isSpaced(token, before)) return;
     token.text = " " + text;
   }

@@ -232,13 +232,14 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     this.noteState();
   }
 
-  /**
-   * A retiring session's replies all come before the new session's restart marker and replies:
-   * the new session's are held back while a rotation overlaps sessions (no closure otherwise).
-   */
+  /** A retiring session's replies all come before the new session's restart marker and replies. */
   private deliver(session: SonioxSession, event: () => void): void {
-    if (this.retiring.size > 0 && !this.retiring.has(session)) this.held.push(event);
+    if (this.mustHold(session)) this.held.push(event);
     else event();
+  }
+
+  private mustHold(session: SonioxSession): boolean {
+    return this.retiring.size > 0 && !this.retiring.has(session);
   }
 
   private respond(result: SonioxResult, info: SessionInfo, finished: boolean): void {
@@ -257,7 +258,9 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     if (point) this.log.release(point.offset);
     // A retiring session's "finished" ends that session, not the stream.
     const streamFinished = result.finished === true && session === this.current;
-    this.deliver(session, () => this.respond(result, info, streamFinished));
+    // No closure per response unless a rotation overlaps sessions.
+    if (this.mustHold(session)) this.held.push(() => this.respond(result, info, streamFinished));
+    else this.respond(result, info, streamFinished);
     // The summary of the unfiltered tokens is only needed when a rotation waits for a quiet moment.
     if (session === this.current && this.rotation.due) this.maybeRotate(summariseResult(result));
   }

@@ -12,6 +12,8 @@ const FORWARD_STEP_MS = 250;
  */
 const OPEN_WORD_HOLD_MS = 5000;
 
+const LEADING_SPACE = /^\s/u;
+
 /** A stretch of the stream's time that no session heard (audio dropped while paused). */
 interface Stretch {
   fromMs: number;
@@ -39,8 +41,9 @@ export class StreamTimeline {
   /** Sessions that sent a final spoken token: their later tokens begin a word only with a leading space. */
   private readonly spoke = new Set<number>();
   private confirmed = 0;
-  /** The last final word while its utterance has no end yet; null once one came. */
-  private openWord: Stretch | null = null;
+  /** The last final word (start and end) while its utterance has no end yet; start NaN once one came. */
+  private openFromMs = NaN;
+  private openToMs = NaN;
   /** Time of the resume point audio was released before: a limit never goes back past it. */
   private released = 0;
   /** The resume limit may have moved since the last release. */
@@ -137,21 +140,23 @@ export class StreamTimeline {
 
   /** The latest stream time a replacement may start at: see the class comment. */
   get resumeLimitMs(): number {
-    const word = this.openWord;
-    if (word && this.confirmed - word.toMs < OPEN_WORD_HOLD_MS) return Math.max(this.released, Math.min(this.confirmed, word.fromMs));
+    // NaN (no open word) fails the comparison.
+    if (this.confirmed - this.openToMs < OPEN_WORD_HOLD_MS) return Math.max(this.released, Math.min(this.confirmed, this.openFromMs));
     return this.confirmed;
   }
 
   /** A final piece of a word, in stream time; `startsWord` when it begins one (leading space, or a session's first). */
   noteFinalWord(startMs: number, endMs: number, startsWord: boolean): void {
-    if (startsWord || !this.openWord) this.openWord = { fromMs: startMs, toMs: endMs };
-    else this.openWord.toMs = Math.max(this.openWord.toMs, endMs);
+    if (startsWord || Number.isNaN(this.openFromMs)) {
+      this.openFromMs = startMs;
+      this.openToMs = endMs;
+    } else this.openToMs = Math.max(this.openToMs, endMs);
     this.moved = true;
   }
 
   /** An `<end>` or `<fin>`: every word before it is complete. */
   noteUtteranceEnd(): void {
-    this.openWord = null;
+    this.openFromMs = this.openToMs = NaN;
     this.moved = true;
   }
 
@@ -170,7 +175,7 @@ export class StreamTimeline {
         continue;
       }
       if (token.start_ms !== undefined && token.end_ms !== undefined) {
-        this.noteFinalWord(token.start_ms, token.end_ms, !this.spoke.has(session) || /^\s/u.test(token.text));
+        this.noteFinalWord(token.start_ms, token.end_ms, !this.spoke.has(session) || LEADING_SPACE.test(token.text));
       }
       this.spoke.add(session);
     }
