@@ -2,8 +2,11 @@
 // Faults placed at the seams, over every container format the fixtures cover (encoded here from the
 // fixture WAV, twice over, the way a live encoder writes them: small Ogg pages): the connection is
 // cut (abrupt close or 503) between two identical words, between an utterance's last final word
-// and the `<fin>` that closes it, inside a word Soniox finalized only in part, during a pause and
-// right after one, and twice in one stream; translation on in most. The simulator behaves like
+// and the `<end>` that closes it, inside a word Soniox finalized only in part, during a pause
+// (after its finalize, before the `<fin>`) and right after one, and twice in one stream;
+// translation on in most. The simulator's timed words have no endpoint detection, so the test
+// sends the `<end>` itself through the simulator's socket, alone in a response (as the real
+// service sometimes does), once a connection has heard the utterance's last word and 500 ms more. The simulator behaves like
 // the recorded service (every session's text starts without a space, sub-word pieces turn final
 // one by one) and hears words at known times in the file, finding each connection's place in the
 // file by its bytes (compressed audio is timed by its mean byte rate there). The faults are placed
@@ -32,7 +35,7 @@ const FILE_MS = 2 * 4267;
 const SPEED = 4;
 const MAX_LAST_WORD_ERROR_MS = 300;
 
-/** Three utterances; the first closed by a pause's finalize, the second by a finalize, the third by the end. */
+/** Three utterances; the first closed by a pause's finalize, the second by an endpoint, the third by the end. */
 const UTTERANCES = [
   [["no", 300, 550], ["no", 800, 1050], ["no", 1300, 1550]],
   [["kitchen", 2400, 3100], ["lights", 3300, 3700], ["please", 4000, 4400]],
@@ -41,7 +44,9 @@ const UTTERANCES = [
 const WORDS = UTTERANCES.flat().map(([text, startMs, endMs]) => ({ text, startMs, endMs }));
 const PHRASES = ["no no", "kitchen lights"];
 const PAUSE_AFTER_MS = 2000;
-const FINALIZE_AFTER_MS = 5000;
+/** The endpoint: this long after the second utterance's last word (connection time), `<end>`. */
+const ENDPOINT_DELAY_MS = 500;
+const LAST_OF_SECOND = UTTERANCES[1][2][0];
 /** The simulator cuts words over six letters in two pieces, the first ceil(n/2) letters long. */
 const FIRST_PIECES = new Set(WORDS.map((w) => w.text).filter((t) => t.length > 6).map((t) => t.slice(0, Math.ceil(t.length / 2))));
 
@@ -84,10 +89,10 @@ const SCENARIOS = [
     message: (m, finals) => finals.filter((t) => t === "no").length === 2,
   },
   {
-    name: "between an utterance's last word and its <fin>",
+    name: "between an utterance's last word and its <end>",
     fault: "503",
     translation: true,
-    frame: (f, conn) => isFinalize(f) && conn.audioMs > 4000,
+    message: (m) => (m.tokens || []).some((t) => t.is_final && t.text.trim() === LAST_OF_SECOND),
   },
   {
     name: "inside a partly finalized word",
@@ -136,6 +141,8 @@ function placeFaults(sim, scenario, fired) {
   sim.on("connection", (conn) => {
     const finals = [];
     const seen = {};
+    let lastWordEnd = null;
+    let ended = false;
     const fire = () => {
       if (fired.length >= (scenario.times || 1) || fired.some((f) => f.connection === conn.index)) return;
       fired.push({ connection: conn.index, audioMs: Math.round(conn.audioMs) });
@@ -145,6 +152,11 @@ function placeFaults(sim, scenario, fired) {
       if (process.env.SEAM_DEBUG) console.log(conn.index, Math.round(conn.audioMs), JSON.stringify((m.tokens || []).map((t) => (t.is_final ? "F" : "n") + t.text)), m.final_audio_proc_ms);
       for (const t of m.tokens || []) if (t.is_final && t.translation_status !== "translation") finals.push(t.text.trim());
       if (scenario.message && scenario.message(m, finals, conn)) fire();
+      for (const t of m.tokens || []) if (t.is_final && t.text.trim() === LAST_OF_SECOND) lastWordEnd = t.end_ms;
+      if (!ended && lastWordEnd !== null && m.total_audio_proc_ms >= lastWordEnd + ENDPOINT_DELAY_MS) {
+        ended = true;
+        conn.sendRaw(JSON.stringify({ tokens: [{ text: "<end>", is_final: true }], final_audio_proc_ms: m.final_audio_proc_ms, total_audio_proc_ms: m.total_audio_proc_ms }));
+      }
     });
     conn.on("frame", (f) => {
       if (process.env.SEAM_DEBUG && f.type === "text") console.log(conn.index, f.dir, f.text.slice(0, 60));
@@ -211,7 +223,6 @@ async function runStream(dir, format, scenario) {
         await sleep(300);
         stream.control({ type: "resume" });
       } },
-      { afterMs: FINALIZE_AFTER_MS, run: async () => stream.control({ type: "finalize" }) },
     ];
     for (let at = 0; at < file.length; at += chunk) {
       stream.audio(file.subarray(at, at + chunk));
