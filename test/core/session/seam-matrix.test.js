@@ -1,9 +1,10 @@
 "use strict";
 // Faults placed at the seams, over every container format the fixtures cover (encoded here from the
 // fixture WAV, twice over, the way a live encoder writes them: small Ogg pages): the connection is
-// cut (abrupt close or 503) between two identical words, between an utterance's last final word
-// and the `<end>` that closes it, inside a word Soniox finalized only in part, during a pause
-// (after its finalize, before the `<fin>`) and right after one, and twice in one stream;
+// cut (abrupt close or 503) between two identical words, between a finalize and its `<fin>`,
+// between an utterance's last final word and the `<end>` that closes it, inside a word Soniox
+// finalized only in part, during a pause (after its finalize, before the `<fin>`) and right after
+// one, and twice in one stream;
 // translation on in most. The simulator's timed words have no endpoint detection, so the test
 // sends the `<end>` itself through the simulator's socket, alone in a response (as the real
 // service sometimes does), once a connection has heard the utterance's last word and 500 ms more. The simulator behaves like
@@ -35,7 +36,7 @@ const FILE_MS = 2 * 4267;
 const SPEED = 4;
 const MAX_LAST_WORD_ERROR_MS = 300;
 
-/** Three utterances; the first closed by a pause's finalize, the second by an endpoint, the third by the end. */
+/** Three utterances; the first closed by a finalize, the second by an endpoint, the third by the end. */
 const UTTERANCES = [
   [["no", 300, 550], ["no", 800, 1050], ["no", 1300, 1550]],
   [["kitchen", 2400, 3100], ["lights", 3300, 3700], ["please", 4000, 4400]],
@@ -43,7 +44,9 @@ const UTTERANCES = [
 ];
 const WORDS = UTTERANCES.flat().map(([text, startMs, endMs]) => ({ text, startMs, endMs }));
 const PHRASES = ["no no", "kitchen lights"];
-const PAUSE_AFTER_MS = 2000;
+const FINALIZE_AFTER_MS = 2000;
+/** Between the second utterance's endpoint and the third utterance. */
+const PAUSE_AFTER_MS = 5100;
 /** The endpoint: this long after the second utterance's last word (connection time), `<end>`. */
 const ENDPOINT_DELAY_MS = 500;
 const LAST_OF_SECOND = UTTERANCES[1][2][0];
@@ -89,6 +92,11 @@ const SCENARIOS = [
     message: (m, finals) => finals.filter((t) => t === "no").length === 2,
   },
   {
+    name: "between a finalize and its <fin>",
+    fault: "503",
+    frame: (f, conn) => isFinalize(f) && conn.audioMs < 3000,
+  },
+  {
     name: "between an utterance's last word and its <end>",
     fault: "503",
     translation: true,
@@ -104,14 +112,14 @@ const SCENARIOS = [
     name: "during a pause",
     fault: "abrupt-close",
     translation: true,
-    frame: (f, conn) => isFinalize(f) && conn.audioMs < 3000,
+    frame: (f, conn) => isFinalize(f) && conn.audioMs > 4000,
   },
   {
     name: "right after a pause",
     fault: "503",
     translation: true,
     frame: (f, conn, seen) => {
-      if (isFinalize(f) && conn.audioMs < 3000) seen.paused = true;
+      if (isFinalize(f) && conn.audioMs > 4000) seen.paused = true;
       return seen.paused && f.dir === "in" && f.type === "binary";
     },
   },
@@ -217,6 +225,7 @@ async function runStream(dir, format, scenario) {
   try {
     const chunk = Math.round((file.length / FILE_MS) * 100);
     const commands = [
+      { afterMs: FINALIZE_AFTER_MS, run: async () => stream.control({ type: "finalize" }) },
       { afterMs: PAUSE_AFTER_MS, run: async () => {
         // A source that stops while paused (push-to-talk): nothing is dropped, the session is paused.
         stream.control({ type: "pause" });
