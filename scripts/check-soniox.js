@@ -376,6 +376,15 @@ async function main() {
   const { resolveApiUrl } = coreModule("rest-base");
   const apiUrl = resolveApiUrl(t.region, t.wsUrl, process.env.SONIOX_API_URL);
   printPlan(t, plan);
+  // The config dialog's Check first: a rejected key, an empty balance or no way through would fail
+  // every probe, and it costs no stream.
+  const { checkKey, proxyInEnvironment } = coreModule("check");
+  const keyCheck = await checkKey({ apiUrl, apiKey: key, proxyConfigured: proxyInEnvironment(process.env) });
+  console.log(`Key check (${apiUrl}): ${keyCheck.outcome}${keyCheck.outcome === "ok" ? "" : ` (${keyCheck.detail})`}`);
+  if (keyCheck.outcome !== "ok") {
+    console.error("Not run: the key check failed, so every probe would too. Nothing was streamed.");
+    process.exit(1);
+  }
   const rows = [];
   for (const p of plan) {
     let out;

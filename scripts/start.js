@@ -28,6 +28,8 @@ const EXAMPLE_BROKER = "ex3-mqtt-broker";
 // The voice-command example's transcribe node sends this client_reference_id, so the simulator can
 // give its stream the words the phrase trigger listens for.
 const VOICE_COMMAND_REF = "voice-command";
+// The Home Assistant (Wyoming) example tab's server, as its wyoming in node is set.
+const WYOMING = "127.0.0.1:10300";
 
 async function main() {
   // The WAV example reads the sample speech the tests use; the simulator "hears" its words.
@@ -78,6 +80,7 @@ async function main() {
 
   banner(
     `${service}\n` +
+      `  Home Assistant speech-to-text (Wyoming protocol) on ${WYOMING}: add it in Home Assistant's Wyoming integration.\n` +
       `  MQTT broker on ${broker.host}:${broker.port}; watch what the flows publish with\n` +
       `    mosquitto_sub -h ${broker.host} -p ${broker.port} -t '#' -v   (or any MQTT client)\n` +
       `  Flows and credentials are kept in ${userDir}\n` +

@@ -1,9 +1,10 @@
 import type { NodeAPI, NodeConstructor, NodeDef } from "node-red";
 import { resolveEndpoint } from "../core/session";
-import { resolveApiUrl } from "../core/keys";
+import { AccountHealth, resolveApiUrl } from "../core/keys";
 import type { AuthMethod } from "../core/session";
 import type { SonioxConfigCredentials, SonioxConfigNode } from "./lib/config-node";
 import { guardOutput } from "./lib/safe-output";
+import { keyCheckRoute } from "./lib/key-check-route";
 
 interface SonioxConfigDef extends NodeDef {
   region?: string;
@@ -25,6 +26,7 @@ export = function register(RED: NodeAPI): void {
       const key = (this.credentials?.apiKey ?? "").trim() || (process.env.SONIOX_API_KEY ?? "").trim();
       return key === "" ? null : key;
     };
+    this.account = new AccountHealth();
     guardOutput(this, () => [this.apiKey()]);
   }
   RED.nodes.registerType<SonioxConfigNode, SonioxConfigDef, unknown, SonioxConfigCredentials>(
@@ -32,4 +34,6 @@ export = function register(RED: NodeAPI): void {
     SonioxConfig as NodeConstructor<SonioxConfigNode, SonioxConfigDef, SonioxConfigCredentials>,
     { credentials: { apiKey: { type: "password" } } },
   );
+  // The dialog's Check button; checking uses the key, so it needs the right to change the node.
+  RED.httpAdmin.post("/soniox-config/:id/check", RED.auth.needsPermission("soniox-config.write"), keyCheckRoute(RED));
 };

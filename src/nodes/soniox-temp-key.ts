@@ -3,12 +3,13 @@
  * with the long-lived key of the soniox-config node, which never leaves Node-RED. Typically wired
  * `http in` → soniox-temp-key → `http response`.
  */
-import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
+import type { Node, NodeAPI, NodeDef, NodeMessageInFlow, NodeStatus } from "node-red";
 import { SonioxError } from "../core/errors";
 import { checkTempKeyRequest, mintTemporaryKey, tightenTempKeyRequest, type TempKeyRequest } from "../core/keys";
 import type { SonioxConfigNode } from "./lib/config-node";
 import { guardOutput } from "./lib/safe-output";
-import { errorText, localizedError } from "./lib/i18n";
+import { catalogue, errorText, localizedError } from "./lib/i18n";
+import { describeAccountProblem } from "./lib/status";
 
 interface TempKeyDef extends NodeDef {
   config?: string;
@@ -45,12 +46,21 @@ export = function register(RED: NodeAPI): void {
     let base: TempKeyRequest | null = null;
     let closed = false;
     let defaultsError: SonioxError | null = null;
+    // The node's own status, shown again once the account's problem clears.
+    let own: NodeStatus = {};
+    const tAccount = catalogue(RED, "soniox-config");
+    const showStatus = (status: NodeStatus): void => {
+      own = status;
+      const problem = config?.account.current;
+      node.status(problem ? describeAccountProblem(problem, tAccount) : status);
+    };
+    config?.account.register(node.id, () => showStatus(own));
     try {
       base = checkTempKeyRequest(settingsOf(def));
     } catch (err) {
       defaultsError = asError(err);
       node.error(RED._("soniox-temp-key.errors.settings", { error: errorText(RED, "soniox-temp-key", defaultsError) }));
-      node.status({ fill: "red", shape: "ring", text: RED._("soniox-temp-key.status.config-error") });
+      showStatus({ fill: "red", shape: "ring", text: RED._("soniox-temp-key.status.config-error") });
     }
 
     /** The request for one message: the node's settings, tightened by msg.soniox's fields. */
@@ -80,14 +90,15 @@ export = function register(RED: NodeAPI): void {
       }
       // The WebSocket URL goes with the key so the page connects to the region the key belongs to.
       const websocketUrl = request.usage_type === "transcribe_websocket" ? endpointOf(config) : null;
-      node.status({ fill: "yellow", shape: "ring", text: RED._("soniox-temp-key.status.minting") });
+      showStatus({ fill: "yellow", shape: "ring", text: RED._("soniox-temp-key.status.minting") });
       mintTemporaryKey({ apiUrl, apiKey, request })
         .then((key) => {
           if (closed) return done();
+          config.account.noteSuccess();
           msg.payload = websocketUrl === null ? { ...key } : { ...key, websocket_url: websocketUrl };
           const until = new Date(key.expires_at);
           const text = Number.isNaN(until.getTime()) ? key.expires_at : until.toISOString().slice(11, 19);
-          node.status({ fill: "green", shape: "dot", text: RED._("soniox-temp-key.status.minted", { until: text }) });
+          showStatus({ fill: "green", shape: "dot", text: RED._("soniox-temp-key.status.minted", { until: text }) });
           send(msg);
           done();
         })
@@ -104,12 +115,14 @@ export = function register(RED: NodeAPI): void {
 
     function fail(msg: Msg, error: SonioxError, done: (err?: Error) => void): void {
       (msg as Record<string, unknown>).soniox = { error: error.toJSON() };
-      node.status({ fill: "red", shape: "ring", text: RED._("soniox-temp-key.status.error", { code: String(error.code) }) });
+      config?.account.noteFailure(error);
+      showStatus({ fill: "red", shape: "ring", text: RED._("soniox-temp-key.status.error", { code: String(error.code) }) });
       done(localizedError(RED, "soniox-temp-key", error));
     }
 
     node.on("close", (removed: boolean, done: () => void) => {
       closed = true;
+      config?.account.deregister(node.id);
       node.status({});
       done();
     });

@@ -9,7 +9,7 @@ import { toAudioBytes } from "./lib/audio-payload";
 import type { SonioxConfigNode } from "./lib/config-node";
 import { routingOf } from "./lib/routing";
 import { catalogue, errorText, localizedError, warningText } from "./lib/i18n";
-import { describeStreams } from "./lib/status";
+import { describeAccountProblem, describeStreams } from "./lib/status";
 import { guardOutput } from "./lib/safe-output";
 import { outMessage } from "./lib/out-message";
 import { throttle } from "./lib/throttle";
@@ -64,12 +64,17 @@ export = function register(RED: NodeAPI): void {
     }
     const plainKey = PLAIN_PROPERTY.test(streamKeyProperty);
 
+    const account = configNode!.account;
+    const tAccount = catalogue(RED, "soniox-config");
     const updateStatus = throttle(() => {
       const { states, lastError } = registry.summary();
-      node.status(describeStreams(states, lastError, t));
+      const problem = account.current;
+      node.status(problem && !states.includes("streaming") ? describeAccountProblem(problem, tAccount) : describeStreams(states, lastError, t));
     }, STATUS_INTERVAL_MS);
+    account.register(node.id, updateStatus);
 
     registry.on("response", ({ key, routing, session, response }) => {
+      account.noteSuccess();
       node.send([outMessage(key, response, session, routing), null]);
     });
     registry.on("utterance", ({ key, routing, session, utterance }) => {
@@ -81,6 +86,7 @@ export = function register(RED: NodeAPI): void {
       node.send([outMessage(key, payload, restart.session, routing), null]);
     });
     registry.on("failure", ({ key, routing, error }) => {
+      account.noteFailure(error);
       const errorMsg = { topic: key, payload: error.toJSON(), soniox: { stream: key, error: error.toJSON() }, ...routing };
       node.error(`[${key}] ${errorText(RED, "soniox-transcribe", error)}`, errorMsg);
     });
@@ -103,6 +109,7 @@ export = function register(RED: NodeAPI): void {
     });
 
     node.on("close", (_removed: boolean, done: () => void) => {
+      account.deregister(node.id);
       registry.closeAll();
       updateStatus.cancel();
       node.status({});

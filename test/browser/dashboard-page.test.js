@@ -5,6 +5,7 @@
 // that client only.
 const assert = require("assert");
 const fs = require("fs");
+const net = require("net");
 const path = require("path");
 const { startSimulator } = require("../../dist/simulator");
 const { startNodeRed } = require("../../scripts/lib/node-red");
@@ -124,5 +125,95 @@ describe("browser: Dashboard 2 live caption page", function () {
     for (const page of pages) captions.push((await page.textContent("#soniox-final")).replace(/\s+/g, " ").trim());
     for (const page of pages) await page.close();
     assert.deepStrictEqual(captions.slice().sort(), SCRIPTS.slice().sort(), "each page shows only its own stream's words");
+  });
+});
+
+describe("browser: Dashboard 2 live caption page when Soniox fails", function () {
+  this.timeout(90000);
+  // The example's transcribe node waits this long for a connection (its connect timeout).
+  const CONNECT_TIMEOUT_MS = 10000;
+  let stack = null;
+  let browser = null;
+
+  before(async function () {
+    browser = await browserWithMicrophone();
+  });
+
+  afterEach(async function () {
+    if (stack) await stack.stop();
+    stack = null;
+  });
+
+  after(async function () {
+    if (browser) await browser.close();
+  });
+
+  /** Presses Microphone and resolves to how long the page took to show an error, and what it said. */
+  async function pressUntilError(page) {
+    const pressed = Date.now();
+    await page.click("#soniox-mic");
+    await page.waitForSelector('.soniox-dash[data-state="error"]', { timeout: CONNECT_TIMEOUT_MS + 5000 });
+    return { ms: Date.now() - pressed, notice: await page.textContent("#soniox-notice") };
+  }
+
+  /** The page can be used again: Microphone enabled, no stale "Streaming" or "Finishing…". */
+  async function assertRetryable(page) {
+    assert.strictEqual(await page.isEnabled("#soniox-mic"), true, "the Microphone button is enabled again");
+    const status = await page.textContent("#soniox-state");
+    assert.ok(!/Streaming|Finishing|Starting/.test(status), `no stale state: "${status}"`);
+  }
+
+  it("a dead service: an error saying to check the network within the connect timeout, and Microphone works again once Soniox is back", async function () {
+    stack = await startDashboardStack({ script: "back again now" });
+    const port = new URL(stack.sim.url).port;
+    await stack.sim.close();
+    const page = await browser.context.newPage();
+    await page.goto(`${stack.red.url}/dashboard/soniox`);
+    await page.waitForSelector("#soniox-mic", { timeout: 20000 });
+    const failed = await pressUntilError(page);
+    assert.ok(failed.ms <= CONNECT_TIMEOUT_MS + 2000, `the error showed after ${failed.ms} ms`);
+    assert.match(failed.notice, /could not reach Soniox: check .*network/, failed.notice);
+    await assertRetryable(page);
+    await page.screenshot({ path: artifact("dashboard-error.png") });
+
+    stack.sim = await startSimulator({ port: Number(port), apiKeys: [KEY], wordMs: 150, finalLagMs: 300, script: "back again now" });
+    await page.click("#soniox-mic");
+    await page.waitForFunction(() => /back again/.test(document.getElementById("soniox-caption").textContent), null, { timeout: 15000 });
+    assert.strictEqual((await page.$("#soniox-notice")) === null || (await page.textContent("#soniox-notice")) === "", true, "the old error is gone");
+    await page.close();
+  });
+
+  it("a service that takes the connection and never answers: the error comes at the connect timeout, not after a minute of retries", async function () {
+    stack = await startDashboardStack({});
+    const port = Number(new URL(stack.sim.url).port);
+    await stack.sim.close();
+    const held = [];
+    const silent = net.createServer((socket) => held.push(socket));
+    await new Promise((resolve) => silent.listen(port, "127.0.0.1", resolve));
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`${stack.red.url}/dashboard/soniox`);
+      await page.waitForSelector("#soniox-mic", { timeout: 20000 });
+      const failed = await pressUntilError(page);
+      assert.ok(failed.ms >= CONNECT_TIMEOUT_MS - 1000 && failed.ms <= CONNECT_TIMEOUT_MS + 3000, `the error showed after ${failed.ms} ms`);
+      assert.match(failed.notice, /could not reach Soniox/, failed.notice);
+      await assertRetryable(page);
+      await page.close();
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it("a rejected key: an error saying to check the API key in the soniox-config node, and the page can retry", async function () {
+    stack = await startDashboardStack({ apiKeys: ["some-other-key"] });
+    const page = await browser.context.newPage();
+    await page.goto(`${stack.red.url}/dashboard/soniox`);
+    await page.waitForSelector("#soniox-mic", { timeout: 20000 });
+    const failed = await pressUntilError(page);
+    assert.ok(failed.ms <= CONNECT_TIMEOUT_MS + 2000, `the error showed after ${failed.ms} ms`);
+    assert.match(failed.notice, /API key was refused: open the soniox-config node/, failed.notice);
+    await assertRetryable(page);
+    await page.close();
   });
 });

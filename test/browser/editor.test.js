@@ -139,4 +139,34 @@ describe("browser: the Node-RED editor", function () {
     await page.click("#node-config-dialog-cancel");
     assert.deepStrictEqual(pageErrors, [], "the editor ran without page errors");
   });
+
+  it("the config dialog's Check button asks the region: OK for the stored key, key rejected for a wrong one typed in, and the key never shows", async function () {
+    await page.evaluate(() => RED.editor.editConfig("", "soniox-config", "ex-soniox-config"));
+    await page.waitForSelector("#soniox-config-check", { timeout: 10000 });
+    const outcome = async () => {
+      await page.click("#soniox-config-check");
+      await page.waitForFunction(() => {
+        const el = document.getElementById("soniox-config-check-result");
+        return el.dataset.outcome && !document.getElementById("soniox-config-check").disabled;
+      }, null, { timeout: 15000 });
+      const result = await page.evaluate(() => {
+        const el = document.getElementById("soniox-config-check-result");
+        const out = { outcome: el.dataset.outcome, text: el.textContent };
+        delete el.dataset.outcome;
+        return out;
+      });
+      return result;
+    };
+    const stored = await outcome();
+    assert.deepStrictEqual(stored, { outcome: "ok", text: "OK: Soniox accepts this key in this region. Nothing was streamed or billed." });
+    assert.strictEqual(stack.sim.connections.length, 0, "no stream was opened to check the key");
+    await page.fill("#node-config-input-apiKey", "a-wrong-key-typed-in");
+    const wrong = await outcome();
+    assert.strictEqual(wrong.outcome, "key-rejected");
+    assert.match(wrong.text, /^Key rejected: Soniox does not accept this key here\. .*\(HTTP 401 unauthenticated: Incorrect API key provided\. .*\)$/);
+    assert.ok(!(await page.content()).includes(KEY), "the stored key is nowhere in the editor page");
+    await page.screenshot({ path: artifact("editor-config-check.png") });
+    await page.click("#node-config-dialog-cancel");
+    assert.deepStrictEqual(pageErrors, [], "the editor ran without page errors");
+  });
 });

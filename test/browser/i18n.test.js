@@ -90,6 +90,15 @@ describe("browser: German runtime and editor", function () {
       return [def.inputLabels.call(node), def.outputLabels.call(node, 0), def.outputLabels.call(node, 1)];
     });
     assert.deepStrictEqual(ports, ["Audio / Steuerung", "Antworten", "Äußerungen"]);
+
+    // The config dialog's Check button, answered in German: nothing listens at its address.
+    await page.evaluate(() => RED.editor.editConfig("", "soniox-config", "i18n-cfg"));
+    await page.waitForSelector("#soniox-config-check", { timeout: 10000 });
+    assert.strictEqual((await text("#soniox-config-check")).trim(), "Prüfen");
+    await page.click("#soniox-config-check");
+    await page.waitForSelector("#soniox-config-check-result[data-outcome]", { timeout: 15000 });
+    assert.match(await text("#soniox-config-check-result"), /^Region nicht erreichbar: Node-RED konnte keine Verbindung zu Soniox aufbauen/);
+    await page.click("#node-config-dialog-cancel");
     assert.deepStrictEqual(pageErrors, [], "the editor ran without page errors");
   });
 });

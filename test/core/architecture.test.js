@@ -15,6 +15,7 @@ const ALLOWED = {
   filter: ["session"],
   keys: [],
   streams: ["session", "audio", "control", "filter"],
+  wyoming: ["session"],
 };
 
 function imports(file) {

@@ -574,7 +574,7 @@ describe("soniox-transcribe editor definition", function () {
 });
 
 describe("icons", function () {
-  const icons = ["soniox-transcribe.svg", "soniox-control.svg", "soniox-token-filter.svg", "soniox.svg"];
+  const icons = ["soniox-transcribe.svg", "soniox-control.svg", "soniox-token-filter.svg", "soniox.svg", "wyoming.svg"];
 
   it("are referenced icons that exist in dist/nodes/icons", function () {
     assert.ok(fs.existsSync(path.join(nodesDir, "icons", loadEditorFile("soniox-transcribe").definition.icon)));

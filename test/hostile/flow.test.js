@@ -5,6 +5,7 @@
 const assert = require("assert");
 const { startSimulator } = require("../../dist/simulator");
 const { helper, NODES, transcribeFlow, load, collect, waitFor } = require("../support/nodered");
+const { speech } = require("../support/speech");
 const { memoryWatch, logLines, keySightings } = require("./observe");
 const { prng, fuzzSettings } = require("../fuzz/prng");
 const { ffmpegPath } = require("../support/ffmpeg");
@@ -12,11 +13,6 @@ const { ffmpegPath } = require("../support/ffmpeg");
 const KEY = "sk-FLOW-4b8e21c9d03f7a65";
 const { seed: SEED, cases: CASES } = fuzzSettings(1313, 60, 600);
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const speech = (ms) => {
-  const buf = Buffer.alloc((ms * 16000 * 2) / 1000);
-  for (let i = 0; i < buf.length / 2; i++) buf.writeInt16LE(i % 40 < 20 ? 8000 : -8000, i * 2);
-  return buf;
-};
 
 describe("hostile flows against the soniox nodes", function () {
   this.timeout(60000);

@@ -16,11 +16,20 @@ const DASHBOARD = ["config/ui_base.js", "config/ui_page.js", "config/ui_group.js
 const FIXTURE_WAV = path.join(__dirname, "..", "fixtures", "audio", "speech-16k-mono.wav");
 const TRANSCRIPT = fs.readFileSync(path.join(__dirname, "..", "fixtures", "audio", "transcript.txt"), "utf8").trim();
 const KEY = "example-key";
-const CREDENTIALS = { "ex-soniox-config": { apiKey: KEY }, "ex14-dash-soniox-config": { apiKey: KEY } };
+const CREDENTIALS = { "ex-soniox-config": { apiKey: KEY } };
 
-/** Every file Node-RED lists under Import → Examples, loaded together. */
+/**
+ * Every file Node-RED lists under Import → Examples, loaded together. The files share their
+ * soniox-config node (one id), which the editor keeps once when a second file brings it again.
+ */
 function examples() {
-  return exampleFiles().flatMap((f) => JSON.parse(fs.readFileSync(f, "utf8")));
+  const byId = new Map();
+  for (const node of exampleFiles().flatMap((f) => JSON.parse(fs.readFileSync(f, "utf8")))) {
+    const seen = byId.get(node.id);
+    if (seen) assert.deepStrictEqual(node, seen, `two example files bring a different ${node.type} with id ${node.id}`);
+    else byId.set(node.id, node);
+  }
+  return [...byId.values()];
 }
 
 /** Points the example's config node at the simulator and taps a node's outputs with helper nodes. */
@@ -57,6 +66,13 @@ describe("examples/flows.json", function () {
     for (const n of flow) {
       if (n.type === "tab") continue;
       assert.ok(helper.getNode(n.id), `example node ${n.id} (${n.type}) did not start`);
+    }
+  });
+
+  it("every example file uses the one soniox-config node npm start points at the simulator, so importing a second file reuses it", function () {
+    for (const file of exampleFiles()) {
+      const configs = JSON.parse(fs.readFileSync(file, "utf8")).filter((n) => n.type === "soniox-config");
+      assert.deepStrictEqual(configs.map((n) => n.id), ["ex-soniox-config"], path.basename(file));
     }
   });
 

@@ -58,6 +58,16 @@ describe("scripts/check-soniox.js (npm run check:soniox) against the simulator",
     assert.strictEqual(sim.connections.length, 0);
   });
 
+  it("a key the region rejects: says so from the key check and stops before opening any stream", async function () {
+    sim = await startSimulator({ apiKeys: [KEY] });
+    const r = await runCheck({ SONIOX_WS_URL: sim.url, SONIOX_API_KEY: "not-the-key" });
+    assert.strictEqual(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /Key check \(http:\/\/127\.0\.0\.1:\d+\): key-rejected \(HTTP 401 unauthenticated/);
+    assert.match(r.stderr, /Nothing was streamed/);
+    assert.strictEqual(sim.connections.length, 0);
+    assert.ok(!r.stdout.includes("not-the-key") && !r.stderr.includes("not-the-key"));
+  });
+
   it("every switch at its default: the text is recognised and each probe names the default setting", async function () {
     sim = await startSimulator({ apiKeys: [KEY], script: TRANSCRIPT, startTimeoutMs: 1200, firstAudioTimeoutMs: 1200 });
     const r = await runCheck({ SONIOX_WS_URL: sim.url, SONIOX_API_KEY: KEY });

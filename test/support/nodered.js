@@ -7,6 +7,8 @@ const transcribeNode = require("../../dist/nodes/soniox-transcribe.js");
 const controlNode = require("../../dist/nodes/soniox-control.js");
 const filterNode = require("../../dist/nodes/soniox-token-filter.js");
 const tempKeyNode = require("../../dist/nodes/soniox-temp-key.js");
+const wyomingInNode = require("../../dist/nodes/wyoming-in.js");
+const wyomingResponseNode = require("../../dist/nodes/wyoming-response.js");
 
 const { RUNTIME, coreNode } = require("./runtime");
 
@@ -38,7 +40,7 @@ function loadCoreModulesOnce() {
   }
 }
 
-const NODES = [configNode, transcribeNode, controlNode, filterNode, tempKeyNode, catchNode, statusNode, completeNode];
+const NODES = [configNode, transcribeNode, controlNode, filterNode, tempKeyNode, wyomingInNode, wyomingResponseNode, catchNode, statusNode, completeNode];
 
 function configFor(sim, extra = {}) {
   return { id: "cfg", type: "soniox-config", name: "sim", region: "custom", url: sim.url, ...extra };

@@ -120,9 +120,11 @@ function describeApiError(status: number, body: ApiErrorBody | null, secrets: st
   const hint =
     status === 401 ? " Check the API key of the soniox config node (it must be a long-lived key, not a temporary one)." : "";
   const reason = `${message}${details.length ? ` (${details.join("; ")})` : ""}`;
+  // answer: whether Soniox's ApiError came back, or something else (a proxy, a captive portal) answered.
+  const answer = body && typeof body.error_type === "string" ? "api-error" : "other";
   return {
     text: safeText(`Soniox refused the temporary key request (${status}${type})${reason}.${hint}`, secrets),
-    i18n: { key: hint ? "keys.refused-401" : "keys.refused", params: { status: `${status}${type}`, reason: safeText(reason, secrets) } },
+    i18n: { key: hint ? "keys.refused-401" : "keys.refused", params: { status: `${status}${type}`, reason: safeText(reason, secrets), answer } },
   };
 }
 
@@ -148,10 +150,11 @@ export async function mintTemporaryKey(options: MintOptions): Promise<TempKey> {
     if (e.name === "TimeoutError") {
       throw new SonioxError("connect_timeout", `No answer from ${url} within ${timeoutMs} ms`, { key: "keys.timeout", params: { url, ms: timeoutMs } });
     }
-    const cause = (e as Error & { cause?: { message?: string } }).cause?.message;
+    const { message: cause, code } = (e as Error & { cause?: { message?: string; code?: unknown } }).cause ?? {};
     throw new SonioxError("connection_failed", safeText(`Could not reach ${url}: ${cause ?? e.message}`, [options.apiKey]), {
       key: "keys.unreachable",
-      params: { url, detail: safeText(cause ?? e.message, [options.apiKey]) },
+      // cause: the network error's code (ENOTFOUND, a certificate error...), for callers that tell them apart.
+      params: { url, detail: safeText(cause ?? e.message, [options.apiKey]), cause: typeof code === "string" ? code : "" },
     });
   }
   const text = await res.text().catch(() => "");

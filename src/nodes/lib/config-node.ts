@@ -1,4 +1,5 @@
 import type { Node } from "node-red";
+import type { AccountHealth } from "../../core/keys";
 import type { AuthMethod } from "../../core/session";
 
 export interface SonioxConfigCredentials {
@@ -18,4 +19,6 @@ export interface SonioxConfigNode extends Node<SonioxConfigCredentials> {
   apiUrl(): string;
   /** The credential, else SONIOX_API_KEY; null when neither is set. */
   apiKey(): string | null;
+  /** The nodes using this account, and a rejected key or used-up balance they all show. */
+  account: AccountHealth;
 }

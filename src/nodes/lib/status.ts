@@ -1,4 +1,5 @@
 import type { NodeStatus } from "node-red";
+import type { AccountProblem } from "../../core/keys";
 import type { StreamState } from "../../core/session";
 
 /** The one place stream states become node status: the busiest state wins, with the stream count. */
@@ -25,4 +26,17 @@ export function describeStreams(
   const name = t(`status.${state}`) ?? state;
   if (open.length === 1) return { fill, shape, text: name };
   return { fill, shape, text: t("status.withCount", { state: name, count: open.length }) ?? `${state} (${open.length} streams)` };
+}
+
+/**
+ * A rejected key or a used-up balance, shown on every node of the account. `t` looks it up in the
+ * soniox-config catalogue (status.<kind>).
+ */
+export function describeAccountProblem(
+  problem: AccountProblem,
+  t: (key: string, params?: Record<string, string | number>) => string | null = () => null,
+): NodeStatus {
+  const params = { code: String(problem.code), reason: problem.reason };
+  const english = `${problem.kind === "key-rejected" ? "key rejected" : "no balance"} (${params.code}): ${problem.reason}`;
+  return { fill: "red", shape: "ring", text: t(`status.${problem.kind}`, params) ?? english };
 }
