@@ -4,11 +4,11 @@
 // node in every mode. The expected texts are read from the recording itself, not from our code.
 const assert = require("assert");
 const { startSimulator } = require("../../dist/simulator");
-const { responses } = require("../fixtures/tokens/load");
+const { recordedResponses } = require("../support/recorded-session");
 const { helper, NODES, transcribeFlow, load, collect, waitFor } = require("../support/nodered");
 
 const KEY = "recorded-key";
-const RECORDING = responses("recorded-translation").map((r) => r.tokens);
+const RECORDING = recordedResponses();
 const AUDIO_MS = 14000;
 
 // What the recording says: every final token once, and the last response's non-final tail, which
