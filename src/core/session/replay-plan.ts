@@ -103,7 +103,9 @@ export function handOver(next: SonioxSession, from: { handover: Handover; plan: 
     } else if (item.text === END_OF_STREAM_FRAME) next.end();
     else next.sendText(item.text);
   }
-  if (from.paused) next.pause();
+  // A pause that came before the stop already went over as its finalize; once the end of stream
+  // is queued there is nothing left to pause (and a finishing session refuses it).
+  if (from.paused && next.state !== "finishing") next.pause();
   if (from.ending && next.state !== "finishing") next.end();
 }
 

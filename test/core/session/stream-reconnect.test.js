@@ -93,6 +93,22 @@ describe("TranscriptionStream reconnect", function () {
     assert.deepStrictEqual(events.closes, [{ reason: "finished" }]);
   });
 
+  it("pause, then stop, then the connection fails: the replacement gets the finalize and the end, and nothing throws", function () {
+    const { stream, clock, transport, events } = makeStream();
+    stream.audio(pcm(500, 16));
+    stream.control({ type: "pause" });
+    stream.control({ type: "stop" });
+    transport.last().fail("connect timeout");
+    clock.tick(3000);
+    const t2 = transport.last();
+    assert.notStrictEqual(t2, transport.made[0], "a replacement connects");
+    t2.open();
+    clock.tick(1000);
+    assert.deepStrictEqual(t2.kinds().filter((k, i, all) => !(k === "audio" && all[i - 1] === "audio")), ["start", "audio", "finalize", "eos"]);
+    t2.result({ tokens: [], final_audio_proc_ms: 500, total_audio_proc_ms: 500, finished: true });
+    assert.deepStrictEqual(events.closes, [{ reason: "finished" }]);
+  });
+
   it("gives up after the attempt limit and reports the last error", function () {
     const { stream, clock, transport, events } = makeStream({ reconnect: { ...DEFAULT_RECONNECT, maxAttempts: 2, random: () => 0.5 } });
     stream.audio(pcm(100, 4));
