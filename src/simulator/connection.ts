@@ -10,6 +10,7 @@ import { authenticateStartMessage, type AuthMethod, type UpgradeAuth } from "./a
 import { DOCUMENTED, INVENTED, defaultErrorText } from "./messages";
 import type { FaultSpec, ResolvedOptions } from "./options";
 import { Recogniser } from "./recogniser";
+import { RecordedSession } from "./recorded-session";
 import { TimedRecogniser } from "./timed-recogniser";
 import { parseScript } from "./script";
 import { validateStart, type StartConfig } from "./start-validation";
@@ -100,9 +101,12 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
   private readonly faults: FaultSpec[];
   private phase: Phase = "awaiting_start";
   private silenced = false;
-  private recogniser: Recogniser | TimedRecogniser | null = null;
+  private recogniser: Recogniser | TimedRecogniser | RecordedSession | null = null;
   private meter: AudioMeter | null = null;
   private lastResultAudioMs = 0;
+  /** Finalize messages received so far; each picks the next `<fin>` delay. */
+  private finalizes = 0;
+  private pendingFins = 0;
 
   constructor(
     private readonly ws: WebSocket,
@@ -258,20 +262,24 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
       languageIdentification: config.languageIdentification,
       translation: config.translation,
     };
-    if (o.timedScript) {
-      this.recogniser = new TimedRecogniser(o.timedScript.words, { ...fields, finalLagMs: o.finalLagMs });
+    const timing = { finalLagMs: o.finalLagMs, finalBatchMs: o.finalBatchMs };
+    if (o.recording) {
+      this.recogniser = new RecordedSession(o.recording);
+    } else if (o.timedScript) {
+      this.recogniser = new TimedRecogniser(o.timedScript.words, { ...fields, ...timing });
     } else {
       const script = typeof o.script === "function" ? o.script(start, this.index) : o.script;
       this.recogniser = new Recogniser(parseScript(script, config.languageHints[0] ?? "en"), {
         ...fields,
+        ...timing,
         wordMs: o.wordMs,
-        finalLagMs: o.finalLagMs,
         endpointSilenceMs: config.endpointDetection ? (o.endpointSilenceMs ?? config.maxEndpointDelayMs ?? 500) : null,
       });
     }
     this.meter = createAudioMeter(config.audio, o, () => this.failWith(400, DOCUMENTED.audioDecodeError));
     this.phase = "streaming";
     this.timers.clear("start");
+    if (o.ackStart) this.send({ tokens: [], final_audio_proc_ms: 0, total_audio_proc_ms: 0 });
     this.armFirstAudioTimeout();
     this.timers.set("length-cap", o.maxSessionMs, () => this.failWith(400, DOCUMENTED.audioTooLong));
   }
@@ -325,7 +333,7 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
     }
   }
 
-  private hear(recogniser: Recogniser | TimedRecogniser, pieces: AudioPiece[]): void {
+  private hear(recogniser: Recogniser | TimedRecogniser | RecordedSession, pieces: AudioPiece[]): void {
     if (!(recogniser instanceof TimedRecogniser)) {
       for (const piece of pieces) recogniser.advance(piece.ms, piece.speech);
       return;
@@ -347,11 +355,30 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
       if (this.firstAudioAt !== null) this.armIdleTimeout();
       else if (this.options.firstAudioKeepaliveCounts) this.armFirstAudioTimeout();
     } else if (parsed.type === "finalize") {
-      this.recogniser?.finalizeAll(FIN_TOKEN);
-      this.sendResult();
+      this.scheduleFin();
     } else {
       this.failWith(400, DOCUMENTED.controlInvalidType);
     }
+  }
+
+  /**
+   * `<fin>` comes 350-500 ms after the finalize on the real service; audio keeps being heard
+   * meanwhile. A fixed sequence across the range keeps runs repeatable.
+   */
+  private scheduleFin(): void {
+    const [min, max] = this.options.finDelayMs;
+    const n = this.finalizes++;
+    const delay = min + ((n * 97) % (max - min + 1));
+    // The finalize covers the audio sent before it, not what arrives while it is being answered.
+    const uptoMs = this.recogniser?.audioMs ?? 0;
+    const fin = (): void => {
+      this.pendingFins--;
+      this.recogniser?.finalizeAll(FIN_TOKEN, uptoMs);
+      this.sendResult();
+    };
+    this.pendingFins++;
+    if (delay === 0) return fin();
+    this.timers.set(`fin${n}`, delay, fin);
   }
 
   private sendResult(): void {
@@ -368,6 +395,7 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
     const recogniser = this.recogniser;
     const meter = this.meter;
     if (!recogniser || !meter) return;
+    if (this.audioBytes === 0 && this.options.noAudioError) return this.failWith(400, DOCUMENTED.noAudio);
     this.phase = "finishing";
     this.timers.clearAll();
     meter.finish((pieces) => {
@@ -376,7 +404,9 @@ export class SimulatedConnection extends EventEmitter implements SimConnection {
       this.audioMs = meter.msOf(this.audioBytes);
       this.hear(recogniser, pieces);
       if (this.options.flushScriptOnEnd && recogniser instanceof Recogniser) recogniser.flushScript();
-      recogniser.finalizeAll(null);
+      if (recogniser instanceof RecordedSession) for (const result of recogniser.rest()) this.send(result);
+      // A finalize still waiting for its `<fin>` gets it with the last finals.
+      recogniser.finalizeAll(this.pendingFins > 0 ? FIN_TOKEN : null);
       const last = recogniser.takeResult();
       if (last.tokens.length > 0) this.send(last);
       const total = last.total_audio_proc_ms;

@@ -1,3 +1,4 @@
+import type { SonioxToken } from "../core/session";
 import type { TimedScript } from "./timed-recogniser";
 
 /**
@@ -82,12 +83,35 @@ export interface SimulatorOptions {
    * begins in the file (the test locates it). Replaces `script`; endpoints are not produced.
    */
   timedScript?: TimedScript;
+  /**
+   * Tests only: the token lists of a recorded real session's responses, played back in order
+   * instead of recognising (recorded-session.ts). Replaces `script` and `timedScript`.
+   */
+  recording?: SonioxToken[][];
   /** Speech audio (ms) it takes to hear one word (default 350). */
   wordMs?: number;
-  /** A word turns final once received audio passes its end by this many ms (default 600). */
+  /**
+   * A word piece turns final in the first batch after received audio passes its end by this many
+   * ms (default 2400: the recorded session's newest final trails its newest token by 2.2-3.0 s).
+   */
   finalLagMs?: number;
-  /** A result is sent after every this many ms of received audio (default 120). */
+  /**
+   * Finals leave in batches, one per this many ms of received audio (default 1300, the recorded
+   * service's median); a batch can end inside a word. 0 sends each piece as soon as it is due.
+   */
+  finalBatchMs?: number;
+  /** A result is sent after every this many ms of received audio (default 200: about 5 a second, as recorded). */
   responseEveryMs?: number;
+  /**
+   * Wall-clock delay (ms) from a finalize message to the response carrying `<fin>`, as [min, max]
+   * (default [350, 500], as observed; each finalize of a connection takes the next value of a
+   * fixed sequence in that range). 0 answers at once.
+   */
+  finDelayMs?: number | [number, number];
+  /** Answer a valid start message with the empty frame the real service sends (default true). */
+  ackStart?: boolean;
+  /** End of stream with no audio received gets 400 "No audio received." as on the real service (default true). */
+  noAudioError?: boolean;
   /** Silence (ms) that triggers `<end>`; default: the start message's max_endpoint_delay_ms, else 500. */
   endpointSilenceMs?: number;
   /** RMS level (0..1 of full scale) below which PCM audio counts as silence (default 0.01, about -40 dBFS). */
@@ -149,9 +173,14 @@ export interface ResolvedOptions {
   rejectUnknownFields: boolean;
   script: string | ((start: Record<string, unknown>, connIndex: number) => string);
   timedScript: TimedScript | null;
+  recording: SonioxToken[][] | null;
   wordMs: number;
   finalLagMs: number;
+  finalBatchMs: number;
   responseEveryMs: number;
+  finDelayMs: [number, number];
+  ackStart: boolean;
+  noAudioError: boolean;
   endpointSilenceMs: number | undefined;
   silenceThreshold: number;
   containerBytesPerMs: number | null;
@@ -181,6 +210,12 @@ function parseCutoff(value: string): number {
   return ms;
 }
 
+function delayRange(value: number | [number, number]): [number, number] {
+  const [min, max] = typeof value === "number" ? [value, value] : value;
+  if (!(min >= 0 && max >= min)) throw new Error(`finDelayMs must be a number or [min, max] with 0 <= min <= max, got ${JSON.stringify(value)}.`);
+  return [min, max];
+}
+
 /**
  * Fills in defaults. Called per connection, so changing `simulator.options` affects the next one.
  * Throws when an option cannot be understood (for example an unreadable cutoff date).
@@ -207,9 +242,14 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     rejectUnknownFields: o.rejectUnknownFields ?? strict,
     script: o.script ?? DEFAULT_SCRIPT,
     timedScript: o.timedScript ?? null,
+    recording: o.recording ?? null,
     wordMs: o.wordMs ?? 350,
-    finalLagMs: o.finalLagMs ?? 600,
-    responseEveryMs: o.responseEveryMs ?? 120,
+    finalLagMs: o.finalLagMs ?? 2400,
+    finalBatchMs: o.finalBatchMs ?? 1300,
+    responseEveryMs: o.responseEveryMs ?? 200,
+    finDelayMs: delayRange(o.finDelayMs ?? [350, 500]),
+    ackStart: o.ackStart ?? true,
+    noAudioError: o.noAudioError ?? true,
     endpointSilenceMs: o.endpointSilenceMs,
     silenceThreshold: o.silenceThreshold ?? 0.01,
     containerBytesPerMs: o.containerBytesPerMs ?? null,

@@ -52,7 +52,7 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   "enable_speaker_tags",
 ]);
 
-const MAX_CONTEXT_CHARS = 10_000;
+const MAX_CONTEXT_CHARS = 20_000;
 const MAX_CLIENT_REFERENCE_CHARS = 256;
 
 function fail(message: string): StartCheck {

@@ -4,12 +4,14 @@
  * That point is found by the test (it knows the file), not from anything the client says, so a
  * client that places a replacement session's audio wrongly on the timeline is caught.
  *
- * Lifecycle of a word: received audio reaches its end → non-final; passes its end + finalLagMs
- * (or finalize, or end of stream) → final, sent once. A word whose middle lies before the
+ * Lifecycle of a word: received audio reaches its end → non-final; its pieces turn final in
+ * batches as for the script recogniser (final-queue.ts), or at finalize / end of stream, each sent
+ * once. The first word a connection hears has no leading space, as every real session starts. A word whose middle lies before the
  * connection's first audio is not heard at all (the previous session had it).
  */
-import { END_TOKEN, FIN_TOKEN, type SonioxResult, type SonioxToken } from "../core/session";
-import { wordTokens, type TimedWord, type TokenFields } from "./token-builder";
+import { END_TOKEN, FIN_TOKEN, type SonioxResult } from "../core/session";
+import { FinalQueue, type FinalTiming } from "./final-queue";
+import type { TimedWord, TokenFields } from "./token-builder";
 
 export interface FileWord {
   text: string;
@@ -30,76 +32,76 @@ export interface TimedScript {
 export class TimedRecogniser {
   private startMs: number | null = null;
   private streamMs = 0;
-  private finalMs = 0;
   private nextWord = 0;
-  private readonly pending: TimedWord[] = [];
-  private readonly outbox: SonioxToken[] = [];
+  /** The first word this connection hears; the file's words before it were another session's. */
+  private firstWord = 0;
+  private readonly queue: FinalQueue;
 
   constructor(
     private readonly words: readonly FileWord[],
-    private readonly config: TokenFields & { finalLagMs: number },
-  ) {}
+    config: TokenFields & FinalTiming,
+  ) {
+    this.queue = new FinalQueue(config);
+  }
+
+  /** Received audio time so far (ms). */
+  get audioMs(): number {
+    return this.streamMs;
+  }
 
   get located(): boolean {
     return this.startMs !== null;
   }
 
   get hasFinalOutput(): boolean {
-    return this.outbox.length > 0;
+    return this.queue.hasOutput;
   }
 
   /** Places the connection on the file's timeline; words before that point were someone else's. */
   locate(fileMs: number): void {
     this.startMs = fileMs;
     while (this.nextWord < this.words.length && mid(this.words[this.nextWord]) < fileMs) this.nextWord++;
+    this.firstWord = this.nextWord;
   }
 
   advance(ms: number): void {
     this.streamMs += ms;
     if (this.startMs === null) return;
-    while (this.nextWord < this.words.length && this.local(this.words[this.nextWord]).endMs <= this.streamMs) {
-      this.pending.push(this.local(this.words[this.nextWord]));
-      this.nextWord++;
+    while (this.nextWord < this.words.length && this.local(this.nextWord).endMs <= this.streamMs) {
+      this.queue.add(this.local(this.nextWord++));
     }
-    let due = 0;
-    while (due < this.pending.length && this.streamMs >= this.pending[due].endMs + this.config.finalLagMs) due++;
-    this.emitFinals(due);
-    const next = this.words[this.nextWord];
-    const firstOpen = this.pending[0]?.startMs ?? (next ? this.local(next).startMs : Infinity);
-    this.finalMs = Math.max(this.finalMs, Math.min(this.streamMs - this.config.finalLagMs, firstOpen));
+    const next = this.nextWord < this.words.length ? this.local(this.nextWord).startMs : Infinity;
+    this.queue.advance(this.streamMs, next);
   }
 
-  /** Everything heard turns final, a word heard in part included (as Soniox's finalize does). */
-  finalizeAll(marker: typeof END_TOKEN | typeof FIN_TOKEN | null): void {
-    const next = this.words[this.nextWord];
-    if (this.startMs !== null && next && this.local(next).startMs < this.streamMs) {
-      this.pending.push(this.local(next));
-      this.nextWord++;
+  /** Everything heard before `uptoMs` (default: all) turns final, a word heard in part included (as Soniox's finalize does). */
+  finalizeAll(marker: typeof END_TOKEN | typeof FIN_TOKEN | null, uptoMs: number | null = null): void {
+    const upto = Math.min(uptoMs ?? Infinity, this.streamMs);
+    if (this.startMs !== null && this.nextWord < this.words.length && this.local(this.nextWord).startMs < upto) {
+      this.queue.add(this.local(this.nextWord++));
     }
-    this.emitFinals(this.pending.length);
-    if (marker !== null) this.outbox.push({ text: marker, is_final: true });
-    this.finalMs = Math.max(this.finalMs, this.streamMs);
+    this.queue.finalizeBefore(uptoMs, marker, this.streamMs);
   }
 
   takeResult(): SonioxResult {
-    const tokens = this.outbox.splice(0);
-    for (const w of this.pending) tokens.push(...wordTokens(w, false, this.config));
-    return { tokens, final_audio_proc_ms: Math.floor(this.finalMs), total_audio_proc_ms: Math.floor(this.streamMs) };
+    return {
+      tokens: this.queue.take(),
+      final_audio_proc_ms: Math.floor(this.queue.finalMs),
+      total_audio_proc_ms: Math.floor(this.streamMs),
+    };
   }
 
-  private local(w: FileWord): TimedWord {
-    const index = this.words.indexOf(w);
+  /** The file's word `index` on this connection's own timeline. */
+  private local(index: number): TimedWord {
+    const w = this.words[index];
     const start = this.startMs ?? 0;
     return {
       index,
+      first: index === this.firstWord,
       word: { text: w.text, speaker: "1", language: "en" },
       startMs: Math.max(0, w.startMs - start),
       endMs: Math.max(0, w.endMs - start),
     };
-  }
-
-  private emitFinals(count: number): void {
-    for (const w of this.pending.splice(0, count)) this.outbox.push(...wordTokens(w, true, this.config));
   }
 }
 

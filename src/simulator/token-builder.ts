@@ -17,8 +17,10 @@ export interface TokenFields {
 
 /** A script word placed on the stream's audio timeline. */
 export interface TimedWord {
-  /** Position in the script; every word but the first carries a leading space. */
+  /** Position in the script (sets the confidences). */
   index: number;
+  /** The session's first word: no leading space, as every real session starts ("It", " was"). */
+  first: boolean;
   word: ScriptWord;
   startMs: number;
   endMs: number;
@@ -44,9 +46,12 @@ function decorate(token: SonioxToken, word: ScriptWord, fields: TokenFields): So
   return token;
 }
 
-/** The whole word as one or two pieces, timestamps split in proportion to the characters. */
+/**
+ * The whole word as one or two pieces, timestamps split in proportion to the characters. A final
+ * piece equals its last non-final version, confidence included (as in the recorded session).
+ */
 export function wordTokens(w: TimedWord, isFinal: boolean, fields: TokenFields): SonioxToken[] {
-  const lead = w.index > 0 ? " " : "";
+  const lead = w.first ? "" : " ";
   const text = w.word.text;
   const cut = text.length > SPLIT_ABOVE_CHARS ? Math.ceil(text.length / 2) : text.length;
   const parts = cut < text.length ? [text.slice(0, cut), text.slice(cut)] : [text];
@@ -60,7 +65,7 @@ export function wordTokens(w: TimedWord, isFinal: boolean, fields: TokenFields):
       text: i === 0 ? lead + part : part,
       start_ms: Math.round(from),
       end_ms: Math.round(to),
-      confidence: isFinal ? confidenceFor(w.index, i) : Math.round(confidenceFor(w.index, i) * 80) / 100,
+      confidence: confidenceFor(w.index, i),
       is_final: isFinal,
     };
     return decorate(token, w.word, fields);
@@ -72,7 +77,7 @@ export function prefixToken(w: TimedWord, fraction: number, fields: TokenFields)
   const text = w.word.text;
   const shown = Math.max(1, Math.min(text.length, Math.ceil(text.length * fraction)));
   const token: SonioxToken = {
-    text: (w.index > 0 ? " " : "") + text.slice(0, shown),
+    text: (w.first ? "" : " ") + text.slice(0, shown),
     start_ms: Math.round(w.startMs),
     end_ms: Math.round(w.endMs),
     confidence: Math.round((0.4 + 0.4 * fraction) * 100) / 100,
@@ -83,7 +88,7 @@ export function prefixToken(w: TimedWord, fraction: number, fields: TokenFields)
 
 /**
  * Fake translation of one final word, or null when the word is not translated. Translated tokens
- * carry no start_ms/end_ms/confidence, as on the real service.
+ * carry a confidence but no start_ms/end_ms, as on the real service.
  */
 export function translationToken(
   word: ScriptWord,
@@ -100,6 +105,7 @@ export function translationToken(
         : translation.languageA;
   const token: SonioxToken = {
     text: (first ? "" : " ") + word.text.toUpperCase(),
+    confidence: 0.9,
     is_final: true,
     language: target,
     source_language: word.language,

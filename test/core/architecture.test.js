@@ -79,6 +79,20 @@ describe("src/core layering", function () {
     for (const p of Object.keys(edges)) visit(p, []);
   });
 
+  it("the files of a part import each other without cycles", function () {
+    for (const part of Object.keys(ALLOWED)) {
+      const edges = new Map(partFiles(part).map((f) => [path.basename(f), imports(f).filter((s) => /^\.\/[^/]+$/.test(s)).map((s) => `${s.slice(2)}.ts`)]));
+      const done = new Set();
+      const visit = (file, trail) => {
+        assert.ok(!trail.includes(file), `import cycle in ${part}: ${[...trail, file].join(" → ")}`);
+        if (done.has(file)) return;
+        for (const next of edges.get(file) || []) visit(next, [...trail, file]);
+        done.add(file);
+      };
+      for (const file of edges.keys()) visit(file, []);
+    }
+  });
+
   it("the table of parts in docs/development.md lists every part with the imports allowed here", function () {
     const readme = fs.readFileSync(path.join(CORE, "..", "..", "docs", "development.md"), "utf8");
     for (const [part, allowed] of Object.entries(ALLOWED)) {

@@ -602,6 +602,26 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
     for (const [english, key] of warnings) assert.strictEqual(render(key), english);
   });
 
+  it("gives each damaged-audio warning key's English text the warning core writes", function () {
+    const { DamageWarnings } = require("../../dist/core/audio");
+    const en = catalogue("en-US", "soniox-transcribe");
+    const render = ({ key, params }) => en.get(`warnings.${key}`).replace(/__(\w+?)__/g, (_, name) => String(params?.[name] ?? ""));
+    const warnings = [];
+    let now = 0;
+    const said = new DamageWarnings("MP3", { now: () => now }, (text, key) => warnings.push([text, key]));
+    said.damaged({ offset: 1000, bytes: 300 });
+    said.damaged({ offset: 5000, bytes: 200 });
+    now = 60_000;
+    said.damaged({ offset: 9000, bytes: 100 });
+    said.damaged({ offset: 9900, bytes: 50 });
+    said.ended();
+    assert.deepStrictEqual(
+      warnings.map(([, key]) => key.key),
+      ["audio.damaged", "audio.damaged-more", "audio.damaged-held"],
+    );
+    for (const [english, key] of warnings) assert.strictEqual(render(key), english);
+  });
+
   it("gives each format warning key's English text the warning core writes", function () {
     const { resolveFormat } = require("../../dist/core/audio/format-declaration");
     const en = catalogue("en-US", "soniox-transcribe");

@@ -1,7 +1,7 @@
 "use strict";
 const assert = require("assert");
 const { SonioxSimulator } = require("../../dist/simulator");
-const { START, within, serverClosed, useSimulator } = require("./helpers");
+const { START, within, serverClosed, tone16, useSimulator } = require("./helpers");
 
 describe("simulator: authentication", function () {
   const t = useSimulator(() => ({}));
@@ -16,6 +16,7 @@ describe("simulator: authentication", function () {
 
   it("accepts the Authorization: Bearer header", async () => {
     const { c } = await openAndStart({ headers: { Authorization: "Bearer test-key" } });
+    c.ws.send(tone16(200)); // the real service answers a stream without audio with "No audio received."
     c.ws.send("");
     const { code } = await within(c.closed, 2000, "close after end of stream");
     assert.strictEqual(code, 1000);
@@ -27,6 +28,7 @@ describe("simulator: authentication", function () {
   it("accepts the soniox-api-key protocol and echoes only the protocol name", async () => {
     const { c } = await openAndStart({ headers: {}, protocols: ["soniox-api-key", "test-key"] });
     assert.strictEqual(c.ws.protocol, "soniox-api-key");
+    c.ws.send(tone16(200)); // the real service answers a stream without audio with "No audio received."
     c.ws.send("");
     await within(c.closed, 2000, "close");
     assert.strictEqual(t.sim.connections[0].authMethod, "subprotocol");
@@ -35,6 +37,7 @@ describe("simulator: authentication", function () {
 
   it("accepts the deprecated api_key in the start message before the cutoff", async () => {
     const { c } = await openAndStart({ headers: {} }, { ...START, api_key: "test-key" });
+    c.ws.send(tone16(200)); // the real service answers a stream without audio with "No audio received."
     c.ws.send("");
     await within(c.closed, 2000, "close");
     assert.strictEqual(t.sim.connections[0].authMethod, "start_message");

@@ -3,7 +3,7 @@ const assert = require("assert");
 const path = require("path");
 const { spawn } = require("child_process");
 const WebSocket = require("ws");
-const { START, within, finalText } = require("./helpers");
+const { START, within, finalText, tone16 } = require("./helpers");
 
 const CLI = path.join(__dirname, "../../dist/simulator/cli.js");
 
@@ -41,6 +41,7 @@ describe("simulator: CLI", function () {
     ws.on("message", (d) => messages.push(JSON.parse(d.toString())));
     await within(new Promise((r) => ws.once("open", r)), 2000, "open");
     ws.send(JSON.stringify(START));
+    ws.send(tone16(200));
     ws.send("");
     await within(new Promise((r) => ws.once("close", r)), 2000, "close");
     assert.strictEqual(finalText(messages), "cli works");

@@ -13,8 +13,8 @@ describe("simulator: faults and pacing", function () {
     const c = t.client();
     await within(c.opened, 2000, "open");
     c.ws.send(JSON.stringify(START));
-    c.ws.send(tone16(120));
-    await waitForMessage(c, (m) => m.total_audio_proc_ms === 120, "the first result");
+    c.ws.send(tone16(200));
+    await waitForMessage(c, (m) => m.total_audio_proc_ms === 200, "the first result");
     return { c, conn: t.sim.connections.at(-1) };
   }
 
@@ -73,7 +73,7 @@ describe("simulator: faults and pacing", function () {
       faults: [{ connection: 1, afterAudioMs: 240, action: "error", code: 500 }],
     };
     const first = await streaming();
-    first.c.ws.send(tone16(480));
+    first.c.ws.send(tone16(400));
     await waitForMessage(first.c, (m) => m.total_audio_proc_ms === 600, "connection 0 untouched");
     const second = t.client();
     await within(second.opened, 2000, "open");

@@ -105,6 +105,13 @@ function useSimulator(getOptions = () => ({})) {
     ctx.clients.push(c);
     return c;
   };
+  /** A client that is open and has sent `start`. */
+  ctx.started = async (start = START) => {
+    const c = ctx.client();
+    await within(c.opened, 2000, "open");
+    c.ws.send(JSON.stringify(start));
+    return c;
+  };
   return ctx;
 }
 

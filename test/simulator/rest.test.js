@@ -1,6 +1,6 @@
 "use strict";
 const assert = require("assert");
-const { START, within, useSimulator } = require("./helpers");
+const { START, within, tone16, useSimulator } = require("./helpers");
 
 describe("simulator: REST routes and temporary keys", function () {
   const t = useSimulator();
@@ -18,7 +18,10 @@ describe("simulator: REST routes and temporary keys", function () {
     const c = t.client({ headers: { Authorization: `Bearer ${key}` } });
     await within(c.opened, 2000, "open");
     c.ws.send(JSON.stringify(START));
-    if (end) c.ws.send("");
+    if (end) {
+      c.ws.send(tone16(200));
+      c.ws.send("");
+    }
     await within(c.closed, 3000, "close");
     return c;
   }

@@ -22,6 +22,9 @@ describe("simulator: sendRaw pushes arbitrary frames for fuzzing", function () {
     });
     await within(c.opened, 2000, "open");
     c.ws.send(JSON.stringify(START));
+    // The start acknowledgement comes first; the raw frames under test follow it.
+    await waitForMessage(c, (m) => m.total_audio_proc_ms === 0, "the start acknowledgement");
+    c.raw = [];
     return { c, conn: t.sim.connections.at(-1) };
   }
 
@@ -47,7 +50,7 @@ describe("simulator: sendRaw pushes arbitrary frames for fuzzing", function () {
         [false, ""],
       ],
     );
-    const out = conn.frames.filter((f) => f.dir === "out");
+    const out = conn.frames.filter((f) => f.dir === "out").slice(1);
     assert.deepStrictEqual(
       out.map((f) => [f.type, f.bytes, f.text]),
       [
@@ -56,7 +59,11 @@ describe("simulator: sendRaw pushes arbitrary frames for fuzzing", function () {
         ["text", 0, ""],
       ],
     );
-    assert.deepStrictEqual(conn.sentMessages, [], "raw frames are not protocol messages");
+    assert.deepStrictEqual(
+      conn.sentMessages,
+      [{ tokens: [], final_audio_proc_ms: 0, total_audio_proc_ms: 0 }],
+      "raw frames are not protocol messages: only the acknowledgement is",
+    );
   });
 
   it("leaves the session streaming: results still follow the garbage", async () => {

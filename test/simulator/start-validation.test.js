@@ -1,6 +1,6 @@
 "use strict";
 const assert = require("assert");
-const { START, within, useSimulator } = require("./helpers");
+const { START, within, tone16, useSimulator } = require("./helpers");
 
 const MISSING_FORMAT =
   'Missing audio format. Specify a valid audio format (e.g. s16le, f32le, wav, ogg, flac...) or "auto" for auto format detection.';
@@ -17,8 +17,8 @@ const CASES = [
   ["raw without num_channels", { ...START, num_channels: undefined }, "Audio data channels must be specified for PCM formats"],
   ["duplicate language hints", { ...START, language_hints: ["en", "en"] }, "Language hints must be unique."],
   ["an unknown language hint", { ...START, language_hints: ["en", "xx"] }, "Invalid language hint."],
-  ["a context over 10000 chars", { ...START, context: { text: "a".repeat(10001) } }, "Context is too long (max length 10000)."],
-  ["a legacy string context over 10000 chars", { ...START, context: "a".repeat(10001) }, "Context is too long (max length 10000)."],
+  ["a context over 20000 chars", { ...START, context: { text: "a".repeat(20001) } }, "Context is too long (max length 20000)."],
+  ["a legacy string context over 20000 chars", { ...START, context: "a".repeat(20001) }, "Context is too long (max length 20000)."],
   ["client_reference_id over 256", { ...START, client_reference_id: "r".repeat(257) }, "Client reference ID is too long (max length 256)"],
   ["max_endpoint_delay_ms 499", { ...START, max_endpoint_delay_ms: 499 }, /max_endpoint_delay_ms.*500 to 3000.*simulator text/],
   ["max_endpoint_delay_ms 3001", { ...START, max_endpoint_delay_ms: 3001 }, /max_endpoint_delay_ms/],
@@ -72,6 +72,7 @@ describe("simulator: start message validation", function () {
     const ok = t.client();
     await within(ok.opened, 2000, "open");
     ok.ws.send(JSON.stringify({ ...START, shiny_new_field: 1 }));
+    ok.ws.send(tone16(200));
     ok.ws.send("");
     await within(ok.closed, 2000, "close");
     assert.ok(ok.messages.at(-1).finished);
@@ -90,7 +91,7 @@ describe("simulator: start message validation", function () {
         model: "stt-rt-v4",
         language_hints: ["en", "de"],
         language_hints_strict: true,
-        context: { general: [{ key: "domain", value: "test" }], text: "a".repeat(9000), terms: ["Soniox"] },
+        context: { general: [{ key: "domain", value: "test" }], text: "a".repeat(19000), terms: ["Soniox"] },
         client_reference_id: "r".repeat(256),
         enable_endpoint_detection: true,
         max_endpoint_delay_ms: 3000,
@@ -99,6 +100,7 @@ describe("simulator: start message validation", function () {
         translation: { type: "two_way", language_a: "en", language_b: "de" },
       }),
     );
+    c.ws.send(tone16(200));
     c.ws.send("");
     await within(c.closed, 2000, "close");
     assert.strictEqual(t.sim.connections[0].error, null);
@@ -122,6 +124,7 @@ describe("simulator: start message validation", function () {
       c.ws.send(JSON.stringify({ type: "keepalive" }));
     }
     c.ws.send(JSON.stringify(START));
+    c.ws.send(tone16(200));
     c.ws.send("");
     await within(c.closed, 2000, "close");
     assert.ok(c.messages.at(-1).finished, JSON.stringify(c.messages));

@@ -2,33 +2,50 @@ import type { ByteCursor } from "./byte-cursor";
 import type { ClockIndex } from "./clock-index";
 import type { ContainerClock } from "./clock-meter";
 import { skipId3v2 } from "./id3";
+import { SyncSearch, type DamageReport } from "./sync-search";
 
 const MAX_RESYNC_BYTES = 64 * 1024;
 const RATES = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
 
-/** AAC in ADTS: every frame header gives its length, sampling rate and count of 1024-sample blocks. */
+/** An ADTS frame header at `at`: its length and sampling-rate index, or null when the bytes are not one. */
+function frameAt(cur: ByteCursor, at: number): { length: number; rateIndex: number } | null {
+  const rateIndex = (cur.at(at + 2) >> 2) & 0x0f;
+  const length = ((cur.at(at + 3) & 3) << 11) | (cur.at(at + 4) << 3) | (cur.at(at + 5) >> 5);
+  if (cur.at(at) !== 0xff || (cur.at(at + 1) & 0xf6) !== 0xf0 || rateIndex >= RATES.length || length < 7) return null;
+  return { length, rateIndex };
+}
+
+/**
+ * AAC in ADTS: every frame header gives its length, sampling rate and count of 1024-sample blocks.
+ * After damage, a header counts only when another follows where its length says, so a sync word
+ * inside the damaged bytes is not taken for a frame.
+ */
 export class AdtsClock implements ContainerClock {
   readonly name = "AAC (ADTS)";
   readonly resendHeader = false;
   private ms = 0;
-  private resync = 0;
+  private readonly search = new SyncSearch(MAX_RESYNC_BYTES);
 
-  read(cur: ByteCursor, index: ClockIndex): string | null {
+  read(cur: ByteCursor, index: ClockIndex, damaged: DamageReport): string | null {
     for (;;) {
-      if (index.headerEnd === null) {
+      if (index.headerEnd === null || cur.at(0) === 0x49) {
         const id3 = skipId3v2(cur);
         if (id3 === null) return null;
         if (id3) continue;
       }
       if (cur.available < 7) return null;
-      const rateIndex = (cur.at(2) >> 2) & 0x0f;
-      const length = ((cur.at(3) & 3) << 11) | (cur.at(4) << 3) | (cur.at(5) >> 5);
-      if (cur.at(0) !== 0xff || (cur.at(1) & 0xf6) !== 0xf0 || rateIndex >= RATES.length || length < 7) {
-        cur.skip(1);
-        if (++this.resync > MAX_RESYNC_BYTES) return "no ADTS frame found where one should be";
+      const frame = frameAt(cur, 0);
+      let confirmed = frame !== null;
+      if (frame !== null && this.search.searching && index.headerEnd !== null) {
+        if (cur.available < frame.length + 7) return null;
+        confirmed = frameAt(cur, frame.length) !== null;
+      }
+      if (frame === null || !confirmed) {
+        if (!this.search.pass(cur)) return "no ADTS frame found where one should be";
         continue;
       }
-      this.resync = 0;
+      this.search.found(damaged, index.headerEnd !== null);
+      const { length, rateIndex } = frame;
       const start = cur.pos;
       index.headerEnd ??= start;
       index.mark(start, this.ms, true);

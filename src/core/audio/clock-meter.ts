@@ -1,6 +1,8 @@
 import type { AudioMeter, ResumePoint } from "./audio-meter";
 import { ByteCursor } from "./byte-cursor";
 import { ClockIndex } from "./clock-index";
+import type { DamageListener } from "./damage-warnings";
+import type { Damage, DamageReport } from "./sync-search";
 
 /** A container's own clock: reads unit headers from the cursor and states their times in the index. */
 export interface ContainerClock {
@@ -8,8 +10,12 @@ export interface ContainerClock {
   readonly name: string;
   /** Whether a decoder picking the stream up mid-way needs the header bytes first (Ogg, FLAC, WebM); MP3 and ADTS frames stand alone. */
   readonly resendHeader: boolean;
-  /** Reads as many unit headers as the cursor holds; returns why the stream cannot be timed, if it cannot. */
-  read(cursor: ByteCursor, index: ClockIndex): string | null;
+  /**
+   * Reads as many unit headers as the cursor holds; returns why the stream cannot be timed, if it
+   * cannot. A stretch that was not the container's framing, passed before a unit was found again,
+   * goes to `damaged`.
+   */
+  read(cursor: ByteCursor, index: ClockIndex, damaged: DamageReport): string | null;
 }
 
 /** Bytes per ms assumed before a stream's own rate is known (32 kbit/s), as for unknown containers. */
@@ -20,7 +26,8 @@ const MAX_HEADER_BYTES = 256 * 1024;
 /**
  * Exact audio time for a container, read from its own framing without decoding. If the stream
  * stops making sense as that container, time beyond the last known point runs at the average
- * rate seen so far, flagged approximate, and `onLost` says why (once).
+ * rate seen so far, flagged approximate, and `onLost` says why (once). A damaged stretch the clock
+ * found its way past is counted in `damage` and goes to `onDamage`.
  */
 export class ClockMeter implements AudioMeter {
   private readonly cursor = new ByteCursor();
@@ -31,8 +38,21 @@ export class ClockMeter implements AudioMeter {
   private headerSettled = false;
   private head: Uint8Array = new Uint8Array(0);
   private lost = false;
+  /** Damaged stretches passed so far, and their bytes. */
+  readonly damage = { stretches: 0, bytes: 0 };
+  private readonly damaged: DamageReport;
 
-  constructor(private readonly clock: ContainerClock, private readonly onLost: (reason: string) => void = () => {}) {}
+  constructor(
+    private readonly clock: ContainerClock,
+    private readonly onLost: (reason: string) => void = () => {},
+    private readonly onDamage: DamageListener | null = null,
+  ) {
+    this.damaged = (d: Damage) => {
+      this.damage.stretches++;
+      this.damage.bytes += d.bytes;
+      onDamage?.damaged(d);
+    };
+  }
 
   get approximate(): boolean {
     return this.lost;
@@ -43,7 +63,7 @@ export class ClockMeter implements AudioMeter {
     this.observed += chunk.length;
     if (!this.lost) {
       this.cursor.append(chunk);
-      const failure = this.clock.read(this.cursor, this.index);
+      const failure = this.clock.read(this.cursor, this.index, this.damaged);
       if (failure !== null) {
         this.lost = true;
         this.onLost(failure);
@@ -110,5 +130,7 @@ export class ClockMeter implements AudioMeter {
     this.index.release(offset);
   }
 
-  destroy(): void {}
+  destroy(): void {
+    this.onDamage?.ended();
+  }
 }

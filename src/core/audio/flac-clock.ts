@@ -1,15 +1,26 @@
 import type { ByteCursor } from "./byte-cursor";
 import type { ClockIndex } from "./clock-index";
 import type { ContainerClock } from "./clock-meter";
+import type { DamageReport } from "./sync-search";
 
 /** The longest frame header: sync 2, codes 2, sample number 7, block size 2, rate 2, CRC 1. */
 const MAX_FRAME_HEADER = 16;
 const MAX_METADATA_BYTES = 1024 * 1024;
 /**
  * No frame that follows on within twice the largest frame STREAMINFO announces (this much when it
- * does not say): the stream is no longer one FLAC stream (e.g. files joined).
+ * does not say), plus room for a damaged stretch: the stream is no longer one FLAC stream (e.g.
+ * files joined).
  */
 const UNKNOWN_MAX_FRAME_BYTES = 512 * 1024;
+/** Damaged bytes inside a frame that a decoder drops and then goes on past, as the other clocks allow. */
+const MAX_DAMAGE_BYTES = 64 * 1024;
+
+/** FLAC's frame CRC-16 (polynomial 0x8005, MSB first): over a whole frame, footer included, it is 0. */
+const CRC16 = new Uint16Array(256).map((_, n) => {
+  let crc = n << 8;
+  for (let i = 0; i < 8; i++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x8005) & 0xffff : (crc << 1) & 0xffff;
+  return crc;
+});
 
 function crc8(bytes: Uint8Array): number {
   let crc = 0;
@@ -65,7 +76,8 @@ function parseFrameHeader(b: Uint8Array): FrameHeader | null {
  * Native FLAC: STREAMINFO gives the sample rate and fixed block size; every frame header, found
  * by its sync code and checked by its CRC-8 and by its number following on, gives the frame's
  * first sample. A frame's byte length is only known when the next one is found, so the last
- * frame counts at the average rate up to its block size.
+ * frame counts at the average rate up to its block size. Then its CRC-16 is checked too: a frame
+ * that fails it was damaged (bytes spliced in or changed), and decoders drop it.
  */
 export class FlacClock implements ContainerClock {
   readonly name = "FLAC";
@@ -74,10 +86,12 @@ export class FlacClock implements ContainerClock {
   private fixedBlock = 0;
   private nextSample: number | null = null;
   private lastFrameAt = 0;
-  private maxGap = 2 * UNKNOWN_MAX_FRAME_BYTES;
+  private maxGap = 2 * UNKNOWN_MAX_FRAME_BYTES + MAX_DAMAGE_BYTES;
   private metadataDone = false;
+  /** CRC-16 of the bytes from the last frame's start up to where the scan stands. */
+  private crc = 0;
 
-  read(cur: ByteCursor, index: ClockIndex): string | null {
+  read(cur: ByteCursor, index: ClockIndex, damaged: DamageReport): string | null {
     if (!this.metadataDone) {
       const done = this.readMetadata(cur, index);
       if (done !== true) return done;
@@ -85,23 +99,30 @@ export class FlacClock implements ContainerClock {
     let i = 0;
     while (i + MAX_FRAME_HEADER <= cur.available) {
       if (cur.at(i) !== 0xff || (cur.at(i + 1) & 0xfe) !== 0xf8) {
-        i++;
+        this.feed(cur.at(i++));
         continue;
       }
       const frame = parseFrameHeader(cur.view(i + MAX_FRAME_HEADER).subarray(i));
       const first = frame && (frame.variable ? frame.number : frame.number * (this.fixedBlock || frame.blockSize));
       if (frame === null || first === null || (this.nextSample !== null && first !== this.nextSample)) {
-        i++;
+        this.feed(cur.at(i++));
         continue;
       }
+      if (this.nextSample !== null && this.crc !== 0) damaged({ offset: this.lastFrameAt, bytes: cur.pos + i - this.lastFrameAt });
+      this.crc = 0;
       index.mark(cur.pos + i, (first * 1000) / this.sampleRate, true);
       index.pendingMs = (frame.blockSize * 1000) / this.sampleRate;
       this.nextSample = first + frame.blockSize;
       this.lastFrameAt = cur.pos + i;
-      i += 2;
+      this.feed(cur.at(i++));
+      this.feed(cur.at(i++));
     }
     cur.skip(i);
     return cur.pos - this.lastFrameAt > this.maxGap ? "no FLAC frame follows on from the last one (a second file joined on?)" : null;
+  }
+
+  private feed(byte: number): void {
+    this.crc = ((this.crc << 8) & 0xffff) ^ CRC16[(this.crc >> 8) ^ byte];
   }
 
   /** "fLaC", then metadata blocks; the last has the top bit of its type byte set. Returns true when all are read. */
@@ -124,7 +145,7 @@ export class FlacClock implements ContainerClock {
         const maxBlock = (s[2] << 8) | s[3];
         this.fixedBlock = minBlock === maxBlock ? minBlock : 0;
         const maxFrame = (s[7] << 16) | (s[8] << 8) | s[9];
-        this.maxGap = 2 * (maxFrame || UNKNOWN_MAX_FRAME_BYTES);
+        this.maxGap = 2 * (maxFrame || UNKNOWN_MAX_FRAME_BYTES) + MAX_DAMAGE_BYTES;
         this.sampleRate = (s[10] << 12) | (s[11] << 4) | (s[12] >> 4);
         if (this.sampleRate === 0) return "FLAC STREAMINFO gives no sample rate";
       }

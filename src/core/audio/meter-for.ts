@@ -3,6 +3,7 @@ import { AdtsClock } from "./adts-clock";
 import { readAiffHeader } from "./aiff";
 import { AssumedRateMeter, HeaderRateMeter, RawMeter, WavMeter, type AudioMeter } from "./audio-meter";
 import { ClockMeter, type ContainerClock } from "./clock-meter";
+import { DamageWarnings } from "./damage-warnings";
 import { FlacClock } from "./flac-clock";
 import { MatroskaClock } from "./matroska-clock";
 import { MpegClock } from "./mpeg-clock";
@@ -64,11 +65,14 @@ export function meterFor(start: DeclaredAudio, head: Uint8Array, ctx: MeterConte
   const clock = container === null ? undefined : CLOCKS[container as ContainerFormat];
   if (clock) {
     const c = clock();
-    return new ClockMeter(c, (reason) =>
-      ctx.warn(`The ${c.name} audio could not be timed from its own framing (${reason}); pacing is approximate from here. If this persists, ${EXACT_ADVICE}.`, {
-        key: "audio.untimed-framing",
-        params: { container: c.name, reason },
-      }),
+    return new ClockMeter(
+      c,
+      (reason) =>
+        ctx.warn(`The ${c.name} audio could not be timed from its own framing (${reason}); pacing is approximate from here. If this persists, ${EXACT_ADVICE}.`, {
+          key: "audio.untimed-framing",
+          params: { container: c.name, reason },
+        }),
+      new DamageWarnings(c.name, ctx.clock, (message, i18n) => ctx.warn(message, i18n)),
     );
   }
   if (container !== null) {

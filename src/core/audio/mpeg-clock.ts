@@ -3,6 +3,7 @@ import type { ClockIndex } from "./clock-index";
 import type { ContainerClock } from "./clock-meter";
 import { skipId3v2 } from "./id3";
 import { isTagFrame, parseMpegFrame, readXingTag, type MpegFrame } from "./mpeg-frame";
+import { SyncSearch, type DamageReport } from "./sync-search";
 
 /** Past this many bytes without a frame header the stream is not MPEG audio any more. */
 const MAX_RESYNC_BYTES = 64 * 1024;
@@ -13,6 +14,8 @@ const DECODER_DELAY = 529;
  * MPEG audio (MP3, and Layers I/II): each frame header gives the frame's length and sample count,
  * so time is exact at every frame, CBR or VBR. A leading ID3v2 tag is skipped. A Xing/Info first
  * frame holds no audio; its LAME tag's encoder delay and padding are trimmed the way decoders trim them.
+ * After damage, a header counts only when another follows where its length says, so a sync word
+ * inside the damaged bytes is not taken for a frame.
  */
 export class MpegClock implements ContainerClock {
   readonly name = "MP3";
@@ -24,20 +27,25 @@ export class MpegClock implements ContainerClock {
   private declared = Infinity;
   private endSample = Infinity;
   private first = true;
-  private resync = 0;
+  private readonly search = new SyncSearch(MAX_RESYNC_BYTES);
 
-  read(cur: ByteCursor, index: ClockIndex): string | null {
+  read(cur: ByteCursor, index: ClockIndex, damaged: DamageReport): string | null {
     for (;;) {
-      if (this.first && index.headerEnd === null) {
+      if ((this.first && index.headerEnd === null) || cur.at(0) === 0x49) {
         const id3 = skipId3v2(cur);
         if (id3 === null) return null;
         if (id3) continue;
       }
       if (cur.available < 4) return null;
       const frame = parseMpegFrame(cur.at(0), cur.at(1), cur.at(2), cur.at(3));
-      if (frame === null) {
-        cur.skip(1);
-        if (++this.resync > MAX_RESYNC_BYTES) return "no MPEG audio frame found where one should be";
+      let confirmed = frame !== null;
+      if (frame !== null && this.search.searching && index.headerEnd !== null) {
+        if (cur.available < frame.length + 4) return null;
+        const n = frame.length;
+        confirmed = parseMpegFrame(cur.at(n), cur.at(n + 1), cur.at(n + 2), cur.at(n + 3)) !== null;
+      }
+      if (frame === null || !confirmed) {
+        if (!this.search.pass(cur)) return "no MPEG audio frame found where one should be";
         continue;
       }
       if (this.first) {
@@ -49,7 +57,7 @@ export class MpegClock implements ContainerClock {
           continue;
         }
       }
-      this.resync = 0;
+      this.search.found(damaged, index.headerEnd !== null);
       // Joined files carry the next file's tag frame mid-stream: no audio in it either.
       if (cur.available < frame.tagOffset + 4) return null;
       if (isTagFrame(cur.view(frame.tagOffset + 4), frame.tagOffset)) {

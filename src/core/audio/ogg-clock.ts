@@ -1,6 +1,7 @@
 import type { ByteCursor } from "./byte-cursor";
 import type { ClockIndex } from "./clock-index";
 import type { ContainerClock } from "./clock-meter";
+import { SyncSearch, type DamageReport } from "./sync-search";
 
 /** Past this many bytes without an "OggS" capture pattern the stream is not Ogg any more. */
 const MAX_RESYNC_BYTES = 64 * 1024;
@@ -41,14 +42,13 @@ export class OggClock implements ContainerClock {
   /** A later link of a chained stream (internet radio): it has its own header, so it is no resume point. */
   private chained = false;
   private inChainHeader = false;
-  private resync = 0;
+  private readonly search = new SyncSearch(MAX_RESYNC_BYTES);
 
-  read(cur: ByteCursor, index: ClockIndex): string | null {
+  read(cur: ByteCursor, index: ClockIndex, damaged: DamageReport): string | null {
     for (;;) {
       if (cur.available < 27) return null;
-      if (cur.at(0) !== 0x4f || cur.at(1) !== 0x67 || cur.at(2) !== 0x67 || cur.at(3) !== 0x53) {
-        cur.skip(1);
-        if (++this.resync > MAX_RESYNC_BYTES) return "no Ogg page found where one should be";
+      if (cur.at(0) !== 0x4f || cur.at(1) !== 0x67 || cur.at(2) !== 0x67 || cur.at(3) !== 0x53 || cur.at(4) !== 0) {
+        if (!this.search.pass(cur)) return "no Ogg page found where one should be";
         continue;
       }
       const segments = cur.at(26);
@@ -63,7 +63,7 @@ export class OggClock implements ContainerClock {
       const hi = dv.getUint32(10, true);
       const continued = (cur.at(5) & 1) !== 0;
       const firstOfStream = (cur.at(5) & 2) !== 0;
-      this.resync = 0;
+      this.search.found(damaged, this.codec !== null);
       // A first page before any audio is another stream multiplexed alongside (skipped); after audio, the next link of a chain.
       if (this.codec === null || (firstOfStream && index.headerEnd !== null)) {
         if (cur.available < length) return null;

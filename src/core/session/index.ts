@@ -8,6 +8,7 @@ export * from "./replay-log";
 export * from "./reconnect-policy";
 export * from "./start-message";
 export * from "./start-fields";
+export * from "./stream-types";
 export * from "./stream";
 export * from "./results";
 export * from "./endpoint";

@@ -1,20 +1,6 @@
 import { END_TOKEN, FIN_TOKEN, isTranslated, type SonioxResult, type SonioxToken } from "./protocol";
-import type { StreamResponse } from "./stream";
+import type { ResultSummary, StreamResponse, TextPair } from "./stream-types";
 import { plainConstructor } from "../plain-object";
-
-export interface TextPair {
-  final_text: string;
-  non_final_text: string;
-}
-
-/** What one response means for a flow, beside its raw tokens. */
-export interface ResultSummary extends TextPair {
-  endpoint: boolean;
-  finalized: boolean;
-  finished: boolean;
-  /** Present only when the response carried translated tokens. */
-  translation?: TextPair;
-}
 
 // msg.payload of the transcribe node's first output, made without a literal (see plain-object.ts).
 // `translation`, when there is one, comes before `session`: keys in this order.

@@ -8,6 +8,7 @@ import {
   END_OF_STREAM_FRAME,
   KEEPALIVE_FRAME,
   FRAME_EXCERPT_CHARS,
+  FIN_TOKEN,
   finalizeFrame,
   invalidFrameWarning,
   parseServerFrame,
@@ -68,6 +69,8 @@ export interface Handover {
   sentThrough: number | null;
   /** Audio and commands that were never sent, in order (keepalives left out). */
   unsent: QueueItem[];
+  /** Finalize frames sent that Soniox had not answered with `<fin>`: a replacement must finalize again. */
+  unansweredFinalizes: number;
 }
 
 export interface SessionStats {
@@ -91,6 +94,9 @@ export interface SessionEvents {
   warning: [message: string, i18n?: MessageKey];
   close: [info: SessionClose];
 }
+
+/** How every finalize frame begins (finalizeFrame), with or without trailing silence. */
+const FINALIZE_PREFIX = finalizeFrame().slice(0, -1);
 
 /** Soniox drops a stream after 20 s without audio or keepalive; this leaves room for a slow network. */
 const MAX_KEEPALIVE_MS = 15000;
@@ -131,6 +137,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   private started = false;
   private finalMs = 0;
   private sentThrough: number | null = null;
+  private unansweredFinalizes = 0;
   private warnedBackpressure = false;
   private readonly serverWarnings: WarningLimiter;
 
@@ -148,7 +155,10 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
         catchUpMs: opts.paceCatchUpMs,
         maxQueuedBytes: opts.maxQueuedBytes ?? 16 * 1024 * 1024,
         sendAudio: (chunk, ms, _startMs, at) => this.sendAudioFrame(chunk, ms, at),
-        sendText: (text) => this.transport?.send(text),
+        sendText: (text) => {
+          this.transport?.send(text);
+          if (text.startsWith(FINALIZE_PREFIX)) this.unansweredFinalizes++;
+        },
         canSend: () => this.socketHasRoom(),
         onDrop: (bytes) => this.noteDrop(bytes),
       },
@@ -319,7 +329,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   /** After this session failed: how far Soniox got and what never went out. */
   handover(): Handover {
     const unsent = this.unsentItems.filter((i) => !(i.kind === "text" && i.text === KEEPALIVE_FRAME));
-    return { sentThrough: this.sentThrough, unsent };
+    return { sentThrough: this.sentThrough, unsent, unansweredFinalizes: this.unansweredFinalizes };
   }
 
   /** Stream position just past the last audio byte sent, or null when none was. */
@@ -375,6 +385,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
       return;
     }
     this.stats.responses++;
+    for (const token of frame.result.tokens) if (token.text === FIN_TOKEN && this.unansweredFinalizes > 0) this.unansweredFinalizes--;
     if (frame.untimed > 0) {
       this.serverWarnings.warn("untimed", {
         text: `Soniox sent ${frame.untimed} token(s) whose start_ms/end_ms is not a finite number; they are passed on without times`,
@@ -467,7 +478,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   private scheduleKeepalive(): void {
     this.keepaliveTimer = this.clock.setTimeout(() => {
       this.keepaliveTimer = null;
-      if (this.isClosed) return;
+      if (this.isClosed || this.finishTimer !== null) return;
       const idle = this.clock.now() - this.lastActivityAt;
       if (idle >= this.keepaliveMs && this.queue.pending === 0) {
         this.transport?.send(KEEPALIVE_FRAME);
@@ -477,7 +488,9 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     }, Math.max(1, this.keepaliveMs - (this.clock.now() - this.lastActivityAt)));
   }
 
+  /** The end-of-stream frame is out: the protocol allows nothing after it, so keepalives stop too. */
   private armFinishTimer(): void {
+    this.clearTimer("keepaliveTimer");
     const ms = this.opts.finishTimeoutMs ?? 10000;
     this.finishTimer = this.clock.setTimeout(() => {
       this.finishTimer = null;

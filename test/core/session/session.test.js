@@ -229,6 +229,18 @@ describe("SonioxSession", function () {
     assert.strictEqual(t.kinds().filter((k) => k === "keepalive").length, 4);
   });
 
+  it("sends nothing after the end-of-stream frame while it waits for finished: no keepalive either", function () {
+    const { session, transport, clock } = makeSession({ keepaliveIntervalMs: 1000, finishTimeoutMs: 10000 });
+    session.start();
+    const t = transport.last();
+    t.open();
+    session.sendAudio(pcm(100));
+    session.end();
+    clock.tick(9000);
+    const kinds = t.kinds();
+    assert.strictEqual(kinds[kinds.length - 1], "eos", `frames after the end-of-stream frame: ${kinds.slice(kinds.indexOf("eos") + 1)}`);
+  });
+
   it("caps the keepalive interval at 15 s, a margin below Soniox's 20 s limit", function () {
     const { session, transport, clock } = makeSession({ keepaliveIntervalMs: 60000 });
     session.start();

@@ -53,7 +53,7 @@ describe("TranscriptionStream reconnect", function () {
     stream.audio(a);
     const t1 = transport.last();
     t1.open();
-    t1.result({ tokens: [{ text: " hi", is_final: true, start_ms: 100, end_ms: 400 }], final_audio_proc_ms: 600, total_audio_proc_ms: 1000 });
+    t1.result({ tokens: [{ text: " hi", is_final: true, start_ms: 100, end_ms: 400 }, { text: "<end>", is_final: true }], final_audio_proc_ms: 600, total_audio_proc_ms: 1000 });
     t1.result({ tokens: [], error_code: 503, error_message: "Cannot continue request (code 1)." });
     assert.strictEqual(stream.state, "reconnecting");
     const b = pcm(200, 2);
@@ -90,6 +90,22 @@ describe("TranscriptionStream reconnect", function () {
     assert.deepStrictEqual(kinds, ["start", "audio", "finalize", "eos"]);
     assert.strictEqual(t2.audio().length, 3000 * BPMS, "all 3 s: nothing was finalized, nothing lost");
     t2.result({ tokens: [], final_audio_proc_ms: 3000, total_audio_proc_ms: 3000, finished: true });
+    assert.deepStrictEqual(events.closes, [{ reason: "finished" }]);
+  });
+
+  it("pause, then stop, then the connection fails: the replacement gets the finalize and the end, and nothing throws", function () {
+    const { stream, clock, transport, events } = makeStream();
+    stream.audio(pcm(500, 16));
+    stream.control({ type: "pause" });
+    stream.control({ type: "stop" });
+    transport.last().fail("connect timeout");
+    clock.tick(3000);
+    const t2 = transport.last();
+    assert.notStrictEqual(t2, transport.made[0], "a replacement connects");
+    t2.open();
+    clock.tick(1000);
+    assert.deepStrictEqual(t2.kinds().filter((k, i, all) => !(k === "audio" && all[i - 1] === "audio")), ["start", "audio", "finalize", "eos"]);
+    t2.result({ tokens: [], final_audio_proc_ms: 500, total_audio_proc_ms: 500, finished: true });
     assert.deepStrictEqual(events.closes, [{ reason: "finished" }]);
   });
 
@@ -141,7 +157,7 @@ describe("TranscriptionStream reconnect", function () {
     stream.audio(a);
     const t1 = transport.last();
     t1.open();
-    t1.result({ tokens: [{ text: " one", is_final: true, start_ms: 0, end_ms: 300 }], final_audio_proc_ms: 400, total_audio_proc_ms: 1000 });
+    t1.result({ tokens: [{ text: " one", is_final: true, start_ms: 0, end_ms: 300 }, { text: "<end>", is_final: true }], final_audio_proc_ms: 400, total_audio_proc_ms: 1000 });
     stream.control({ type: "pause" });
     t1.serverClose(1006, "");
     clock.tick(2000);
@@ -223,13 +239,13 @@ describe("TranscriptionStream reconnect", function () {
     stream.audio(pcm(1000, 13));
     const t1 = transport.last();
     t1.open();
-    t1.result({ tokens: [{ text: " one", is_final: true, start_ms: 100, end_ms: 500 }], final_audio_proc_ms: 450, total_audio_proc_ms: 1000 });
+    t1.result({ tokens: [{ text: " one", is_final: true, start_ms: 100, end_ms: 500 }, { text: "<end>", is_final: true }], final_audio_proc_ms: 450, total_audio_proc_ms: 1000 });
     t1.serverClose(1006, "");
     clock.tick(2000);
     transport.last().open();
     // Soniox's cut was early: the new session (from 450 ms) hears the tail of " one" again.
     transport.last().result({ tokens: [{ text: " one", is_final: true, start_ms: 0, end_ms: 50 }, { text: " two", is_final: true, start_ms: 100, end_ms: 400 }], final_audio_proc_ms: 550, total_audio_proc_ms: 550 });
-    const words = events.responses.flatMap((r) => r.tokens).filter((t) => t.is_final);
+    const words = events.responses.flatMap((r) => r.tokens).filter((t) => t.is_final && t.text !== "<end>");
     assert.deepStrictEqual(words.map((t) => [t.text, t.start_ms]), [[" one", 100], [" two", 550]]);
     assert.strictEqual(stream.stats.repeatedFinalsDropped, 1);
   });
