@@ -73,9 +73,9 @@ export = function register(RED: NodeAPI): void {
     }, STATUS_INTERVAL_MS);
     account.register(node.id, updateStatus);
 
-    registry.on("response", ({ key, routing, session, response }) => {
+    registry.on("response", ({ key, routing, session, response, stats }) => {
       account.noteSuccess();
-      node.send([outMessage(key, response, session, routing), null]);
+      node.send([outMessage(key, response, session, routing, undefined, stats), null]);
     });
     registry.on("utterance", ({ key, routing, session, utterance }) => {
       node.send([null, outMessage(key, utterance.text, session, routing, utterance)]);

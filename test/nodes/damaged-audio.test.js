@@ -48,6 +48,13 @@ describe("transcribe node: damaged container audio is reported and the stream go
       assert.ok(!tx.warn.args.some((a) => /could not be timed/.test(String(a[0]))), "the clock kept its sync");
       assert.ok(sim.connections[0].receivedAudio().equals(bytes), "every byte, the damage and all after it, reached Soniox");
       assert.strictEqual(sim.connections.length, 1);
+      const last = responses.find((m) => m.payload.finished);
+      assert.deepStrictEqual(
+        { stretches: last.soniox.stats.damaged_stretches, bytes: last.soniox.stats.damaged_bytes, sessions: last.soniox.stats.sessions },
+        { stretches: 1, bytes: skipped, sessions: 1 },
+        "the last message counts the damage the warning named",
+      );
+      assert.ok(responses.filter((m) => !m.payload.finished).every((m) => m.soniox.stats === undefined), "only the last message carries stats");
     });
   }
 });

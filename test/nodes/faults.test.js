@@ -122,6 +122,8 @@ describe("fault injection: streams survive the real world", function () {
       assertTimelineContinues(responses, restartAt);
       const last = responses[responses.length - 1];
       assert.ok(last.payload.total_audio_proc_ms >= 2300, `progress continues on the stream timeline (${last.payload.total_audio_proc_ms} ms)`);
+      const stats = responses.find((m) => m.payload.finished).soniox.stats;
+      assert.deepStrictEqual([stats.sessions, stats.skipped_ms, stats.damaged_stretches], [2, 0, 0], "the last message says the stream took two sessions and lost nothing");
       figures.push(`${name}: 0 bytes lost, replayed ${sim.connections[0].audioBytes - starts[1]} bytes`);
     });
   }

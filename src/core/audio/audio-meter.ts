@@ -29,6 +29,8 @@ export interface AudioMeter {
   header(): Uint8Array;
   /** Offsets before this will never be asked about again: drop index entries (keeps long streams flat). */
   release(offset: number): void;
+  /** Damaged stretches a container clock found its way past (clocked containers only). */
+  readonly damage?: { readonly stretches: number; readonly bytes: number };
   /** Frees anything the meter runs (a decoder process). */
   destroy(): void;
 }

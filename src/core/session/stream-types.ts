@@ -91,6 +91,18 @@ export interface StreamEvents {
   closed: [info: SessionClose];
 }
 
+/** What a stream went through, as a flow reads it on the stream's last message (msg.soniox.stats). */
+export interface StreamSummary {
+  /** Soniox sessions the stream used (more than 1 after reconnects or rotations). */
+  sessions: number;
+  repeated_finals_dropped: number;
+  replay_bytes_dropped: number;
+  skipped_ms: number;
+  /** Damaged stretches of container audio the clock found its way past, and their bytes. */
+  damaged_stretches: number;
+  damaged_bytes: number;
+}
+
 export interface StreamStats {
   /** Final tokens a replacement session produced again and that were not delivered twice. */
   repeatedFinalsDropped: number;

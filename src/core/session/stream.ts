@@ -14,7 +14,7 @@ import { RotationClock } from "./rotation-clock";
 import { SeamSpacer } from "./seam-text";
 import { SonioxSession, type SessionClose } from "./session";
 import { SessionMeterView } from "./session-meter-view";
-import { sessionOptionsOf, type ResultSummary, type RotationPolicy, type StreamEvents, type StreamOptions, type StreamRestart, type StreamState, type StreamStats } from "./stream-types";
+import { sessionOptionsOf, type ResultSummary, type RotationPolicy, type StreamEvents, type StreamOptions, type StreamRestart, type StreamState, type StreamStats, type StreamSummary } from "./stream-types";
 import { idleEndedWarning, reconnectingWarning, replayBoundWarning, rotatedOutFailedWarning, rotatedWarning, skippedWarning, type StreamWarning } from "./stream-warnings";
 import { StreamTimeline } from "./timeline";
 
@@ -104,6 +104,19 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
   /** Soniox sessions this stream has used, 1-based. */
   get sessionNumber(): number {
     return this.sessions;
+  }
+
+  /** What this stream went through, for its last message. */
+  summary(): StreamSummary {
+    const damage = this.meter?.damage;
+    return {
+      sessions: this.sessions,
+      repeated_finals_dropped: this.stats.repeatedFinalsDropped,
+      replay_bytes_dropped: this.stats.replayBytesDropped,
+      skipped_ms: Math.round(this.stats.skippedMs),
+      damaged_stretches: damage?.stretches ?? 0,
+      damaged_bytes: damage?.bytes ?? 0,
+    };
   }
 
   get state(): StreamState {

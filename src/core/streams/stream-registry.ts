@@ -6,7 +6,7 @@ import type { ControlCommand, Routing } from "../control";
 import { SonioxError, type WarningKey } from "../errors";
 import { UtteranceAssembler, type Utterance } from "../filter";
 import { TranscriptionStream, type AuthMethod, type SessionClose } from "../session";
-import type { StreamResponse, StreamRestart, StreamState, TransportFactory } from "../session";
+import type { StreamResponse, StreamRestart, StreamState, StreamSummary, TransportFactory } from "../session";
 import { audioFieldsOf, splitStreamOverrides, streamStartMessage, withAudioFields, type StreamSettings } from "./stream-options";
 import { Tombstones, type Notice } from "./tombstones";
 
@@ -48,7 +48,8 @@ interface Source {
 }
 
 export interface RegistryEvents {
-  response: [event: Source & { session: number; response: StreamResponse }];
+  /** `stats` comes with the stream's last response (finished). */
+  response: [event: Source & { session: number; response: StreamResponse; stats?: StreamSummary }];
   utterance: [event: Source & { session: number; utterance: Utterance }];
   restart: [event: Source & { restart: StreamRestart }];
   /** Some stream changed state: read summary(). */
@@ -271,7 +272,7 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
       const session = response.session;
       if (this.opts.settings.everyResponse || response.tokens.length > 0 || response.finished || created.tail) {
         created.tail = response.non_final_text !== "" || (response.translation !== undefined && response.translation.non_final_text !== "");
-        this.emit("response", { key, routing: created.routing, session, response });
+        this.emit("response", response.finished ? { key, routing: created.routing, session, response, stats: stream.summary() } : { key, routing: created.routing, session, response });
       }
       if (created.utterances === null) return;
       for (const utterance of created.utterances.push(response.tokens, response.finished)) {

@@ -1,11 +1,13 @@
 import type { NodeMessage } from "node-red";
 import type { Routing } from "../../core/control";
 import type { Utterance } from "../../core/filter";
+import type { StreamSummary } from "../../core/session";
 import { plainConstructor } from "../../core/plain-object";
 
 interface SonioxFields {
   stream: string;
   session: number;
+  stats?: StreamSummary;
 }
 type OutFields = { topic: string; payload: unknown; utterance?: Utterance; soniox: SonioxFields } & Routing;
 
@@ -23,8 +25,9 @@ const Output = plainConstructor(function (this: OutFields, topic: string, payloa
 });
 
 /** A message the node sends; the reply properties of the stream's first message go last. */
-export function outMessage(key: string, payload: unknown, session: number, routing: Routing, utterance?: Utterance): NodeMessage {
+export function outMessage(key: string, payload: unknown, session: number, routing: Routing, utterance?: Utterance, stats?: StreamSummary): NodeMessage {
   const soniox = new SonioxInfo(key, session);
+  if (stats !== undefined) soniox.stats = stats;
   const msg = new Output(key, payload, utterance ?? null, soniox);
   if (routing._session !== undefined) msg._session = routing._session;
   if (routing._client !== undefined) msg._client = routing._client;
