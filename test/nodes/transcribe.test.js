@@ -60,7 +60,9 @@ describe("soniox-transcribe node (real Node-RED runtime, simulator over real soc
     const last = responses[responses.length - 1];
     assert.strictEqual(last.topic, "kitchen");
     assert.strictEqual(last.payload.finished, true);
-    assert.deepStrictEqual(last.soniox, { stream: "kitchen", session: 1 });
+    const stats = { sessions: 1, repeated_finals_dropped: 0, replay_bytes_dropped: 0, skipped_ms: 0, damaged_stretches: 0, damaged_bytes: 0 };
+    assert.deepStrictEqual(last.soniox, { stream: "kitchen", session: 1, stats }, "the last message says what the stream went through");
+    assert.deepStrictEqual(responses[0].soniox, { stream: "kitchen", session: 1 });
     for (const m of responses) {
       assert.ok(Array.isArray(m.payload.tokens));
       assert.strictEqual(typeof m.payload.final_audio_proc_ms, "number");
