@@ -256,6 +256,21 @@ describe("soniox-transcribe node (real Node-RED runtime, simulator over real soc
     await waitFor(() => statuses[statuses.length - 1] === "idle", 5000, "idle");
   });
 
+  it("clears its status when the flow is stopped, so no stale \"streaming\" stays under the node", async function () {
+    await load(NODES, transcribeFlow(sim), { cfg: { apiKey: KEY } });
+    const tx = helper.getNode("tx");
+    const statuses = [];
+    const original = tx.status.bind(tx);
+    tx.status = (s) => {
+      statuses.push(s);
+      return original(s);
+    };
+    tx.receive({ topic: "a", payload: pcm(100) });
+    await waitFor(() => statuses.some((s) => s.text === "streaming"), 3000, "streaming");
+    await helper.unload();
+    assert.deepStrictEqual(statuses[statuses.length - 1], {});
+  });
+
   it("cancels every stream when the flow is stopped or redeployed", async function () {
     await load(NODES, transcribeFlow(sim), { cfg: { apiKey: KEY } });
     const tx = helper.getNode("tx");
