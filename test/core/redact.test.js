@@ -31,6 +31,20 @@ describe("redact", function () {
     assert.strictEqual(out.length - out.match(/ … \[\d+ characters cut\] … /)[0].length + cut, 10008);
   });
 
+  it("redacts before it cuts a text short enough to redact whole, so no part of a key shows at the cut", function () {
+    // Letters only, so no fragment of it can be read into the cut marker's digits.
+    const key = "sk-QwErTyUiOpAsDfGhJk";
+    const fragments = Array.from({ length: key.length - 2 }, (_, i) => key.slice(i, i + 3));
+    // Texts long enough to be cut even once redacted, with a key under every cut position.
+    for (const length of [5000, 6000, 7000, 9000]) {
+      const text = `${key} `.repeat(Math.ceil(length / (key.length + 1)));
+      const out = safeText(text, [key]);
+      assert.ok(out.length <= MAX_EMITTED_CHARS);
+      assert.match(out, /characters cut/);
+      for (const fragment of fragments) assert.ok(!out.includes(fragment), `"${fragment}" of the key shows in ${out}`);
+    }
+  });
+
   it("never leaves part of a key readable, even at the cut of a 20 MB text", function () {
     const text = `${KEY} ${"y".repeat(10 * 1024 * 1024)}${KEY}${"z".repeat(10 * 1024 * 1024)} ${KEY}`;
     const out = safeText(text, [KEY]);

@@ -14,6 +14,17 @@ function pcm(ms, loud = true) {
   return buf;
 }
 
+/** Every status the node shows from now on, in order (Node-RED keeps only the latest). */
+function recordStatuses(node) {
+  const statuses = [];
+  const original = node.status.bind(node);
+  node.status = (s) => {
+    statuses.push(s);
+    return original(s);
+  };
+  return statuses;
+}
+
 describe("soniox-transcribe node (real Node-RED runtime, simulator over real sockets)", function () {
   this.timeout(20000);
   let sim;
@@ -243,19 +254,24 @@ describe("soniox-transcribe node (real Node-RED runtime, simulator over real soc
   it("shows streams in the node status", async function () {
     await load(NODES, transcribeFlow(sim), { cfg: { apiKey: KEY } });
     const tx = helper.getNode("tx");
-    const statuses = [];
-    const original = tx.status.bind(tx);
-    tx.status = (s) => {
-      statuses.push(s.text);
-      return original(s);
-    };
+    const statuses = recordStatuses(tx);
     tx.receive({ topic: "a", payload: pcm(100) });
     tx.receive({ topic: "b", payload: pcm(100) });
-    await waitFor(() => statuses.includes("streaming (2 streams)"), 3000, "two streaming");
-    assert.strictEqual(statuses[0], "connecting");
+    await waitFor(() => statuses.some((s) => s.text === "streaming (2 streams)"), 3000, "two streaming");
+    assert.strictEqual(statuses[0].text, "connecting");
     tx.receive({ topic: "a", control: "stop" });
     tx.receive({ topic: "b", control: "stop" });
-    await waitFor(() => statuses[statuses.length - 1] === "idle", 5000, "idle");
+    await waitFor(() => statuses[statuses.length - 1].text === "idle", 5000, "idle");
+  });
+
+  it("clears its status when the flow is stopped, so no stale \"streaming\" stays under the node", async function () {
+    await load(NODES, transcribeFlow(sim), { cfg: { apiKey: KEY } });
+    const tx = helper.getNode("tx");
+    const statuses = recordStatuses(tx);
+    tx.receive({ topic: "a", payload: pcm(100) });
+    await waitFor(() => statuses.some((s) => s.text === "streaming"), 3000, "streaming");
+    await helper.unload();
+    assert.deepStrictEqual(statuses[statuses.length - 1], {});
   });
 
   it("cancels every stream when the flow is stopped or redeployed", async function () {

@@ -106,18 +106,27 @@ function collect(id) {
   return messages;
 }
 
+/**
+ * Resolves with the predicate's first truthy value. A predicate that throws has not come true yet:
+ * `sim.connections[0].audioBytes` throws until the stream's socket reaches the simulator, and
+ * rejecting then made tests fail whenever the connection was a little slow. The last error is
+ * named if time runs out.
+ */
 function waitFor(predicate, timeoutMs = 8000, what = "condition") {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const check = () => {
       let value;
+      let error = null;
       try {
         value = predicate();
       } catch (err) {
-        return reject(err);
+        error = err;
       }
       if (value) return resolve(value);
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
+      if (Date.now() - started > timeoutMs) {
+        return reject(new Error(`timed out waiting for ${what}${error ? ` (last try threw: ${error.message})` : ""}`));
+      }
       setTimeout(check, 10);
     };
     check();

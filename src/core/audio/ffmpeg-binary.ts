@@ -5,7 +5,7 @@
  * @ffmpeg-installer/ffmpeg (an optional dependency of this package), which ships the binary inside
  * its tarball; ffmpeg-static is not used because it downloads the binary at install time.
  */
-import { execFile } from "child_process";
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { KeyedText } from "../errors";
@@ -108,5 +108,55 @@ function fromInstallerPackage(): string | null {
     return file;
   } catch {
     return null;
+  }
+}
+
+/** How much of ffmpeg's stderr is kept to explain a failure. */
+const STDERR_TAIL_CHARS = 600;
+
+/**
+ * One running ffmpeg, as the probe and the transcoder use it: its pipes' errors left to the exit
+ * status (EPIPE / ECONNRESET only mean ffmpeg has gone), the tail of its stderr kept for the error
+ * message, and one way to close its input and one to stop it.
+ */
+export class FfmpegProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  private stderrTail = "";
+  private closed = false;
+
+  constructor(command: string, args: readonly string[]) {
+    this.child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], windowsHide: true });
+    this.child.stdin.on("error", () => this.closeInput());
+    this.child.stdout.on("error", () => undefined);
+    this.child.stderr.on("error", () => undefined);
+    this.child.stderr.setEncoding("utf8");
+    this.child.stderr.on("data", (text: string) => {
+      this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL_CHARS);
+    });
+  }
+
+  /** True once the input was ended, by the caller or because ffmpeg stopped taking it. */
+  get inputClosed(): boolean {
+    return this.closed;
+  }
+
+  /** No more input: ffmpeg flushes what it has and exits. */
+  closeInput(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.child.stdin.destroyed) this.child.stdin.end();
+  }
+
+  /** Kills ffmpeg if it still runs and stops reading its output. */
+  kill(): void {
+    this.closeInput();
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
+    this.child.stdout.destroy();
+    this.child.stderr.destroy();
+  }
+
+  /** ffmpeg's last three stderr lines, joined, to say why it failed ("" when it said nothing). */
+  lastWords(): string {
+    return this.stderrTail.trim().split("\n").slice(-3).join(" | ");
   }
 }

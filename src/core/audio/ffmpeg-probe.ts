@@ -3,8 +3,7 @@
  * the same bytes alongside with ffmpeg and counting the PCM that comes out. Real-time pacing of
  * audio_format "auto" input needs this: a container's byte rate is not known from its name.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from "child_process";
-import { findFfmpeg, noteFfmpegUse } from "./ffmpeg-binary";
+import { FfmpegProcess, findFfmpeg, noteFfmpegUse } from "./ffmpeg-binary";
 
 export interface DurationProbe {
   /** Feed the same container bytes that are being sent (no copy is needed; do not mutate). */
@@ -47,7 +46,6 @@ const MIN_DECODED_MS_FOR_ESTIMATE = 200;
 const ESTIMATE_WINDOW_MS = 2000;
 /** Output silence that means ffmpeg has decoded all it can and is waiting for input. */
 const SETTLE_MS = 30;
-const STDERR_TAIL_CHARS = 600;
 
 /** Cached check that an ffmpeg binary can be found (PATH, then @ffmpeg-installer/ffmpeg). */
 export function ffmpegAvailable(): boolean {
@@ -93,7 +91,8 @@ class FfmpegDurationProbe implements DurationProbe {
   onProgress: (() => void) | null = null;
   onError: ((err: Error) => void) | null = null;
 
-  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly ffmpeg: FfmpegProcess;
+  private readonly child: FfmpegProcess["child"];
   private fed = 0;
   private pcmBytes = 0;
   private fedAtLastOutput = 0;
@@ -101,23 +100,14 @@ class FfmpegDurationProbe implements DurationProbe {
   /** (bytes fed, ms decoded) pairs taken when the decoder had likely caught up; ms ascending. */
   private readonly samples: { fed: number; ms: number }[] = [];
   private settleTimer: NodeJS.Timeout | null = null;
-  private stderrTail = "";
-  private inputClosed = false;
   private stopped = false;
   private done = false;
   private failed = false;
 
   constructor(command: string) {
-    this.child = spawn(command, FFMPEG_ARGS, { stdio: ["pipe", "pipe", "pipe"], windowsHide: true });
-    // EPIPE / ECONNRESET here just mean ffmpeg exited; its exit status and stderr explain why.
-    this.child.stdin.on("error", () => this.closeInput());
-    this.child.stdout.on("error", () => undefined);
-    this.child.stderr.on("error", () => undefined);
+    this.ffmpeg = new FfmpegProcess(command, FFMPEG_ARGS);
+    this.child = this.ffmpeg.child;
     this.child.stdout.on("data", (pcm: Buffer) => this.onPcm(pcm));
-    this.child.stderr.setEncoding("utf8");
-    this.child.stderr.on("data", (text: string) => {
-      this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL_CHARS);
-    });
     this.child.on("error", (err) => this.fail(new Error(`ffmpeg could not be run (${command}): ${err.message}`)));
     this.child.on("close", (code, signal) => this.onClose(code, signal));
   }
@@ -135,7 +125,7 @@ class FfmpegDurationProbe implements DurationProbe {
   }
 
   write(chunk: Uint8Array): void {
-    if (this.inputClosed || this.child.stdin.destroyed || chunk.length === 0) return;
+    if (this.ffmpeg.inputClosed || this.child.stdin.destroyed || chunk.length === 0) return;
     if (this.outputSinceWrite) this.addSample(this.fed);
     this.outputSinceWrite = false;
     this.fed += chunk.length;
@@ -149,24 +139,14 @@ class FfmpegDurationProbe implements DurationProbe {
   }
 
   end(): void {
-    if (this.inputClosed) return;
-    this.closeInput();
+    this.ffmpeg.closeInput();
   }
 
   destroy(): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.closeInput();
     this.clearSettleTimer();
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
-    this.child.stdout.destroy();
-    this.child.stderr.destroy();
-  }
-
-  private closeInput(): void {
-    if (this.inputClosed) return;
-    this.inputClosed = true;
-    if (!this.child.stdin.destroyed) this.child.stdin.end();
+    this.ffmpeg.kill();
   }
 
   private onPcm(pcm: Buffer): void {
@@ -199,11 +179,11 @@ class FfmpegDurationProbe implements DurationProbe {
 
   private onClose(code: number | null, signal: NodeJS.Signals | null): void {
     this.clearSettleTimer();
-    const endedByCaller = this.inputClosed;
-    this.inputClosed = true;
+    const endedByCaller = this.ffmpeg.inputClosed;
+    this.ffmpeg.closeInput();
     if (this.stopped) return;
     this.stopped = true;
-    const detail = this.stderrTail.trim().split("\n").slice(-3).join(" | ");
+    const detail = this.ffmpeg.lastWords();
     // With no input ffmpeg exits non-zero ("Invalid data"), but an empty stream is not a failure.
     if (this.fed === 0 && endedByCaller) {
       this.done = true;

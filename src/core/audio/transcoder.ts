@@ -4,10 +4,9 @@
  * What comes out is plain PCM in whole samples, so the pacer knows its duration exactly and a
  * reconnect can carry on without a container header.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from "child_process";
 import type { RawAudioSpec, RawFormat } from "./audio-format";
 import { SonioxError, type MessageKey, type MessagePart } from "../errors";
-import { ffmpegMissingMessage, findFfmpeg, noteFfmpegUse } from "./ffmpeg-binary";
+import { FfmpegProcess, ffmpegMissingMessage, findFfmpeg, noteFfmpegUse } from "./ffmpeg-binary";
 import { describeSpec, TRANSCODED_AUDIO } from "./format-declaration";
 
 export interface TranscoderOptions {
@@ -28,7 +27,6 @@ export interface TranscoderOptions {
 }
 
 const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
-const STDERR_TAIL_CHARS = 600;
 const OUTPUT_FRAME_BYTES = 2;
 
 /** ffmpeg's raw demuxer names: pcm_s16le → s16le; the 8-bit formats have no byte order. */
@@ -73,28 +71,20 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
 export class Transcoder {
   /** What comes out. */
   readonly output: RawAudioSpec = TRANSCODED_AUDIO;
-  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly ffmpeg: FfmpegProcess;
+  private readonly child: FfmpegProcess["child"];
   private readonly highWaterMark: number;
   private oddByte: Buffer | null = null;
-  private stderrTail = "";
   private fed = 0;
   private needDrain = false;
-  private inputClosed = false;
   private finished = false;
 
   constructor(private readonly command: string, private readonly options: TranscoderOptions) {
     this.highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
-    this.child = spawn(command, ffmpegArgs(options.input), { stdio: ["pipe", "pipe", "pipe"], windowsHide: true });
-    // EPIPE / ECONNRESET only mean ffmpeg has gone; its exit status and stderr say why.
-    this.child.stdin.on("error", () => this.closeInput());
-    this.child.stdout.on("error", () => undefined);
-    this.child.stderr.on("error", () => undefined);
+    this.ffmpeg = new FfmpegProcess(command, ffmpegArgs(options.input));
+    this.child = this.ffmpeg.child;
     this.child.stdin.on("drain", () => this.onStdinDrain());
     this.child.stdout.on("data", (pcm: Buffer) => this.onPcm(pcm));
-    this.child.stderr.setEncoding("utf8");
-    this.child.stderr.on("data", (text: string) => {
-      this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL_CHARS);
-    });
     this.child.on("error", (err: NodeJS.ErrnoException) => this.onSpawnError(err));
     this.child.on("close", (code, signal) => this.onClose(code, signal));
   }
@@ -119,7 +109,7 @@ export class Transcoder {
    * high-water mark: stop writing until onDrain.
    */
   write(chunk: Uint8Array): boolean {
-    if (this.inputClosed || this.finished || chunk.length === 0) return !this.finished;
+    if (this.ffmpeg.inputClosed || this.finished || chunk.length === 0) return !this.finished;
     this.fed += chunk.length;
     this.child.stdin.write(chunk);
     if (this.child.stdin.writableLength > this.highWaterMark) this.needDrain = true;
@@ -137,22 +127,13 @@ export class Transcoder {
 
   /** No more input: ffmpeg flushes what it has, then onEnd. */
   end(): void {
-    this.closeInput();
+    this.ffmpeg.closeInput();
   }
 
   /** Kills ffmpeg now; no callback fires afterwards. Safe to call more than once. */
   destroy(): void {
     this.finished = true;
-    this.closeInput();
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
-    this.child.stdout.destroy();
-    this.child.stderr.destroy();
-  }
-
-  private closeInput(): void {
-    if (this.inputClosed) return;
-    this.inputClosed = true;
-    if (!this.child.stdin.destroyed) this.child.stdin.end();
+    this.ffmpeg.kill();
   }
 
   private onStdinDrain(): void {
@@ -190,10 +171,10 @@ export class Transcoder {
   }
 
   private onClose(code: number | null, signal: NodeJS.Signals | null): void {
-    const endedByCaller = this.inputClosed;
-    this.inputClosed = true;
+    const endedByCaller = this.ffmpeg.inputClosed;
+    this.ffmpeg.closeInput();
     if (this.finished) return;
-    const detail = this.stderrTail.trim().split("\n").slice(-3).join(" | ");
+    const detail = this.ffmpeg.lastWords();
     // With no input at all ffmpeg exits non-zero ("Invalid data"), but an empty stream is no failure.
     if (code === 0 || (this.fed === 0 && endedByCaller)) {
       this.finished = true;

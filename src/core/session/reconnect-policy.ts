@@ -3,7 +3,10 @@ import type { SonioxError } from "../errors";
 export interface ReconnectPolicy {
   /** Every open connection is billed, so this is a visible switch. */
   enabled: boolean;
-  /** Attempts in a row before giving up (the count resets once a new session answers). */
+  /**
+   * Attempts in a row before giving up. The count resets when a session sends a result at least
+   * 10 s after it opened (stream.ts HEALTHY_AFTER_MS): one that fails soon after opening keeps it.
+   */
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;

@@ -47,8 +47,6 @@ export interface SessionOptions {
   connectTimeoutMs?: number;
   finishTimeoutMs?: number;
   pacing?: boolean;
-  paceLeadMs?: number;
-  paceSliceMs?: number;
   /** How far audio that fell behind real time may catch up (SendQueueOptions.catchUpMs; default 2000). */
   paceCatchUpMs?: number;
   maxQueuedBytes?: number;
@@ -57,13 +55,14 @@ export interface SessionOptions {
   /** WebSocket ping cadence and how long to wait for the pong before calling the connection dead. */
   heartbeatIntervalMs?: number;
   heartbeatTimeoutMs?: number;
-  /** Socket send buffer above which audio waits in the (bounded) queue instead. */
-  highWaterBytes?: number;
   /** Queue audio without connecting until start() is called (a replacement waiting out its backoff). */
   deferStart?: boolean;
 }
 
-/** What a replacement session needs from a dead one so that no audio is lost. */
+/**
+ * What a replacement session needs from a dead one to go on where it stopped. Audio the stream's
+ * replay bound already let go cannot be sent again; the stream warns how much was skipped.
+ */
 export interface Handover {
   /** Stream position just past the last audio byte sent, or null when none was. */
   sentThrough: number | null;
@@ -102,13 +101,19 @@ const FINALIZE_PREFIX = finalizeFrame().slice(0, -1);
 const MAX_KEEPALIVE_MS = 15000;
 /** What a WebSocket subprotocol may contain (RFC 7230 tchar). */
 const SUBPROTOCOL_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Pacing sends this far ahead of real time, in slices of at most this much audio. */
+const PACE_LEAD_MS = 500;
+const PACE_SLICE_MS = 120;
+/** Socket send buffer above which audio waits in the (bounded) queue instead. */
+const SOCKET_HIGH_WATER_BYTES = 1024 * 1024;
 /** Until a meter is chosen (before the first audio), any rate will do: nothing is paced yet. */
 const PLACEHOLDER_BYTES_PER_MS = 32;
 
 /**
  * One Soniox real-time stream: connect, start message, ordered audio/control, keepalive,
- * pause, graceful end and cancel. Every method checks the state first; end and cancel are
- * idempotent; the `close` event fires exactly once.
+ * pause, graceful end and cancel. The calls that send or change state (sendAudio, finalize,
+ * keepalive, pause, resume, end, cancel) check the state first; useMeter, repace and backdate
+ * only tune the send queue. End and cancel are idempotent; the `close` event fires exactly once.
  */
 export class SonioxSession extends EventEmitter<SessionEvents> {
   private stateValue: SessionState = "idle";
@@ -135,7 +140,6 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   };
   private paused = false;
   private started = false;
-  private finalMs = 0;
   private sentThrough: number | null = null;
   private unansweredFinalizes = 0;
   private warnedBackpressure = false;
@@ -150,8 +154,8 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
       {
         clock: opts.clock,
         pacing: opts.pacing ?? true,
-        leadMs: opts.paceLeadMs ?? 500,
-        sliceMs: opts.paceSliceMs ?? 120,
+        leadMs: PACE_LEAD_MS,
+        sliceMs: PACE_SLICE_MS,
         catchUpMs: opts.paceCatchUpMs,
         maxQueuedBytes: opts.maxQueuedBytes ?? 16 * 1024 * 1024,
         sendAudio: (chunk, ms, _startMs, at) => this.sendAudioFrame(chunk, ms, at),
@@ -175,11 +179,6 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
 
   get isPaused(): boolean {
     return this.paused;
-  }
-
-  /** Audio Soniox has made final so far, on this session's timeline. */
-  get finalAudioMs(): number {
-    return this.finalMs;
   }
 
   get isClosed(): boolean {
@@ -243,7 +242,9 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   }
 
   /**
-   * Queues audio; starts the session if it is idle. Returns false if the audio was not taken.
+   * Queues audio; starts the session if it is idle. Returns false when the session takes no more
+   * audio (finishing or closed). While paused, audio is dropped on purpose (counted in
+   * stats.pausedBytes) and true is returned: the caller did nothing wrong.
    * `at` is the audio's position in the stream (null for a re-sent header) when a stream owns
    * positions and meter; without it the session numbers bytes itself.
    */
@@ -392,8 +393,6 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
         i18n: { key: "session.token-times-unreadable", params: { count: frame.untimed } },
       });
     }
-    const final = frame.result.final_audio_proc_ms;
-    if (final !== undefined && final > this.finalMs) this.finalMs = final;
     // Guarded on its own: a response that could not be delivered must not keep `finished` from ending the session.
     this.guarded(() => this.emit("result", frame.result));
     if (frame.result.finished) this.finish({ reason: "finished" });
@@ -430,7 +429,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
 
   private socketHasRoom(): boolean {
     const buffered = this.transport?.bufferedAmount ?? 0;
-    if (buffered <= (this.opts.highWaterBytes ?? 1024 * 1024)) return true;
+    if (buffered <= SOCKET_HIGH_WATER_BYTES) return true;
     this.stats.backpressureWaits++;
     if (!this.warnedBackpressure) {
       this.warnedBackpressure = true;

@@ -41,10 +41,11 @@ const DEFAULT_ROTATION: RotationPolicy = { afterMs: 280 * 60 * 1000, graceMs: 10
 /**
  * One named audio stream of a transcribe node. Usually one Soniox session; when a session fails
  * with a retryable error it is replaced (reconnect), and before Soniox's 300-minute cap it is
- * rotated. Either way no audio is lost and no word repeated: the stream keeps audio Soniox has
- * not finalized by its byte position, a replacement starts at the resumable point at or before
- * what Soniox finalized (header first), its timestamps are placed by the stream's own clock at
- * that point, and final words a replacement hears twice are delivered once.
+ * rotated. Either way no word is repeated, and no audio is lost while the replay bound holds it:
+ * the stream keeps audio Soniox has not finalized by its byte position, a replacement starts at
+ * the resumable point at or before what Soniox finalized (header first), its timestamps are
+ * placed by the stream's own clock at that point, and final words a replacement hears twice are
+ * delivered once. Audio the bound already let go is skipped, with a warning saying how much.
  */
 export class TranscriptionStream extends EventEmitter<StreamEvents> {
   readonly key: string;

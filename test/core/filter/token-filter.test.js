@@ -38,6 +38,13 @@ const TABLE = [
     options: { mode: "text", selection: sel({ finality: "both" }) },
     expected: p0("How are", "How are you do", " are you doing?", " doing?", " Fine", " Fine, thanks", " thanks."),
   },
+  {
+    // The marker setting is shown for tokens mode only: text is what was said, markers are not.
+    name: "text: no <end>/<fin> in the text even when dropMarkers is off",
+    fixture: "multi-fin",
+    options: { mode: "text", selection: sel({ dropMarkers: false }) },
+    expected: p0("Turn on the lights", " please."),
+  },
   // selectors
   {
     name: "minimum confidence drops tokens below it",
@@ -217,6 +224,14 @@ describe("TokenFilter (table)", function () {
 });
 
 describe("TokenFilter details", function () {
+  it("text mode leaves markers out of msg.tokens too, even when dropMarkers is off", function () {
+    const { outputs } = run("multi-fin", { mode: "text", selection: sel({ dropMarkers: false }) });
+    assert.deepStrictEqual(
+      outputs.map((o) => o.tokens.map((t) => t.text)),
+      [["Turn", " on", " the", " lights"], [" please", "."]],
+    );
+  });
+
   it("text mode carries the kept tokens and the final / non-final split", function () {
     const { outputs } = run("endpoint-revisions", { mode: "text", selection: sel({ finality: "both" }) });
     assert.deepStrictEqual(outputs[1].text, { final: "How", non_final: " are you do" });

@@ -2,9 +2,12 @@
 // After a replay the new session may finalize a word again; the guard drops such repeats and
 // nothing else, and costs nothing (no copy of the token array) when there is nothing to drop.
 const assert = require("assert");
-const { RepeatGuard } = require("../../../dist/core/session/repeat-guard");
+const { RepeatGuard, SessionTokens } = require("../../../dist/core/session/repeat-guard");
 
 const word = (text, start_ms, end_ms, is_final = true) => ({ text, start_ms, end_ms, is_final });
+const marker = (text) => ({ text, is_final: true });
+const translated = (text, is_final = true) => ({ text, is_final, translation_status: "translation" });
+const texts = (tokens) => tokens.map((t) => t.text);
 
 describe("RepeatGuard", function () {
   it("gives the response's own array back when nothing repeats", () => {
@@ -39,5 +42,32 @@ describe("RepeatGuard", function () {
     const kept = guard.filter([word("one", 0, 400, false), word(" two", 400, 700, false)]);
     assert.deepStrictEqual(kept.map((t) => t.text), [" two"]);
     assert.strictEqual(guard.droppedFinals, 0);
+  });
+
+  it("judges a word by its middle: a repeat ending a little later goes, a new word starting a little earlier stays", () => {
+    // The replaying session's times differ by a few ms from the first session's.
+    const guard = new RepeatGuard();
+    guard.filter([word("one", 0, 400), word(" two", 400, 800)]);
+    const kept = guard.filter([word(" two", 420, 810), word(" three", 790, 1200)], new SessionTokens());
+    assert.deepStrictEqual(texts(kept), [" three"]);
+    assert.strictEqual(guard.droppedFinals, 1);
+  });
+
+  it("drops an <end> after a repeated word when that utterance was already closed, and keeps the next one", () => {
+    const guard = new RepeatGuard();
+    guard.filter([word("one", 0, 400), word(" two", 400, 800), marker("<end>")]);
+    const kept = guard.filter([word(" two", 410, 790), marker("<end>"), word(" three", 800, 1200), marker("<end>")], new SessionTokens());
+    assert.deepStrictEqual(texts(kept), [" three", "<end>"]);
+    assert.strictEqual(guard.droppedFinals, 2);
+  });
+
+  it("drops a translation run whose originals were translated before, and keeps the run of new originals", () => {
+    const guard = new RepeatGuard();
+    const first = [word("Hello", 0, 400), word(" world", 400, 800), translated("Hallo"), translated(" Welt")];
+    assert.strictEqual(guard.filter(first), first);
+    const replay = new SessionTokens();
+    assert.deepStrictEqual(texts(guard.filter([word(" world", 410, 790), translated(" Welt")], replay)), []);
+    assert.deepStrictEqual(texts(guard.filter([word(" again", 800, 1200), translated(" wieder")], replay)), [" again", " wieder"]);
+    assert.strictEqual(guard.droppedFinals, 2);
   });
 });

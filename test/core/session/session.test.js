@@ -83,7 +83,7 @@ describe("SonioxSession", function () {
   });
 
   it("paces a whole file at real time with a small lead, without loss", function () {
-    const { session, transport, clock } = makeSession({ paceLeadMs: 500, paceSliceMs: 120 });
+    const { session, transport, clock } = makeSession();
     session.start();
     const t = transport.last();
     t.open();
@@ -194,7 +194,7 @@ describe("SonioxSession", function () {
   });
 
   it("keeps finalize, keepalive and end behind the audio queued before them", function () {
-    const { session, transport, clock } = makeSession({ paceLeadMs: 200 });
+    const { session, transport, clock } = makeSession();
     session.start();
     const t = transport.last();
     t.open();
