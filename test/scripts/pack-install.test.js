@@ -103,6 +103,7 @@ describe("npm pack → install into a fresh Node-RED user directory → the node
       }
     }
     assert.ok(packed.files.includes("examples/flows.json"));
+    for (const doc of ["docs/nodes.md", "docs/development.md", "docs/benchmarks.md"]) assert.ok(packed.files.includes(doc), `${doc}, which the README links to, is in the tarball`);
     assert.ok(packed.files.some((f) => f.startsWith("dist/nodes/icons/")), "the icons");
     assert.deepStrictEqual(packed.files.filter((f) => /\.map$|^(test|tools|src|scripts)\//.test(f)), []);
   });
