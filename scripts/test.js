@@ -13,6 +13,7 @@ const { spawn, spawnSync } = require("child_process");
 const ROOT = path.resolve(__dirname, "..");
 const MOCHA = require.resolve("mocha/bin/mocha.js");
 const SUMMARY = /^(\d+) passed, (\d+) failed, (\d+) skipped$/;
+const { FAILED } = require("../test/support/summary-reporter.js");
 const NODES_CONFIG = path.join(ROOT, ".mocharc.nr5.json");
 /** The other runtimes' legs: NODE_RED_RUNTIME, their tools/ folder, and the mocha they run. */
 const TOOLS = [
@@ -51,16 +52,20 @@ function leg(node, args, env, mocha = MOCHA) {
     const child = spawn(node, [mocha, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
     let last = null;
     let pending = "";
+    const failures = [];
     child.stdout.on("data", (chunk) => {
       process.stdout.write(chunk);
       pending += chunk;
       const lines = pending.split("\n");
       pending = lines.pop();
-      for (const line of lines) if (SUMMARY.test(line.trim())) last = line.trim();
+      for (const line of lines) {
+        if (SUMMARY.test(line.trim())) last = line.trim();
+        if (line.startsWith(FAILED)) failures.push(line);
+      }
     });
     child.on("close", (code, signal) => {
       if (SUMMARY.test(pending.trim())) last = pending.trim();
-      resolve({ code: code ?? signal, summary: last, ms: Date.now() - started });
+      resolve({ code: code ?? signal, summary: last, failures, ms: Date.now() - started });
     });
   });
 }
@@ -97,6 +102,7 @@ async function main() {
     if (m) for (let i = 0; i < 3; i++) total[i] += Number(m[i + 1]);
     else total[1] += 1; // a leg without a summary line crashed: count it as a failure
     console.log(`${r.name}: ${r.summary || "no summary (crashed)"}, exit ${r.code}, ${(r.ms / 1000).toFixed(1)} s`);
+    for (const line of r.failures || []) console.log(`  ${line}`);
   }
   const failed = results.some((r) => r.code !== 0 || !r.summary);
   console.log(`${total[0]} passed, ${total[1]} failed, ${total[2]} skipped`);
