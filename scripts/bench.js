@@ -35,7 +35,7 @@ const EXTRA = ["nodered-tx"];
 // Named only on purpose: a contender that crashes mid-run, to check failures become rows.
 const SELF_CHECK = ["broken"];
 const USAGE = `Usage: npm run bench -- [--streams 1,10,100,200] [--seconds 20] [--contenders ${ALL_CONTENDERS.join(",")}]
-                      [--format pcm] [--sim-timing decode] [--find-max-formats pcm,webm-opus] [--find-max] [--find-max-from 50] [--find-max-to 1000] [--find-max-seconds 10] [--find-max-minutes 8]
+                      [--format pcm] [--sim-timing bytes] [--find-max-formats pcm,webm-opus] [--find-max] [--find-max-from 50] [--find-max-to 1000] [--find-max-seconds 10] [--find-max-minutes 8]
                       [--repeat 1] [--connect-samples 10] [--max-lag-ms 500] [--cpu-prof nodered] [--alloc-prof nodered [--alloc-survivors]] [--nodered-flags=--flag] [--out bench-results]
   --streams          stream counts to run (each: a fresh simulator and contender process);
                      with --find-max and no --streams, none
@@ -49,9 +49,10 @@ const USAGE = `Usage: npm run bench -- [--streams 1,10,100,200] [--seconds 20] [
   --format           audio every stream sends, one run of every N and contender per format:
                      ${FORMAT_NAMES.map((n) => `${n} (${FORMATS[n].label})`).join(",\n                     ")};
                      compressed fixtures are encoded once into <out>/fixtures (scripts/bench/fixtures.js)
-  --sim-timing       how the simulator times compressed audio: decode (default: an ffmpeg per stream counts
-                     its samples) or bytes (each byte as speech at the stream's average rate: no decoders on
-                     the machine, but no silence either, so no endpoints)
+  --sim-timing       how the simulator times compressed audio: bytes (default: each byte as speech at the
+                     stream's average rate; no decoders on the machine, but no silence either, so no
+                     endpoints) or decode (an ffmpeg per stream counts its samples: about 0.25-0.85 % of a
+                     core per stream, so at hundreds of streams the simulator saturates and misjudges pacing)
   --find-max-formats formats whose capacity --find-max searches (default: pcm and webm-opus, those named in --format)
   --find-max         search each contender's capacity (largest N with >= 99 % of streams in real
                      time and no errors), doubling from --find-max-from to --find-max-to, then
@@ -80,7 +81,7 @@ function options() {
       contenders: { type: "string", default: ALL_CONTENDERS.join(",") },
       format: { type: "string", default: "pcm" },
       "find-max-formats": { type: "string" },
-      "sim-timing": { type: "string", default: "decode" },
+      "sim-timing": { type: "string", default: "bytes" },
       "find-max": { type: "boolean", default: false },
       "find-max-from": { type: "string", default: "50" },
       "find-max-to": { type: "string", default: "1000" },
