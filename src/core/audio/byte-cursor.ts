@@ -1,10 +1,19 @@
+import { copyBytes } from "./copy-bytes";
+
+const EMPTY = new Uint8Array(0);
+
 /**
  * Reads a stream that arrives in chunks as if it were one buffer, keeping only the bytes not yet
- * consumed: a container clock holds a unit header at most, never the stream.
+ * consumed: a container clock holds a unit header at most, never the stream. A chunk is read in
+ * place (moving an offset, not cutting views: a clock reads dozens of elements per second per
+ * stream) and only its unread tail is copied, at `settle`, since the caller may reuse the chunk.
  */
 export class ByteCursor {
-  private buf: Uint8Array = new Uint8Array(0);
+  private buf: Uint8Array = EMPTY;
+  private off = 0;
   private skipLeft = 0;
+  /** `buf` is the caller's chunk, not a copy of ours. */
+  private borrowed = false;
   /** Stream offset of the next byte to read. */
   pos = 0;
 
@@ -15,37 +24,53 @@ export class ByteCursor {
       chunk = chunk.subarray(n);
     }
     if (chunk.length === 0) return;
-    if (this.buf.length === 0) {
-      this.buf = chunk.slice();
+    const rest = this.available;
+    if (rest === 0) {
+      this.buf = chunk;
+      this.off = 0;
+      this.borrowed = true;
       return;
     }
-    const joined = new Uint8Array(this.buf.length + chunk.length);
-    joined.set(this.buf);
-    joined.set(chunk, this.buf.length);
+    const joined = new Uint8Array(rest + chunk.length);
+    joined.set(this.buf.subarray(this.off));
+    joined.set(chunk, rest);
     this.buf = joined;
+    this.off = 0;
+    this.borrowed = false;
+  }
+
+  /** Reading is done for now: the unread bytes are copied out of the caller's chunk. */
+  settle(): void {
+    if (!this.borrowed) return;
+    this.buf = this.available > 0 ? copyBytes(this.buf.subarray(this.off)) : EMPTY;
+    this.off = 0;
+    this.borrowed = false;
   }
 
   /** Bytes readable from `pos` now. */
   get available(): number {
-    return this.buf.length;
+    return this.buf.length - this.off;
   }
 
   at(i: number): number {
-    return this.buf[i];
+    return this.buf[this.off + i];
   }
 
   view(n: number): Uint8Array {
-    return this.buf.subarray(0, n);
+    return this.buf.subarray(this.off, this.off + n);
   }
 
   /** Moves past `n` bytes, even ones that have not arrived yet. */
   skip(n: number): void {
     this.pos += n;
-    if (n <= this.buf.length) {
-      this.buf = this.buf.subarray(n);
+    const available = this.available;
+    if (n <= available) {
+      this.off += n;
     } else {
-      this.skipLeft += n - this.buf.length;
-      this.buf = new Uint8Array(0);
+      this.skipLeft += n - available;
+      this.buf = EMPTY;
+      this.off = 0;
+      this.borrowed = false;
     }
   }
 }

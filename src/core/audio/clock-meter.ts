@@ -1,6 +1,7 @@
 import type { AudioMeter, ResumePoint } from "./audio-meter";
 import { ByteCursor } from "./byte-cursor";
 import { ClockIndex } from "./clock-index";
+import { copyBytes } from "./copy-bytes";
 import type { DamageListener } from "./damage-warnings";
 import type { Damage, DamageReport } from "./sync-search";
 
@@ -64,6 +65,7 @@ export class ClockMeter implements AudioMeter {
     if (!this.lost) {
       this.cursor.append(chunk);
       const failure = this.clock.read(this.cursor, this.index, this.damaged);
+      this.cursor.settle();
       if (failure !== null) {
         this.lost = true;
         this.onLost(failure);
@@ -74,7 +76,7 @@ export class ClockMeter implements AudioMeter {
 
   private keepHeader(chunk: Uint8Array): void {
     if (this.headerSettled || !this.clock.resendHeader) return;
-    this.prefix.push(chunk.slice());
+    this.prefix.push(copyBytes(chunk));
     this.prefixBytes += chunk.length;
     const end = this.index.headerEnd;
     if (end === null && this.prefixBytes <= MAX_HEADER_BYTES) return;

@@ -135,7 +135,7 @@ export class MatroskaClock implements ContainerClock {
         else this.clusterMs = (value * this.scaleNs) / 1e6;
       } else if (id === SIMPLE_BLOCK || id === BLOCK) {
         if (cur.available < headLength + 11) return null;
-        if (!this.readBlock(cur.view(headLength + 11).subarray(headLength), start, index)) {
+        if (!this.readBlock(cur, headLength, start, index)) {
           if (index.headerEnd === null) return "an unreadable Matroska block";
           if (!this.search.pass(cur)) return `no Matroska element made sense for ${MAX_RESYNC_BYTES} bytes`;
           continue;
@@ -168,14 +168,16 @@ export class MatroskaClock implements ContainerClock {
     return after !== null && typeof after !== "string" && this.plausible(after);
   }
 
-  private readBlock(b: Uint8Array, start: number, index: ClockIndex): boolean {
-    const trackLength = vintLength(b[0]);
+  /** The block whose body starts `at` bytes into the cursor (its 11 first bytes are there). */
+  private readBlock(cur: ByteCursor, at: number, start: number, index: ClockIndex): boolean {
+    const first = cur.at(at);
+    const trackLength = vintLength(first);
     if (trackLength === 0) return false;
-    let track = b[0] & (0xff >> trackLength);
-    for (let i = 1; i < trackLength; i++) track = track * 256 + b[i];
+    let track = first & (0xff >> trackLength);
+    for (let i = 1; i < trackLength; i++) track = track * 256 + cur.at(at + i);
     this.track ??= track;
     if (track !== this.track) return true;
-    const relative = ((b[trackLength] << 24) >> 16) | b[trackLength + 1];
+    const relative = ((cur.at(at + trackLength) << 24) >> 16) | cur.at(at + trackLength + 1);
     // Decoders drop the codec delay (Opus pre-skip) from the start of the output.
     const ms = Math.max(0, this.clusterMs + (relative * this.scaleNs) / 1e6 - this.codecDelayMs);
     if (this.lastBlockMs !== null && ms > this.lastBlockMs) index.pendingMs = ms - this.lastBlockMs;

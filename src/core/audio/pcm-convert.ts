@@ -4,6 +4,7 @@
  * quarter of a browser's Float32 stereo than the matching pcm_f32le. No ffmpeg, no resampling.
  */
 import { bytesPerSample, frameBytes, type RawAudioSpec, type RawFormat } from "./audio-format";
+import { copyBytes } from "./copy-bytes";
 
 /** Reads one sample at a byte offset as a value in [-1, 1). */
 type SampleReader = (view: DataView, at: number) => number;
@@ -89,7 +90,7 @@ export class PcmConverter {
     const frames = Math.floor(bytes.length / this.frame);
     const whole = frames * this.frame;
     // Copied: the caller's buffer may be reused or mutated after push returns.
-    this.carry = bytes.slice(whole);
+    this.carry = copyBytes(bytes.subarray(whole));
     const view = new DataView(bytes.buffer, bytes.byteOffset, whole);
     const out = Buffer.allocUnsafe(frames * 2);
     for (let f = 0, at = 0; f < frames; f++) {

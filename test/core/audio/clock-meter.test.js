@@ -3,13 +3,49 @@
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
-const { ClockIndex, ClockMeter, OggClock, AdtsClock, FlacClock, MatroskaClock, meterFor } = require("../../../dist/core/audio");
+const { ByteCursor, ClockIndex, ClockMeter, OggClock, AdtsClock, FlacClock, MatroskaClock, MpegClock, meterFor } = require("../../../dist/core/audio");
 
 const DIR = path.join(__dirname, "../../fixtures/audio");
 const read = (f) => fs.readFileSync(path.join(DIR, f));
 const ctx = (warnings) => ({ pacing: false, clock: { now: () => 0 }, repace() {}, warn: (w) => warnings.push(w) });
 
 describe("clock meter bookkeeping", () => {
+  it("reads a chunk in place but keeps its own copy of the unread tail, so a caller may reuse its buffer", () => {
+    const cur = new ByteCursor();
+    const chunk = Uint8Array.from([1, 2, 3, 4, 5]);
+    cur.append(chunk);
+    cur.skip(3);
+    cur.settle();
+    chunk.fill(9);
+    cur.append(Uint8Array.from([6]));
+    assert.deepEqual([cur.at(0), cur.at(1), cur.at(2), cur.available, cur.pos], [4, 5, 6, 3, 3]);
+    cur.skip(5);
+    cur.append(Uint8Array.from([7, 8, 10]));
+    assert.deepEqual([cur.available, cur.at(0), cur.pos], [1, 10, 8], "a skip past the bytes held goes on into the next chunk");
+  });
+
+  for (const [file, Clock] of [["speech.webm", MatroskaClock], ["speech.ogg", OggClock], ["speech-44k-stereo.mp3", MpegClock], ["speech.aac", AdtsClock], ["speech.flac", FlacClock]]) {
+    it(`times ${file} the same when the caller overwrites each chunk's buffer after handing it over`, () => {
+      const bytes = read(file);
+      const fresh = new ClockMeter(new Clock());
+      const reused = new ClockMeter(new Clock());
+      const buffer = Buffer.alloc(333);
+      for (let at = 0; at < bytes.length; at += buffer.length) {
+        const piece = bytes.subarray(at, at + buffer.length);
+        fresh.observe(piece);
+        piece.copy(buffer);
+        reused.observe(buffer.subarray(0, piece.length));
+        buffer.fill(0x55);
+      }
+      assert.equal(reused.approximate, false, `${file}: still read as its container`);
+      for (const offset of [bytes.length >> 2, bytes.length >> 1, bytes.length]) {
+        assert.equal(reused.msAt(offset), fresh.msAt(offset), `${file}: time at byte ${offset}`);
+      }
+      assert.ok(fresh.msAt(bytes.length) > 4000, `${file}: ${fresh.msAt(bytes.length)} ms`);
+      assert.ok(Buffer.from(reused.header()).equals(Buffer.from(fresh.header())), `${file}: the header kept to send again`);
+    });
+  }
+
   it("keeps the index as small as its unreleased part on a long stream", () => {
     const index = new ClockIndex();
     index.headerEnd = 0;

@@ -53,6 +53,22 @@ describe("in-process PCM conversion to 16-bit mono", function () {
     assert.strictEqual(whole.length, f32.length / 4);
   });
 
+  it("keeps its own copy of an incomplete frame, so the caller may reuse its buffer", function () {
+    // Big-endian: the carried byte is a sample's high byte, so a changed one shows in the output.
+    const spec = { format: "pcm_s16be", sampleRate: 16000, channels: 1 };
+    const bytes = Buffer.from(Array.from({ length: 3002 }, (_, i) => (i * 37) & 0xff));
+    const expected = convertInPieces(spec, bytes, [1001]);
+    const converter = new PcmConverter(spec);
+    const buffer = Buffer.alloc(1001);
+    const out = [];
+    for (let at = 0; at < bytes.length; at += 1001) {
+      const n = bytes.copy(buffer, 0, at, at + 1001);
+      out.push(converter.push(buffer.subarray(0, n)));
+      buffer.fill(0x7f);
+    }
+    assert.ok(Buffer.concat(out).equals(expected), "1001-byte chunks end inside a sample: the carried byte must survive");
+  });
+
   it("keeps an incomplete frame for the next chunk and reports it if the stream ends on it", function () {
     const converter = new PcmConverter({ format: "pcm_s24le", sampleRate: 16000, channels: 2 });
     assert.strictEqual(converter.push(Buffer.alloc(10)).length, 2, "one 6-byte frame converted");
