@@ -139,6 +139,11 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
           for (const activity of ["speech", "silence", "unknown"]) used.push(key.replace(/\$\{[^}]+\}/, activity));
         } else used.push(key);
       }
+      // Setup errors (lib/setup-error.ts): the node's sentence around core's text, and its red status.
+      for (const m of source.matchAll(/(?:refuseToRun\(RED, node|setupFailure\(RED), "([^"]+)", \w+(?:, "([^"]+)")?\)/g)) {
+        used.push(`${m[1]}.status.config-error`);
+        if (m[2]) used.push(`${m[1]}.${m[2]}`);
+      }
       // catalogue(RED, "<node>") translators, and describeStreams' status keys for soniox-transcribe.
       const ns = /catalogue\(RED, "([^"]+)"\)/.exec(source)?.[1] ?? (file.endsWith(path.join("lib", "status.ts")) ? "soniox-transcribe" : null);
       if (ns) {
@@ -170,14 +175,14 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
       for (const key of keys) {
         count++;
         // Core errors reach users through soniox-transcribe; parse errors also through soniox-control.
-        // The inline VAD's warnings come only from soniox-control.
+        // The inline VAD's warnings and the control node's settings errors come only from soniox-control.
         // Temporary key errors (core/keys) reach users only through soniox-temp-key, the token
         // filter's settings errors (core/filter) only through soniox-token-filter.
         const homes = file.endsWith("soniox-temp-key.ts") || file.includes(path.join("core", "keys") + path.sep)
           ? [tempKey]
           : key.startsWith("filter.")
             ? [tokenFilter]
-            : key.startsWith("control.inline-") || key === "control.ptt-payload"
+            : key.startsWith("control.inline-") || key.startsWith("control.settings.") || key === "control.ptt-payload"
             ? [control]
             : key.startsWith("control.")
               ? [transcribe, control]
