@@ -31,7 +31,7 @@ export = function register(RED: NodeAPI): void {
       return;
     }
 
-    // The dialog hides the fixed key in inline mode: there the audio's own stream is the one controlled.
+    // Inline mode controls the stream its audio belongs to; the dialog hides a fixed key there, so a stale one is ignored.
     const keyOf = settings.fixedKey !== "" && settings.mode !== "inline" ? () => settings.fixedKey : streamKeyReader(settings.keyProperty, RED.util.getMessageProperty);
 
     const toMessage = (out: ControlOutput<Msg>): NodeMessage => {

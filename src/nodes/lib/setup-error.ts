@@ -3,7 +3,7 @@ import { catalogue, errorText, localizedError } from "./i18n";
 
 /** What a node shows when its settings, its config node or core's setup refused it at deploy. */
 export interface SetupFailure {
-  /** In the runtime's language; what every message to the node is answered with. */
+  /** In the runtime's language; logged at deploy, and with refuseToRun every message's answer. */
   error: Error;
   status: NodeStatus;
 }
