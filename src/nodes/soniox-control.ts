@@ -6,9 +6,11 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { systemClock } from "../core/clock";
 import { ControlStreams, controlSettings, toWire, type ControlNodeConfig, type ControlOutput } from "../core/control";
+import { streamKeyReader } from "../core/streams";
 import { localizedError, warningText } from "./lib/i18n";
 import { routingOf } from "./lib/routing";
 import { guardOutput } from "./lib/safe-output";
+import { refuseToRun } from "./lib/setup-error";
 
 interface ControlDef extends NodeDef, ControlNodeConfig {}
 
@@ -25,19 +27,12 @@ export = function register(RED: NodeAPI): void {
       settings = controlSettings(def);
       streams = new ControlStreams<Msg>(settings, systemClock, (out) => node.send(toMessage(out)));
     } catch (err) {
-      const setupError = new Error(RED._("soniox-control.errors.config", { error: (err as Error).message }));
-      node.error(setupError.message);
-      node.status({ fill: "red", shape: "ring", text: RED._("soniox-control.status.config-error") });
-      node.on("input", (_msg, _send, done) => done(setupError));
+      refuseToRun(RED, node, "soniox-control", err, "errors.config");
       return;
     }
 
-    const keyOf = (msg: Msg): string => {
-      if (settings.fixedKey !== "" && settings.mode !== "inline") return settings.fixedKey;
-      const value = RED.util.getMessageProperty(msg, settings.keyProperty) as unknown;
-      if (value === undefined || value === null || value === "") return "default";
-      return String(value);
-    };
+    // Inline mode controls the stream its audio belongs to; the dialog hides a fixed key there, so a stale one is ignored.
+    const keyOf = settings.fixedKey !== "" && settings.mode !== "inline" ? () => settings.fixedKey : streamKeyReader(settings.keyProperty, RED.util.getMessageProperty);
 
     const toMessage = (out: ControlOutput<Msg>): NodeMessage => {
       if (out.kind === "pass") return out.msg;

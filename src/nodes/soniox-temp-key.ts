@@ -8,7 +8,8 @@ import { SonioxError } from "../core/errors";
 import { checkTempKeyRequest, mintTemporaryKey, tightenTempKeyRequest, type TempKeyRequest } from "../core/keys";
 import type { SonioxConfigNode } from "./lib/config-node";
 import { guardOutput } from "./lib/safe-output";
-import { catalogue, errorText, localizedError } from "./lib/i18n";
+import { catalogue, localizedError } from "./lib/i18n";
+import { setupFailure } from "./lib/setup-error";
 import { describeAccountProblem } from "./lib/status";
 
 interface TempKeyDef extends NodeDef {
@@ -59,8 +60,10 @@ export = function register(RED: NodeAPI): void {
       base = checkTempKeyRequest(settingsOf(def));
     } catch (err) {
       defaultsError = asError(err);
-      node.error(RED._("soniox-temp-key.errors.settings", { error: errorText(RED, "soniox-temp-key", defaultsError) }));
-      showStatus({ fill: "red", shape: "ring", text: RED._("soniox-temp-key.status.config-error") });
+      // The node still answers each message itself: msg.soniox.error names the field to fix.
+      const failure = setupFailure(RED, "soniox-temp-key", defaultsError, "errors.settings");
+      node.error(failure.error.message);
+      showStatus(failure.status);
     }
 
     /** The request for one message: the node's settings, tightened by msg.soniox's fields. */

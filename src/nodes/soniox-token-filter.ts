@@ -8,8 +8,9 @@ import type { SonioxToken } from "../core/session";
 import { filterOptionsFromSettings, type TokenFilterSettings } from "../core/filter";
 import { TokenFilter, type FilterOutput } from "../core/filter";
 import { plainObject } from "../core/plain-object";
-import { errorText } from "./lib/i18n";
+import { streamKeyOf } from "../core/streams";
 import { guardOutput } from "./lib/safe-output";
+import { refuseToRun } from "./lib/setup-error";
 
 interface TokenFilterNodeDef extends NodeDef, TokenFilterSettings {}
 
@@ -29,11 +30,8 @@ function asResponse(payload: unknown): ResponseLike | null {
   return payload as ResponseLike;
 }
 
-function streamKey(msg: NodeMessage): string {
-  const topic = msg.topic as unknown;
-  if (topic === undefined || topic === null || topic === "") return "default";
-  return String(topic);
-}
+// The transcribe node puts each message's stream key in msg.topic, whatever property it read it from.
+const streamKey = (msg: NodeMessage): string => streamKeyOf(msg.topic);
 
 /** The outgoing msg: the input's properties (topic, _session, _client, soniox…) plus the result. */
 function toMessage(input: NodeMessageInFlow, out: FilterOutput): NodeMessage {
@@ -49,14 +47,12 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, config);
     guardOutput(this);
     const node = this;
-    let filter: TokenFilter | null = null;
-    let configError: Error | null = null;
+    let filter: TokenFilter;
     try {
       filter = new TokenFilter(filterOptionsFromSettings(config));
     } catch (err) {
-      configError = new Error(RED._("soniox-token-filter.errors.config", { error: errorText(RED, "soniox-token-filter", err) }));
-      node.error(configError.message);
-      node.status({ fill: "red", shape: "ring", text: RED._("soniox-token-filter.status.config-error") });
+      refuseToRun(RED, node, "soniox-token-filter", err, "errors.config");
+      return;
     }
     const twoPorts = config.splitTranslation === true;
     let lastCount = 0;
@@ -72,10 +68,6 @@ export = function register(RED: NodeAPI): void {
     };
 
     node.on("input", (msg, send, done) => {
-      if (filter === null) {
-        done(configError ?? undefined);
-        return;
-      }
       const response = asResponse(msg.payload);
       if (response === null) {
         done(new Error(RED._("soniox-token-filter.errors.not-tokens")));
@@ -96,7 +88,7 @@ export = function register(RED: NodeAPI): void {
     });
 
     node.on("close", (_removed: boolean, done: () => void) => {
-      filter?.clear();
+      filter.clear();
       node.status({});
       done();
     });

@@ -1,29 +1,25 @@
-import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
-import { ffmpegInUseText, reportFfmpegInUse, type SoxProps } from "../core/audio";
+import type { Node, NodeAPI, NodeDef } from "node-red";
+import { ffmpegInUseText, reportFfmpegInUse } from "../core/audio";
 import { systemClock } from "../core/clock";
-import { parseControl } from "../core/control";
 import { SonioxError } from "../core/errors";
 import { validateStartMessage, wsTransport } from "../core/session";
-import { StreamRegistry } from "../core/streams";
-import { toAudioBytes } from "./lib/audio-payload";
+import { StreamRegistry, streamKeyReader } from "../core/streams";
 import type { SonioxConfigNode } from "./lib/config-node";
-import { routingOf } from "./lib/routing";
-import { catalogue, errorText, localizedError, warningText } from "./lib/i18n";
+import { catalogue, localizedError, warningText } from "./lib/i18n";
 import { describeAccountProblem, describeStreams } from "./lib/status";
 import { guardOutput } from "./lib/safe-output";
-import { outMessage } from "./lib/out-message";
+import { refuseToRun } from "./lib/setup-error";
 import { throttle } from "./lib/throttle";
 import { baseStartMessage, streamSettings, type TranscribeNodeConfig } from "./lib/transcribe-options";
+import { streamInputOf, type TranscribeMsg } from "./lib/transcribe-input";
+import { relayStreams } from "./lib/transcribe-messages";
 
 interface TranscribeDef extends NodeDef, TranscribeNodeConfig {
   config: string;
 }
 
-type Msg = NodeMessageInFlow & SoxProps & { control?: unknown; soniox?: unknown; _session?: unknown; _client?: unknown };
-
 /** Node status changes at most this often (first and last change always shown). */
 const STATUS_INTERVAL_MS = 250;
-const PLAIN_PROPERTY = /^[A-Za-z_$][\w$]*$/;
 
 export = function register(RED: NodeAPI): void {
   function SonioxTranscribe(this: Node, def: TranscribeDef): void {
@@ -33,13 +29,13 @@ export = function register(RED: NodeAPI): void {
     guardOutput(node, () => [configNode?.apiKey()]);
     const t = catalogue(RED, "soniox-transcribe");
     let registry: StreamRegistry;
-    let streamKeyProperty = "topic";
+    let keyOf: (msg: TranscribeMsg) => string;
     try {
       const settings = streamSettings(def);
       const base = baseStartMessage(def);
       validateStartMessage(base);
       if (!configNode) throw new SonioxError("invalid_config", "No soniox-config node selected: open the node and choose or add a Soniox account", { key: "no-config" });
-      streamKeyProperty = settings.streamKeyProperty;
+      keyOf = streamKeyReader(settings.streamKeyProperty, RED.util.getMessageProperty);
       registry = new StreamRegistry({
         settings,
         base,
@@ -56,13 +52,9 @@ export = function register(RED: NodeAPI): void {
         utterances: outputWired(def, 1),
       });
     } catch (err) {
-      const setupError = localizedError(RED, "soniox-transcribe", err);
-      node.error(setupError.message);
-      node.status({ fill: "red", shape: "ring", text: t("status.config-error") ?? "invalid configuration" });
-      node.on("input", (_msg, _send, done) => done(setupError));
+      refuseToRun(RED, node, "soniox-transcribe", err);
       return;
     }
-    const plainKey = PLAIN_PROPERTY.test(streamKeyProperty);
 
     const account = configNode!.account;
     const tAccount = catalogue(RED, "soniox-config");
@@ -73,35 +65,12 @@ export = function register(RED: NodeAPI): void {
     }, STATUS_INTERVAL_MS);
     account.register(node.id, updateStatus);
 
-    registry.on("response", ({ key, routing, session, response, stats }) => {
-      account.noteSuccess();
-      node.send([outMessage(key, response, session, routing, undefined, stats), null]);
-    });
-    registry.on("utterance", ({ key, routing, session, utterance }) => {
-      node.send([null, outMessage(key, utterance.text, session, routing, utterance)]);
-    });
-    // Output 1 marks a new Soniox session: timestamps continue, speaker labels start again.
-    registry.on("restart", ({ key, routing, restart }) => {
-      const payload = { tokens: [], final_text: "", non_final_text: "", endpoint: false, finalized: false, finished: false, restart };
-      node.send([outMessage(key, payload, restart.session, routing), null]);
-    });
-    registry.on("failure", ({ key, routing, error }) => {
-      account.noteFailure(error);
-      const errorMsg = { topic: key, payload: error.toJSON(), soniox: { stream: key, error: error.toJSON() }, ...routing };
-      node.error(`[${key}] ${errorText(RED, "soniox-transcribe", error)}`, errorMsg);
-    });
-    registry.on("warning", (w, i18n) => node.warn(warningText(RED, "soniox-transcribe", w, i18n)));
+    relayStreams(RED, node, registry, account);
     registry.on("state", updateStatus);
 
-    node.on("input", (raw, _send, done) => {
-      const msg = raw as Msg;
+    node.on("input", (msg, _send, done) => {
       try {
-        const command = msg.control === undefined ? null : parseControl(msg.control);
-        const audio = toAudioBytes(msg.payload, command !== null);
-        if (!command && !audio) {
-          throw new SonioxError("invalid_config", "msg.payload is empty: send audio bytes or a msg.control command", { key: "empty-payload" });
-        }
-        registry.input({ key: streamKey(msg), audio, command, overrides: msg.soniox, routing: routingOf(msg), props: soxPropsOf(msg) });
+        registry.input(streamInputOf(msg as TranscribeMsg, keyOf));
         done();
       } catch (err) {
         done(localizedError(RED, "soniox-transcribe", err));
@@ -115,13 +84,6 @@ export = function register(RED: NodeAPI): void {
       node.status({});
       done();
     });
-
-    function streamKey(msg: Msg): string {
-      // Per audio chunk: a plain name is read directly instead of parsing the expression each time.
-      const value = plainKey ? (msg as Record<string, unknown>)[streamKeyProperty] : RED.util.getMessageProperty(msg, streamKeyProperty);
-      if (value === undefined || value === null || value === "") return "default";
-      return typeof value === "string" ? value : String(value);
-    }
   }
 
   RED.nodes.registerType("soniox-transcribe", SonioxTranscribe);
@@ -137,15 +99,4 @@ function outputWired(def: NodeDef, port: number): boolean {
   if (!Array.isArray(wires)) return true;
   const out: unknown = wires[port];
   return !Array.isArray(out) || out.length > 0;
-}
-
-/** Shared by every message without sox-style properties (most audio chunks): never written to. */
-const NO_SOX_PROPS: SoxProps = Object.freeze({ rate: undefined, channels: undefined, bits: undefined, encoding: undefined, format: undefined });
-
-/** The sox-record style audio properties of a message (node-red-contrib-sox-utils names); read-only. */
-function soxPropsOf(msg: Msg): SoxProps {
-  if (msg.rate === undefined && msg.channels === undefined && msg.bits === undefined && msg.encoding === undefined && msg.format === undefined) {
-    return NO_SOX_PROPS;
-  }
-  return { rate: msg.rate, channels: msg.channels, bits: msg.bits, encoding: msg.encoding, format: msg.format };
 }

@@ -6,6 +6,7 @@ const assert = require("assert");
 const fs = require("fs");
 const path = require("path");
 const cheerio = require("cheerio");
+const { runtimeI18n } = require("../support/runtime-i18n");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const LOCALES = path.join(ROOT, "dist", "nodes", "locales");
@@ -31,14 +32,6 @@ function placeholders(text) {
   return [...String(text).matchAll(/__([A-Za-z0-9_]+?)__/g)].map((m) => m[1]).sort();
 }
 
-/** Node-RED's own i18next with these catalogues loaded as the runtime loads them; (lang, node) → a RED with `_`. */
-async function runtimeI18n(nodes, langs = ["de", "ja"]) {
-  const { i18n } = require("@node-red/util");
-  await i18n.init({ lang: "en-US" });
-  for (const node of nodes) await i18n.registerMessageCatalog(node, LOCALES, `${node}.json`);
-  await i18n.i.loadLanguages(langs);
-  return (lang, node) => ({ _: i18n.i.getFixedT(lang, node) });
-}
 
 /** A session over the fake transport and clock, for 16 kHz PCM. */
 function fakeSession(overrides = {}) {
@@ -139,6 +132,11 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
           for (const activity of ["speech", "silence", "unknown"]) used.push(key.replace(/\$\{[^}]+\}/, activity));
         } else used.push(key);
       }
+      // Setup errors (lib/setup-error.ts): the node's sentence around core's text, and its red status.
+      for (const m of source.matchAll(/(?:refuseToRun\(RED, node|setupFailure\(RED), "([^"]+)", \w+(?:, "([^"]+)")?\)/g)) {
+        used.push(`${m[1]}.status.config-error`);
+        if (m[2]) used.push(`${m[1]}.${m[2]}`);
+      }
       // catalogue(RED, "<node>") translators, and describeStreams' status keys for soniox-transcribe.
       const ns = /catalogue\(RED, "([^"]+)"\)/.exec(source)?.[1] ?? (file.endsWith(path.join("lib", "status.ts")) ? "soniox-transcribe" : null);
       if (ns) {
@@ -170,14 +168,14 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
       for (const key of keys) {
         count++;
         // Core errors reach users through soniox-transcribe; parse errors also through soniox-control.
-        // The inline VAD's warnings come only from soniox-control.
+        // The inline VAD's warnings and the control node's settings errors come only from soniox-control.
         // Temporary key errors (core/keys) reach users only through soniox-temp-key, the token
         // filter's settings errors (core/filter) only through soniox-token-filter.
         const homes = file.endsWith("soniox-temp-key.ts") || file.includes(path.join("core", "keys") + path.sep)
           ? [tempKey]
           : key.startsWith("filter.")
             ? [tokenFilter]
-            : key.startsWith("control.inline-") || key === "control.ptt-payload"
+            : key.startsWith("control.inline-") || key.startsWith("control.settings.") || key === "control.ptt-payload"
             ? [control]
             : key.startsWith("control.")
               ? [transcribe, control]
@@ -503,6 +501,46 @@ describe("translations: catalogues and help in en-US, de and ja", function () {
     }
     const de = (await runtimeI18n(["soniox-token-filter"], ["de"]))("de", "soniox-token-filter");
     assert.strictEqual(errorText(de, "soniox-token-filter", errors[6]), "Der Phrasen-Auslöser braucht mindestens eine Phrase oder einen regulären Ausdruck");
+  });
+
+  it("gives each control node settings error key's English text, field name put in, the message core writes", async function () {
+    const { SonioxError } = require("../../dist/core/errors");
+    const { controlSettings } = require("../../dist/core/control");
+    const en = catalogue("en-US", "soniox-control");
+    const render = (err) =>
+      en.get(`errors.${err.key}`).replace(/__(\w+?)__/g, (_, name) => {
+        const part = err.parts?.[name];
+        return String(part ? en.get(`errors.${part.key}`) : err.params?.[name]);
+      });
+    const settings = [
+      { mode: "always" },
+      { command: "shout" },
+      { longSilenceAction: "sleep" },
+      { audioFormat: "mp3" },
+      { trailingSilenceMs: "1.5" },
+      { minFinalizeInterval: -1 },
+      { thresholdDb: "loud" },
+      { silenceMs: 5 },
+      { longSilence: 0 },
+      { sampleRate: 8 },
+      { numChannels: 0 },
+      { keepaliveAfter: 21 },
+      { quietLimit: "soon" },
+      { maxStreams: 1.5 },
+    ];
+    const fields = new Set();
+    for (const config of settings) {
+      let error = null;
+      try {
+        controlSettings(config);
+      } catch (err) {
+        error = err;
+      }
+      assert.ok(error instanceof SonioxError && error.code === "invalid_config" && error.key, `${JSON.stringify(config)} is refused with a key`);
+      assert.strictEqual(render(error), error.message);
+      if (error.parts) fields.add(error.parts.field.key);
+    }
+    assert.strictEqual(fields.size, 10, "every field the settings name has its own key");
   });
 
   it("gives each payload, unknown msg.soniox option and ffmpeg failure key's English text the text core writes", async function () {

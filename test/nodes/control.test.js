@@ -3,6 +3,7 @@ const assert = require("assert");
 const helper = require("node-red-node-test-helper");
 const controlNode = require("../../dist/nodes/soniox-control.js");
 const { pcm, tone, silence, chunks } = require("../core/control/vad-generate");
+const { runtimeI18n } = require("../support/runtime-i18n");
 
 helper.init(require("../support/runtime").RUNTIME);
 
@@ -216,6 +217,24 @@ describe("soniox-control node", function () {
       c1.receive({ payload: Buffer.alloc(10) });
       const call = await error;
       assert.match(String(call.args[0]), /soniox-control\.errors\.config/);
+    });
+
+    it("says its invalid settings in the runtime's language, the field's name too, at deploy and on input", async function () {
+      // The helper's RED._ is the identity: this node module gets Node-RED's i18next with our German catalogue.
+      const translate = (await runtimeI18n(["soniox-control"], ["de"]))("de", "soniox-control");
+      const german = (RED) => {
+        RED._ = translate._;
+        return controlNode(RED);
+      };
+      await helper.load(german, flow({ mode: "inline", thresholdDb: "loud" }));
+      const c1 = helper.getNode("c1");
+      const wanted = 'soniox-control hat ungültige Einstellungen: Sprachschwelle (dBFS) muss eine Zahl von -120 bis 0 sein, erhalten: "loud". Öffnen Sie den Node und korrigieren Sie sie.';
+      const logged = helper.log().args.map(([entry]) => entry).filter((e) => e.id === "c1" && e.level === helper.log().ERROR);
+      assert.deepStrictEqual(logged.map((e) => e.msg), [wanted]);
+      assert.deepStrictEqual(c1.status.args.at(-1), [{ fill: "red", shape: "ring", text: "ungültige Einstellungen" }]);
+      const error = new Promise((resolve) => c1.on("call:error", resolve));
+      c1.receive({ payload: Buffer.alloc(10) });
+      assert.strictEqual(String((await error).args[0]), wanted);
     });
   });
 });

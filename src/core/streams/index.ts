@@ -2,3 +2,4 @@
 // Imports session, audio, control and filter through their faces and the shared files; never Node-RED, the simulator or keys.
 export * from "./stream-options";
 export * from "./stream-registry";
+export * from "./stream-key";
