@@ -2,7 +2,7 @@ import type { ByteCursor } from "./byte-cursor";
 import type { ClockIndex } from "./clock-index";
 import type { ContainerClock } from "./clock-meter";
 import { skipId3v2 } from "./id3";
-import { isTagFrame, parseMpegFrame, readXingTag, type MpegFrame } from "./mpeg-frame";
+import { isTagMark, parseMpegFrame, readXingTag, type MpegFrame } from "./mpeg-frame";
 import { SyncSearch, type DamageReport } from "./sync-search";
 
 /** Past this many bytes without a frame header the stream is not MPEG audio any more. */
@@ -60,7 +60,8 @@ export class MpegClock implements ContainerClock {
       this.search.found(damaged, index.headerEnd !== null);
       // Joined files carry the next file's tag frame mid-stream: no audio in it either.
       if (cur.available < frame.tagOffset + 4) return null;
-      if (isTagFrame(cur.view(frame.tagOffset + 4), frame.tagOffset)) {
+      const t = frame.tagOffset;
+      if (isTagMark(cur.at(t), cur.at(t + 1), cur.at(t + 2), cur.at(t + 3))) {
         cur.skip(frame.length);
         continue;
       }
