@@ -282,7 +282,7 @@ describe("SonioxSession", function () {
     assert.deepStrictEqual(t.kinds(), ["start", "audio", "eos"]);
     assert.strictEqual(t.sent[2].text, "");
     assert.throws(() => session.finalize(), /Cannot finalize: the stream is finishing/);
-    assert.strictEqual(session.sendAudio(pcm(10)), false);
+    assert.throws(() => session.sendAudio(pcm(10)), /Cannot send audio: the stream is finishing/);
     t.result({ tokens: [{ text: " hi", is_final: true }], final_audio_proc_ms: 100, total_audio_proc_ms: 100 });
     t.result({ tokens: [], final_audio_proc_ms: 100, total_audio_proc_ms: 100, finished: true });
     assert.strictEqual(events.results.length, 2);
@@ -316,7 +316,7 @@ describe("SonioxSession", function () {
     clock.tick(60000);
     assert.deepStrictEqual(events.closes, [{ reason: "canceled" }]);
     assert.strictEqual(t.terminated, true);
-    assert.strictEqual(session.sendAudio(pcm(10)), false);
+    assert.throws(() => session.sendAudio(pcm(10)), /Cannot send audio: the stream is canceled/);
     assert.deepStrictEqual(t.kinds(), ["start"], "no keepalive after cancel");
   });
 
