@@ -67,6 +67,10 @@ export interface SessionStats {
   backpressureWaits: number;
 }
 
+export function emptyStats(): SessionStats {
+  return { audioBytesIn: 0, audioBytesSent: 0, audioMsSent: 0, droppedBytes: 0, pausedBytes: 0, keepalivesSent: 0, responses: 0, backpressureWaits: 0 };
+}
+
 export interface SessionEvents {
   state: [state: SessionState, previous: SessionState];
   open: [];

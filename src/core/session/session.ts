@@ -1,22 +1,21 @@
 import { EventEmitter } from "events";
 import { AssumedRateMeter, type AudioMeter } from "../audio";
-import type { Clock } from "../clock";
-import { SonioxError, type KeyedText, type MessageKey } from "../errors";
+import { SonioxError, type KeyedText } from "../errors";
 import { safeKey, safeText } from "../redact";
+import { connectRequest } from "./connect-request";
+import { Deadline } from "./deadline";
 import { KeepaliveTimer } from "./keepalive-timer";
 import { END_OF_STREAM_FRAME, KEEPALIVE_FRAME, FIN_TOKEN, finalizeFrame, parseServerFrame } from "./protocol";
 import { SendQueue, type QueueItem } from "./send-queue";
 import * as says from "./session-messages";
 import { checkMove, isClosedState, isLive, refusal, unpaused, type Link, type SessionState } from "./session-state";
-import type { Handover, SessionClose, SessionEvents, SessionOptions, SessionStats } from "./session-types";
+import { emptyStats, type Handover, type SessionClose, type SessionEvents, type SessionOptions, type SessionStats } from "./session-types";
 import type { Transport } from "./transport";
 import { WarningLimiter } from "./warning-limiter";
 
 /** How every finalize frame begins (finalizeFrame), with or without trailing silence. */
 const FINALIZE_PREFIX = finalizeFrame().slice(0, -1);
 
-/** What a WebSocket subprotocol may contain (RFC 7230 tchar). */
-const SUBPROTOCOL_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Pacing sends this far ahead of real time, in slices of at most this much audio. */
 const PACE_LEAD_MS = 500;
 const PACE_SLICE_MS = 120;
@@ -41,33 +40,23 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   private stateValue: SessionState = "idle";
   private transport: Transport | null = null;
   private readonly queue: SendQueue;
-  private readonly clock: Clock;
   private readonly keepalives: KeepaliveTimer;
-  private connectTimer: unknown = null;
-  private finishTimer: unknown = null;
-  private warnedApproximate = false;
-  private warnedDrop = false;
-  readonly stats: SessionStats = {
-    audioBytesIn: 0,
-    audioBytesSent: 0,
-    audioMsSent: 0,
-    droppedBytes: 0,
-    pausedBytes: 0,
-    keepalivesSent: 0,
-    responses: 0,
-    backpressureWaits: 0,
-  };
+  private readonly connectDeadline: Deadline;
+  private readonly finishDeadline: Deadline;
+  /** Warnings said once per session, by kind. */
+  private readonly warned = new Set<string>();
+  readonly stats: SessionStats = emptyStats();
   private sentThrough: number | null = null;
   private unansweredFinalizes = 0;
   /** For the handover: audio was paused when the session stopped taking it. */
   private endedPaused = false;
   private unsentItems: QueueItem[] = [];
-  private warnedBackpressure = false;
   private readonly serverWarnings: WarningLimiter;
 
   constructor(private readonly opts: SessionOptions) {
     super();
-    this.clock = opts.clock;
+    this.connectDeadline = new Deadline(opts.clock);
+    this.finishDeadline = new Deadline(opts.clock);
     this.serverWarnings = new WarningLimiter(opts.clock, (text, i18n) => this.emit("warning", safeText(text, [opts.apiKey]), safeKey(i18n, [opts.apiKey])));
     this.keepalives = new KeepaliveTimer(opts.clock, opts.keepaliveIntervalMs ?? 8000, () => {
       // Audio or a command waiting to go out will keep the stream alive itself.
@@ -132,32 +121,18 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     if (this.isClosed) throw refusal("start", this.stateValue);
     if (this.transport !== null) return;
     if (this.stateValue === "idle") this.moveTo("connecting");
-    if (this.opts.authMethod === "subprotocol" && !SUBPROTOCOL_TOKEN.test(this.opts.apiKey)) {
-      // Retrying cannot help: the key itself can never be a subprotocol (RFC 7230 token).
-      this.fail(says.subprotocolKeyError());
-      return;
-    }
-    this.connectTimer = this.clock.setTimeout(() => {
-      this.connectTimer = null;
-      this.fail(says.connectTimeoutError(this.connectTimeoutMs()));
-    }, this.connectTimeoutMs());
+    const request = connectRequest(this.opts);
+    if (request instanceof SonioxError) return this.fail(request);
+    const ms = request.handshakeTimeoutMs;
+    this.connectDeadline.arm(ms, () => this.fail(says.connectTimeoutError(ms)));
     try {
-      this.transport = this.opts.transport(
-        {
-          url: this.opts.url,
-          apiKey: this.opts.apiKey,
-          authMethod: this.opts.authMethod ?? "header",
-          handshakeTimeoutMs: this.connectTimeoutMs(),
-          heartbeatIntervalMs: this.opts.heartbeatIntervalMs ?? 10000,
-          heartbeatTimeoutMs: this.opts.heartbeatTimeoutMs ?? 10000,
-        },
-        {
-          open: () => this.guarded(() => this.onOpen()),
-          message: (data, isBinary) => this.guarded(() => this.onMessage(data, isBinary)),
-          close: (code, reason) => this.guarded(() => this.onTransportClose(code, reason)),
-          error: (err, status, i18n) => this.guarded(() => this.onTransportError(err, status, i18n)),
-        },
-      );
+      this.transport = this.opts.transport(request, {
+        open: () => this.guarded(() => this.onOpen()),
+        message: (data, isBinary) => this.guarded(() => this.onMessage(data, isBinary)),
+        // A close or error after the session closed changes nothing: finish happens once.
+        close: (code, reason) => this.guarded(() => this.fail(says.closedEarlyError(code, reason))),
+        error: (err, status, i18n) => this.guarded(() => this.fail(new SonioxError(status ?? "connection_failed", err.message, i18n))),
+      });
     } catch (err) {
       this.fail(says.connectFailedError(err));
     }
@@ -251,10 +226,6 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     this.queue.backdate(ms);
   }
 
-  private connectTimeoutMs(): number {
-    return this.opts.connectTimeoutMs ?? 10000;
-  }
-
   private requireLive(action: string): void {
     if (!isLive(this.stateValue)) throw refusal(action, this.stateValue);
   }
@@ -271,7 +242,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
 
   private onOpen(): void {
     if (this.isClosed || !this.transport) return;
-    this.clearTimer("connectTimer");
+    this.connectDeadline.clear();
     this.transport.send(JSON.stringify(this.opts.start));
     if (this.stateValue === "connecting") this.moveTo("streaming");
     // Guarded here, not only around the socket's handler: the queue must open whatever a listener throws.
@@ -308,24 +279,11 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     }
   }
 
-  private onTransportClose(code: number, reason: string): void {
-    if (this.isClosed) return;
-    this.fail(says.closedEarlyError(code, reason));
-  }
-
-  private onTransportError(err: Error, status?: number, i18n?: MessageKey): void {
-    if (this.isClosed) return;
-    this.fail(new SonioxError(status ?? "connection_failed", err.message, i18n));
-  }
-
   private socketHasRoom(): boolean {
     const buffered = this.transport?.bufferedAmount ?? 0;
     if (buffered <= SOCKET_HIGH_WATER_BYTES) return true;
     this.stats.backpressureWaits++;
-    if (!this.warnedBackpressure) {
-      this.warnedBackpressure = true;
-      this.say(says.backpressureWarning(buffered));
-    }
+    if (!this.warned.has("backpressure")) this.sayOnce("backpressure", says.backpressureWarning(buffered));
     return false;
   }
 
@@ -335,10 +293,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     this.stats.audioBytesSent += chunk.length;
     this.stats.audioMsSent += ms;
     this.keepalives.touch();
-    if (!this.warnedApproximate && this.queueMeterApproximate()) {
-      this.warnedApproximate = true;
-      this.say(says.PACING_APPROXIMATE);
-    }
+    if (!this.warned.has("approximate") && this.queueMeterApproximate()) this.sayOnce("approximate", says.PACING_APPROXIMATE);
   }
 
   private queueMeterApproximate(): boolean {
@@ -352,23 +307,18 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
 
   private noteDrop(bytes: number): void {
     this.stats.droppedBytes += bytes;
-    if (!this.warnedDrop) {
-      this.warnedDrop = true;
-      this.say(says.queueFullWarning(bytes));
-    }
+    if (!this.warned.has("drop")) this.sayOnce("drop", says.queueFullWarning(bytes));
   }
 
   /** The end-of-stream frame is out: the protocol allows nothing after it, so keepalives stop too. */
   private armFinishTimer(): void {
     this.keepalives.stop();
     const ms = this.opts.finishTimeoutMs ?? 10000;
-    this.finishTimer = this.clock.setTimeout(() => {
-      this.finishTimer = null;
-      this.fail(says.finishTimeoutError(ms));
-    }, ms);
+    this.finishDeadline.arm(ms, () => this.fail(says.finishTimeoutError(ms)));
   }
 
-  private say({ text, i18n }: KeyedText): void {
+  private sayOnce(kind: string, { text, i18n }: KeyedText): void {
+    this.warned.add(kind);
     this.emit("warning", text, i18n);
   }
 
@@ -383,9 +333,9 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     if (this.isClosed) return;
     // First, so that whatever the steps below set off finds the session closed.
     this.moveTo(info.reason);
-    this.clearTimer("connectTimer");
+    this.connectDeadline.clear();
     this.keepalives.stop();
-    this.clearTimer("finishTimer");
+    this.finishDeadline.clear();
     if (info.reason === "failed") this.unsentItems = this.queue.takeUnsent();
     this.serverWarnings.flush();
     this.queue.close();
@@ -396,12 +346,6 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
       else transport.terminate();
     }
     this.emit("close", info);
-  }
-
-  private clearTimer(name: "connectTimer" | "finishTimer"): void {
-    const handle = this[name];
-    if (handle !== null) this.clock.clearTimeout(handle);
-    this[name] = null;
   }
 
   /** Every change of state passes here. */
