@@ -13,7 +13,10 @@ export class KeepaliveTimer {
   private timer: unknown = null;
   private running = false;
 
-  /** `quiet` runs each time nothing went out for the interval; it decides whether to send. */
+  /**
+   * `quiet` runs each time nothing went out for the interval and decides whether to send; when it
+   * sends nothing (something else is about to go out), it runs again a millisecond later.
+   */
   constructor(private readonly clock: Clock, intervalMs: number, private readonly quiet: () => void) {
     this.intervalMs = Math.min(intervalMs, MAX_KEEPALIVE_MS);
   }
