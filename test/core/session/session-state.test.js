@@ -5,7 +5,7 @@ const assert = require("assert");
 const { SonioxSession } = require("../../../dist/core/session/session");
 const { checkMove } = require("../../../dist/core/session/session-state");
 const { RawMeter } = require("../../../dist/core/audio/audio-meter");
-const { fakeClock, fakeTransportFactory } = require("../../support/fake-transport");
+const { fakeClock, fakeTransportFactory, fakeSessionOptions } = require("../../support/fake-transport");
 
 const SPEC = { format: "pcm_s16le", sampleRate: 16000, channels: 1 };
 const pcm = (ms) => Buffer.alloc(ms * 32, 1);
@@ -13,16 +13,7 @@ const pcm = (ms) => Buffer.alloc(ms * 32, 1);
 function makeSession(overrides = {}) {
   const clock = fakeClock();
   const transport = fakeTransportFactory();
-  const session = new SonioxSession({
-    url: "ws://127.0.0.1:1/transcribe-websocket",
-    apiKey: "secret-key",
-    start: { model: "stt-rt-v5", audio_format: "pcm_s16le", sample_rate: 16000, num_channels: 1 },
-    transport,
-    clock,
-    meter: new RawMeter(SPEC),
-    keepaliveIntervalMs: 5000,
-    ...overrides,
-  });
+  const session = new SonioxSession(fakeSessionOptions(transport, clock, { keepaliveIntervalMs: 5000, ...overrides }));
   const events = { states: [], closes: [] };
   session.on("state", (s, previous) => events.states.push([previous, s]));
   session.on("close", (c) => events.closes.push(c));
