@@ -116,7 +116,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     this.queue.poke();
   }
 
-  /** Connects, once; a session that closed before it connected cannot start any more. */
+  /** Connects; later calls do nothing, and a closed session refuses. */
   start(): void {
     if (this.isClosed) throw refusal("start", this.stateValue);
     if (this.transport !== null) return;
