@@ -36,19 +36,10 @@ function placeholders(text) {
 /** A session over the fake transport and clock, for 16 kHz PCM. */
 function fakeSession(overrides = {}) {
   const { SonioxSession } = require("../../dist/core/session/session");
-  const { RawMeter } = require("../../dist/core/audio/audio-meter");
-  const { fakeClock, fakeTransportFactory } = require("../support/fake-transport");
+  const { fakeClock, fakeTransportFactory, fakeSessionOptions } = require("../support/fake-transport");
   const clock = fakeClock();
   const transport = fakeTransportFactory();
-  const s = new SonioxSession({
-    url: "ws://127.0.0.1:1/transcribe-websocket",
-    apiKey: "secret-key",
-    start: { model: "stt-rt-v5", audio_format: "pcm_s16le", sample_rate: 16000, num_channels: 1 },
-    transport,
-    clock,
-    meter: new RawMeter({ format: "pcm_s16le", sampleRate: 16000, channels: 1 }),
-    ...overrides,
-  });
+  const s = new SonioxSession(fakeSessionOptions(transport, clock, overrides));
   return { s, clock, transport };
 }
 

@@ -94,4 +94,18 @@ function fakeStreamOptions(transport, clock, overrides = {}) {
   };
 }
 
-module.exports = { fakeClock, fakeTransportFactory, fakeStreamOptions };
+/** A SonioxSession's options over the fake transport and clock, for 16 kHz PCM measured exactly. */
+function fakeSessionOptions(transport, clock, overrides = {}) {
+  const { RawMeter } = require("../../dist/core/audio/audio-meter");
+  return {
+    url: "ws://127.0.0.1:1/transcribe-websocket",
+    apiKey: "secret-key",
+    start: { model: "stt-rt-v5", audio_format: "pcm_s16le", sample_rate: 16000, num_channels: 1 },
+    transport,
+    clock,
+    meter: new RawMeter({ format: "pcm_s16le", sampleRate: 16000, channels: 1 }),
+    ...overrides,
+  };
+}
+
+module.exports = { fakeClock, fakeTransportFactory, fakeStreamOptions, fakeSessionOptions };

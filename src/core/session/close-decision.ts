@@ -1,6 +1,6 @@
 import { errorPart, SonioxError } from "../errors";
 import type { ReconnectPolicy } from "./reconnect-policy";
-import type { SessionClose } from "./session";
+import type { SessionClose } from "./session-types";
 
 /** Soniox's answer when a session reached its length cap: a new session carries on. */
 const TOO_LONG = /too long/i;

@@ -3,6 +3,8 @@
 export * from "./protocol";
 export * from "./transport";
 export * from "./session";
+export type { SessionState } from "./session-state";
+export * from "./session-types";
 export * from "./send-queue";
 export * from "./replay-log";
 export * from "./reconnect-policy";

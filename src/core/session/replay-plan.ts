@@ -1,7 +1,8 @@
 import type { ResumePoint } from "../audio";
 import { END_OF_STREAM_FRAME } from "./protocol";
 import type { LoggedChunk } from "./replay-log";
-import type { Handover, SonioxSession } from "./session";
+import type { SonioxSession } from "./session";
+import type { Handover } from "./session-types";
 import type { StreamTimeline } from "./timeline";
 
 /** Where a replacement session starts, what it replays, and what (if anything) no session will hear. */
@@ -89,13 +90,13 @@ export function planRotation(sentThrough: number | null, timeline: StreamTimelin
  * replay, a finalize the failed session sent that Soniox never answered, then what never went
  * out, in order; then its pause and its end when the stream is paused or ending.
  */
-export function handOver(next: SonioxSession, from: { handover: Handover; plan: ReplayPlan; header: Uint8Array | null; paused: boolean; ending: boolean }): void {
+export function handOver(next: SonioxSession, from: { handover: Handover; plan: ReplayPlan; header: Uint8Array | null; ending: boolean }): void {
   const { handover, plan, header } = from;
   next.backdate(plan.replayMs);
   if (header && plan.from !== null && plan.from > 0) next.sendAudio(header, null);
   for (const c of plan.replay) next.sendAudio(c.data, c.offset);
   // A paused replacement finalizes when it pauses, if it has audio to finalize.
-  if (handover.unansweredFinalizes > 0 && !(from.paused && next.queuedBytes > 0)) next.finalize();
+  if (handover.unansweredFinalizes > 0 && !(handover.paused && next.queuedBytes > 0)) next.finalize();
   for (const item of handover.unsent) {
     if (item.kind === "audio") {
       const trimmed = trimBefore(item.data, item.at, plan.resumeFrom);
@@ -105,7 +106,7 @@ export function handOver(next: SonioxSession, from: { handover: Handover; plan: 
   }
   // A pause that came before the stop already went over as its finalize; once the end of stream
   // is queued there is nothing left to pause (and a finishing session refuses it).
-  if (from.paused && next.state !== "finishing") next.pause();
+  if (handover.paused && next.state !== "finishing") next.pause();
   if (from.ending && next.state !== "finishing") next.end();
 }
 

@@ -144,6 +144,11 @@ export class SendQueue {
     this.drain();
   }
 
+  /** The socket is open: the queue sends. */
+  get isOpen(): boolean {
+    return this.opened;
+  }
+
   /** Stops sending and forgets everything queued. */
   close(): void {
     this.closed = true;

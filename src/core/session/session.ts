@@ -1,106 +1,21 @@
 import { EventEmitter } from "events";
 import { AssumedRateMeter, type AudioMeter } from "../audio";
-import type { Clock } from "../clock";
-import { SonioxError, type MessageKey } from "../errors";
-import { safeKey, safeText, secretReach } from "../redact";
-import { WarningLimiter } from "./warning-limiter";
-import {
-  END_OF_STREAM_FRAME,
-  KEEPALIVE_FRAME,
-  FRAME_EXCERPT_CHARS,
-  FIN_TOKEN,
-  finalizeFrame,
-  invalidFrameWarning,
-  parseServerFrame,
-  type SonioxResult,
-} from "./protocol";
+import { SonioxError, type KeyedText } from "../errors";
+import { safeKey, safeText } from "../redact";
+import { connectRequest } from "./connect-request";
+import { Deadline } from "./deadline";
+import { KeepaliveTimer } from "./keepalive-timer";
+import { END_OF_STREAM_FRAME, KEEPALIVE_FRAME, FIN_TOKEN, finalizeFrame, parseServerFrame } from "./protocol";
 import { SendQueue, type QueueItem } from "./send-queue";
-import type { StartMessage } from "./start-message";
-import type { AuthMethod, Transport, TransportFactory } from "./transport";
-
-export type SessionState =
-  | "idle"
-  | "connecting"
-  | "streaming"
-  | "paused"
-  | "finishing"
-  | "finished"
-  | "canceled"
-  | "failed";
-
-export type CloseReason = "finished" | "canceled" | "failed";
-
-export interface SessionClose {
-  reason: CloseReason;
-  error?: SonioxError;
-}
-
-export interface SessionOptions {
-  url: string;
-  apiKey: string;
-  authMethod?: AuthMethod;
-  start: StartMessage;
-  transport: TransportFactory;
-  clock: Clock;
-  /** Keepalive goes out when no audio was sent for this long; Soniox drops a silent stream after 20 s. */
-  keepaliveIntervalMs?: number;
-  connectTimeoutMs?: number;
-  finishTimeoutMs?: number;
-  pacing?: boolean;
-  /** How far audio that fell behind real time may catch up (SendQueueOptions.catchUpMs; default 2000). */
-  paceCatchUpMs?: number;
-  maxQueuedBytes?: number;
-  /** Measures audio time for pacing; raw formats know it, containers need a decoder or a guess. */
-  meter?: AudioMeter;
-  /** WebSocket ping cadence and how long to wait for the pong before calling the connection dead. */
-  heartbeatIntervalMs?: number;
-  heartbeatTimeoutMs?: number;
-  /** Queue audio without connecting until start() is called (a replacement waiting out its backoff). */
-  deferStart?: boolean;
-}
-
-/**
- * What a replacement session needs from a dead one to go on where it stopped. Audio the stream's
- * replay bound already let go cannot be sent again; the stream warns how much was skipped.
- */
-export interface Handover {
-  /** Stream position just past the last audio byte sent, or null when none was. */
-  sentThrough: number | null;
-  /** Audio and commands that were never sent, in order (keepalives left out). */
-  unsent: QueueItem[];
-  /** Finalize frames sent that Soniox had not answered with `<fin>`: a replacement must finalize again. */
-  unansweredFinalizes: number;
-}
-
-export interface SessionStats {
-  audioBytesIn: number;
-  audioBytesSent: number;
-  audioMsSent: number;
-  /** Oldest audio pushed out by the queue bound. */
-  droppedBytes: number;
-  /** Audio that arrived while paused (dropped on purpose, as pause means). */
-  pausedBytes: number;
-  keepalivesSent: number;
-  responses: number;
-  /** Times audio had to wait because the socket could not keep up. */
-  backpressureWaits: number;
-}
-
-export interface SessionEvents {
-  state: [state: SessionState, previous: SessionState];
-  open: [];
-  result: [result: SonioxResult];
-  warning: [message: string, i18n?: MessageKey];
-  close: [info: SessionClose];
-}
+import * as says from "./session-messages";
+import { checkMove, isClosedState, isLive, refusal, unpaused, type Link, type SessionState } from "./session-state";
+import { emptyStats, type Handover, type SessionClose, type SessionEvents, type SessionOptions, type SessionStats } from "./session-types";
+import type { Transport } from "./transport";
+import { WarningLimiter } from "./warning-limiter";
 
 /** How every finalize frame begins (finalizeFrame), with or without trailing silence. */
 const FINALIZE_PREFIX = finalizeFrame().slice(0, -1);
 
-/** Soniox drops a stream after 20 s without audio or keepalive; this leaves room for a slow network. */
-const MAX_KEEPALIVE_MS = 15000;
-/** What a WebSocket subprotocol may contain (RFC 7230 tchar). */
-const SUBPROTOCOL_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Pacing sends this far ahead of real time, in slices of at most this much audio. */
 const PACE_LEAD_MS = 500;
 const PACE_SLICE_MS = 120;
@@ -110,46 +25,45 @@ const SOCKET_HIGH_WATER_BYTES = 1024 * 1024;
 const PLACEHOLDER_BYTES_PER_MS = 32;
 
 /**
- * One Soniox real-time stream: connect, start message, ordered audio/control, keepalive,
- * pause, graceful end and cancel. The calls that send or change state (sendAudio, finalize,
- * keepalive, pause, resume, end, cancel) check the state first; useMeter, repace and backdate
- * only tune the send queue. End and cancel are idempotent; the `close` event fires exactly once.
+ * One Soniox real-time stream: connect, start message, ordered audio/control, keepalive, pause,
+ * graceful end and cancel. Its state is one SessionState, changed only by moveTo.
+ *
+ * Every call fails one way: what the state does not allow throws a SonioxError "invalid_state"
+ * naming the call and the state. sendAudio, finalize, keepalive, sendText and pause need a live
+ * state (idle, connecting, streaming or paused), start one that is not closed; useMeter and
+ * backdate belong before the first audio. A call whose effect already holds does nothing: start
+ * once started, pause while paused, resume while not paused, end once finishing or closed, cancel
+ * once closed. The connection's own failures are never thrown: they close the session, and
+ * `close` (fired exactly once) says why.
  */
 export class SonioxSession extends EventEmitter<SessionEvents> {
   private stateValue: SessionState = "idle";
   private transport: Transport | null = null;
   private readonly queue: SendQueue;
-  private readonly clock: Clock;
-  private readonly keepaliveMs: number;
-  private connectTimer: unknown = null;
-  private keepaliveTimer: unknown = null;
-  private finishTimer: unknown = null;
-  private lastActivityAt = 0;
-  private closedInfo: SessionClose | null = null;
-  private warnedApproximate = false;
-  private warnedDrop = false;
-  readonly stats: SessionStats = {
-    audioBytesIn: 0,
-    audioBytesSent: 0,
-    audioMsSent: 0,
-    droppedBytes: 0,
-    pausedBytes: 0,
-    keepalivesSent: 0,
-    responses: 0,
-    backpressureWaits: 0,
-  };
-  private paused = false;
-  private started = false;
+  private readonly keepalives: KeepaliveTimer;
+  private readonly connectDeadline: Deadline;
+  private readonly finishDeadline: Deadline;
+  /** Warnings said once per session, by kind. */
+  private readonly warned = new Set<string>();
+  readonly stats: SessionStats = emptyStats();
   private sentThrough: number | null = null;
   private unansweredFinalizes = 0;
-  private warnedBackpressure = false;
+  /** For the handover: audio was paused when the session stopped taking it. */
+  private endedPaused = false;
+  private unsentItems: QueueItem[] = [];
   private readonly serverWarnings: WarningLimiter;
 
   constructor(private readonly opts: SessionOptions) {
     super();
-    this.clock = opts.clock;
+    this.connectDeadline = new Deadline(opts.clock);
+    this.finishDeadline = new Deadline(opts.clock);
     this.serverWarnings = new WarningLimiter(opts.clock, (text, i18n) => this.emit("warning", safeText(text, [opts.apiKey]), safeKey(i18n, [opts.apiKey])));
-    this.keepaliveMs = Math.min(opts.keepaliveIntervalMs ?? 8000, MAX_KEEPALIVE_MS);
+    this.keepalives = new KeepaliveTimer(opts.clock, opts.keepaliveIntervalMs ?? 8000, () => {
+      // Audio or a command waiting to go out will keep the stream alive itself.
+      if (this.queue.pending > 0) return;
+      this.transport?.send(KEEPALIVE_FRAME);
+      this.noteKeepalive();
+    });
     this.queue = new SendQueue(
       {
         clock: opts.clock,
@@ -171,18 +85,20 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   }
 
   get state(): SessionState {
-    if (this.paused && (this.stateValue === "connecting" || this.stateValue === "streaming" || this.stateValue === "idle")) {
-      return "paused";
-    }
     return this.stateValue;
   }
 
   get isPaused(): boolean {
-    return this.paused;
+    return this.stateValue === "paused";
   }
 
   get isClosed(): boolean {
-    return this.closedInfo !== null;
+    return isClosedState(this.stateValue);
+  }
+
+  /** The session still takes audio and commands (idle, connecting, streaming or paused). */
+  get isLive(): boolean {
+    return isLive(this.stateValue);
   }
 
   get queuedBytes(): number {
@@ -191,6 +107,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
 
   /** Chooses how audio time is measured (see SendQueue.useMeter); only before the first audio. */
   useMeter(meter: AudioMeter): void {
+    this.requireNoAudio("choose the audio meter");
     this.queue.useMeter(meter);
   }
 
@@ -199,67 +116,46 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     this.queue.poke();
   }
 
+  /** Connects; later calls do nothing, and a closed session refuses. */
   start(): void {
-    if (this.started || this.isClosed) return;
-    this.started = true;
-    if (this.stateValue === "idle") this.setState("connecting");
-    if (this.opts.authMethod === "subprotocol" && !SUBPROTOCOL_TOKEN.test(this.opts.apiKey)) {
-      // Retrying cannot help: the key itself can never be a subprotocol (RFC 7230 token).
-      this.fail(
-        new SonioxError(
-          "invalid_config",
-          'This API key cannot be sent as a WebSocket subprotocol: it has characters a subprotocol may not contain (temporary "temp:" keys have a colon). ' +
-            'Set the Soniox config node\'s authentication to "Authorization header".',
-          { key: "session.subprotocol-key" },
-        ),
-      );
-      return;
-    }
-    this.connectTimer = this.clock.setTimeout(() => {
-      this.connectTimer = null;
-      this.fail(new SonioxError("connect_timeout", `Could not connect to Soniox within ${this.connectTimeoutMs()} ms`, { key: "session.connect-timeout", params: { ms: this.connectTimeoutMs() } }));
-    }, this.connectTimeoutMs());
+    if (this.isClosed) throw refusal("start", this.stateValue);
+    if (this.transport !== null) return;
+    if (this.stateValue === "idle") this.moveTo("connecting");
+    const request = connectRequest(this.opts);
+    if (request instanceof SonioxError) return this.fail(request);
+    const ms = request.handshakeTimeoutMs;
+    this.connectDeadline.arm(ms, () => this.fail(says.connectTimeoutError(ms)));
     try {
-      this.transport = this.opts.transport(
-        {
-          url: this.opts.url,
-          apiKey: this.opts.apiKey,
-          authMethod: this.opts.authMethod ?? "header",
-          handshakeTimeoutMs: this.connectTimeoutMs(),
-          heartbeatIntervalMs: this.opts.heartbeatIntervalMs ?? 10000,
-          heartbeatTimeoutMs: this.opts.heartbeatTimeoutMs ?? 10000,
-        },
-        {
-          open: () => this.guarded(() => this.onOpen()),
-          message: (data, isBinary) => this.guarded(() => this.onMessage(data, isBinary)),
-          close: (code, reason) => this.guarded(() => this.onTransportClose(code, reason)),
-          error: (err, status, i18n) => this.guarded(() => this.onTransportError(err, status, i18n)),
-        },
-      );
+      this.transport = this.opts.transport(request, {
+        open: () => this.guarded(() => this.onOpen()),
+        message: (data, isBinary) => this.guarded(() => this.onMessage(data, isBinary)),
+        // A close or error after the session closed changes nothing: finish happens once.
+        close: (code, reason) => this.guarded(() => this.fail(says.closedEarlyError(code, reason))),
+        error: (err, status, i18n) => this.guarded(() => this.fail(new SonioxError(status ?? "connection_failed", err.message, i18n))),
+      });
     } catch (err) {
-      this.fail(new SonioxError("connection_failed", `Could not open a connection to Soniox: ${(err as Error).message}`, { key: "session.connect-failed", params: { detail: (err as Error).message } }));
+      this.fail(says.connectFailedError(err));
     }
   }
 
   /**
-   * Queues audio; starts the session if it is idle. Returns false when the session takes no more
-   * audio (finishing or closed). While paused, audio is dropped on purpose (counted in
-   * stats.pausedBytes) and true is returned: the caller did nothing wrong.
+   * Queues audio, starting an idle session (unless its start is deferred). While paused, audio is
+   * dropped on purpose and counted in stats.pausedBytes: that is what pause means, not a refusal.
    * `at` is the audio's position in the stream (null for a re-sent header) when a stream owns
    * positions and meter; without it the session numbers bytes itself.
    */
-  sendAudio(chunk: Uint8Array, at?: number | null): boolean {
-    if (chunk.length === 0) return true;
-    if (this.stateValue !== "idle" && this.stateValue !== "connecting" && this.stateValue !== "streaming") return false;
-    if (this.paused) {
+  sendAudio(chunk: Uint8Array, at?: number | null): void {
+    this.requireLive("send audio");
+    if (chunk.length === 0) return;
+    if (this.stateValue === "paused") {
       this.stats.pausedBytes += chunk.length;
-      return true;
+      return;
     }
     if (this.stateValue === "idle" && !this.opts.deferStart) this.start();
-    if (this.isClosed) return false;
+    // A start that failed at once closed the session, and `close` said why.
+    if (this.isClosed) return;
     this.stats.audioBytesIn += chunk.length;
     this.queue.pushAudio(chunk, at);
-    return true;
   }
 
   finalize(trailingSilenceMs?: number): void {
@@ -280,45 +176,31 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
 
   /**
    * Finalizes what was said, then drops incoming audio while keepalives hold the stream open.
-   * A session not started yet is marked paused (it opens when started, then waits); audio already
+   * A session not started yet pauses too (it opens when started, then waits); audio already
    * queued in it (a replay after a reconnect) still goes out and is finalized first.
    */
   pause(): void {
-    if (this.paused) return;
+    if (this.stateValue === "paused") return;
     this.requireLive("pause");
-    const before = this.state;
-    if (this.stateValue !== "idle" || this.queue.hasAudio) this.queue.pushText(finalizeFrame());
-    this.paused = true;
-    this.emit("state", this.state, before);
+    // Nothing to finalize in a session that neither connects nor holds audio.
+    if (this.link() !== "none" || this.queue.hasAudio) this.queue.pushText(finalizeFrame());
+    this.moveTo("paused");
   }
 
   resume(): void {
-    if (!this.paused || this.isClosed) return;
-    const before = this.state;
-    this.paused = false;
-    this.emit("state", this.state, before);
+    if (this.stateValue === "paused") this.moveTo(unpaused(this.link()));
   }
 
   /** Graceful end: queued audio goes out, then end-of-stream, then wait for `finished`. */
   end(): void {
-    switch (this.stateValue) {
-      case "idle":
-        if (!this.queue.hasAudio && this.queue.pending === 0) {
-          this.finish({ reason: "finished" });
-          return;
-        }
-        if (!this.opts.deferStart) this.start();
-        this.setState("finishing");
-        this.queue.pushText(END_OF_STREAM_FRAME, () => this.armFinishTimer());
-        return;
-      case "connecting":
-      case "streaming":
-        this.setState("finishing");
-        this.queue.pushText(END_OF_STREAM_FRAME, () => this.armFinishTimer());
-        return;
-      default:
-        return;
+    if (!isLive(this.stateValue)) return;
+    if (this.transport === null) {
+      if (!this.queue.hasAudio && this.queue.pending === 0) return this.finish({ reason: "finished" });
+      if (!this.opts.deferStart) this.start();
+      if (this.isClosed) return;
     }
+    this.moveTo("finishing");
+    this.queue.pushText(END_OF_STREAM_FRAME, () => this.armFinishTimer());
   }
 
   /** Immediate stop; nothing more is sent or emitted except `close`. */
@@ -330,7 +212,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   /** After this session failed: how far Soniox got and what never went out. */
   handover(): Handover {
     const unsent = this.unsentItems.filter((i) => !(i.kind === "text" && i.text === KEEPALIVE_FRAME));
-    return { sentThrough: this.sentThrough, unsent, unansweredFinalizes: this.unansweredFinalizes };
+    return { sentThrough: this.sentThrough, unsent, unansweredFinalizes: this.unansweredFinalizes, paused: this.endedPaused };
   }
 
   /** Stream position just past the last audio byte sent, or null when none was. */
@@ -338,61 +220,46 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     return this.sentThrough;
   }
 
-  /** Counts `ms` of queued audio as already due (see SendQueue.backdate). */
+  /** Counts `ms` of audio as already due (see SendQueue.backdate); only before the first audio. */
   backdate(ms: number): void {
+    this.requireNoAudio("backdate the audio");
     this.queue.backdate(ms);
   }
 
-  private unsentItems: QueueItem[] = [];
-
-  private connectTimeoutMs(): number {
-    return this.opts.connectTimeoutMs ?? 10000;
+  private requireLive(action: string): void {
+    if (!isLive(this.stateValue)) throw refusal(action, this.stateValue);
   }
 
-  private requireLive(action: string): void {
-    if (this.isClosed || this.stateValue === "finishing") {
-      throw new SonioxError("invalid_state", `Cannot ${action}: the stream is ${this.stateValue}`, { key: "session.not-live", params: { action, state: this.stateValue } });
-    }
+  private requireNoAudio(action: string): void {
+    if (this.queue.hasAudio) throw new SonioxError("invalid_state", `Cannot ${action}: audio is already queued`);
+  }
+
+  /** How far the connection got. */
+  private link(): Link {
+    if (this.transport === null) return "none";
+    return this.queue.isOpen ? "open" : "opening";
   }
 
   private onOpen(): void {
     if (this.isClosed || !this.transport) return;
-    this.clearTimer("connectTimer");
+    this.connectDeadline.clear();
     this.transport.send(JSON.stringify(this.opts.start));
-    this.lastActivityAt = this.clock.now();
-    if (this.stateValue === "connecting") this.setState("streaming");
+    if (this.stateValue === "connecting") this.moveTo("streaming");
     // Guarded here, not only around the socket's handler: the queue must open whatever a listener throws.
     this.guarded(() => this.emit("open"));
     this.queue.open();
-    this.scheduleKeepalive();
+    this.keepalives.start();
   }
 
   private onMessage(data: string, isBinary: boolean): void {
     if (this.isClosed) return;
-    if (isBinary) {
-      this.serverWarnings.warn("binary", { text: "Soniox sent a binary frame; ignored (results are JSON text)", i18n: { key: "session.binary-frame" } });
-      return;
-    }
+    if (isBinary) return this.serverWarnings.warn("binary", says.BINARY_FRAME);
     const frame = parseServerFrame(data);
-    if (frame.kind === "invalid") {
-      // Redacted before it is cut, with room for a key that starts just before the cut.
-      const secrets = [this.opts.apiKey];
-      const excerpt = safeText(data.slice(0, FRAME_EXCERPT_CHARS + secretReach(this.opts.apiKey)), secrets).slice(0, FRAME_EXCERPT_CHARS);
-      this.serverWarnings.warn("invalid", invalidFrameWarning(frame.problem, excerpt));
-      return;
-    }
-    if (frame.kind === "error") {
-      this.fail(new SonioxError(frame.error.error_code, `Soniox error ${frame.error.error_code}: ${frame.error.error_message}`, { key: "session.soniox-error", params: { code: frame.error.error_code, message: frame.error.error_message } }));
-      return;
-    }
+    if (frame.kind === "invalid") return this.serverWarnings.warn("invalid", says.invalidFrameNotice(frame.problem, data, this.opts.apiKey));
+    if (frame.kind === "error") return this.fail(says.sonioxErrorFrame(frame.error.error_code, frame.error.error_message));
     this.stats.responses++;
     for (const token of frame.result.tokens) if (token.text === FIN_TOKEN && this.unansweredFinalizes > 0) this.unansweredFinalizes--;
-    if (frame.untimed > 0) {
-      this.serverWarnings.warn("untimed", {
-        text: `Soniox sent ${frame.untimed} token(s) whose start_ms/end_ms is not a finite number; they are passed on without times`,
-        i18n: { key: "session.token-times-unreadable", params: { count: frame.untimed } },
-      });
-    }
+    if (frame.untimed > 0) this.serverWarnings.warn("untimed", says.untimedTokensWarning(frame.untimed));
     // Guarded on its own: a response that could not be delivered must not keep `finished` from ending the session.
     this.guarded(() => this.emit("result", frame.result));
     if (frame.result.finished) this.finish({ reason: "finished" });
@@ -408,36 +275,15 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     try {
       run();
     } catch (err) {
-      const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      this.serverWarnings.warn("delivery", {
-        text: `Passing on what Soniox sent failed (${detail}); it was dropped and the stream goes on`,
-        i18n: { key: "session.delivery-failed", params: { detail } },
-      });
+      this.serverWarnings.warn("delivery", says.deliveryFailedWarning(err));
     }
-  }
-
-  private onTransportClose(code: number, reason: string): void {
-    if (this.isClosed) return;
-    const detail = reason ? `${code} ${reason}` : `${code}`;
-    this.fail(new SonioxError("connection_closed", `Connection to Soniox closed before the stream finished (${detail})`, { key: "session.closed-early", params: { detail } }));
-  }
-
-  private onTransportError(err: Error, status?: number, i18n?: MessageKey): void {
-    if (this.isClosed) return;
-    this.fail(new SonioxError(status ?? "connection_failed", err.message, i18n));
   }
 
   private socketHasRoom(): boolean {
     const buffered = this.transport?.bufferedAmount ?? 0;
     if (buffered <= SOCKET_HIGH_WATER_BYTES) return true;
     this.stats.backpressureWaits++;
-    if (!this.warnedBackpressure) {
-      this.warnedBackpressure = true;
-      this.emit("warning", `The connection to Soniox cannot keep up (${buffered} bytes waiting in the socket); audio is held in the bounded queue`, {
-        key: "session.backpressure",
-        params: { bytes: buffered },
-      });
-    }
+    if (!this.warned.has("backpressure")) this.sayOnce("backpressure", says.backpressureWarning(buffered));
     return false;
   }
 
@@ -446,11 +292,8 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     if (at !== null) this.sentThrough = at + chunk.length;
     this.stats.audioBytesSent += chunk.length;
     this.stats.audioMsSent += ms;
-    this.lastActivityAt = this.clock.now();
-    if (!this.warnedApproximate && this.queueMeterApproximate()) {
-      this.warnedApproximate = true;
-      this.emit("warning", "Pacing is approximate: the duration of this compressed audio is not known (yet); it is measured with ffmpeg when installed, and \"convert to PCM\" paces exactly", { key: "session.pacing-approximate" });
-    }
+    this.keepalives.touch();
+    if (!this.warned.has("approximate") && this.queueMeterApproximate()) this.sayOnce("approximate", says.PACING_APPROXIMATE);
   }
 
   private queueMeterApproximate(): boolean {
@@ -459,42 +302,24 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
 
   private noteKeepalive(): void {
     this.stats.keepalivesSent++;
-    this.lastActivityAt = this.clock.now();
+    this.keepalives.touch();
   }
 
   private noteDrop(bytes: number): void {
     this.stats.droppedBytes += bytes;
-    if (!this.warnedDrop) {
-      this.warnedDrop = true;
-      this.emit("warning", `Audio queue full: dropped the oldest ${bytes} bytes of audio (dropped bytes are counted in stats). Raise the queue bound or feed audio closer to real time.`, {
-        key: "session.queue-full",
-        params: { bytes },
-      });
-    }
-  }
-
-  /** One timer per session, re-armed from the last activity: no timer work per audio chunk. */
-  private scheduleKeepalive(): void {
-    this.keepaliveTimer = this.clock.setTimeout(() => {
-      this.keepaliveTimer = null;
-      if (this.isClosed || this.finishTimer !== null) return;
-      const idle = this.clock.now() - this.lastActivityAt;
-      if (idle >= this.keepaliveMs && this.queue.pending === 0) {
-        this.transport?.send(KEEPALIVE_FRAME);
-        this.noteKeepalive();
-      }
-      this.scheduleKeepalive();
-    }, Math.max(1, this.keepaliveMs - (this.clock.now() - this.lastActivityAt)));
+    if (!this.warned.has("drop")) this.sayOnce("drop", says.queueFullWarning(bytes));
   }
 
   /** The end-of-stream frame is out: the protocol allows nothing after it, so keepalives stop too. */
   private armFinishTimer(): void {
-    this.clearTimer("keepaliveTimer");
+    this.keepalives.stop();
     const ms = this.opts.finishTimeoutMs ?? 10000;
-    this.finishTimer = this.clock.setTimeout(() => {
-      this.finishTimer = null;
-      this.fail(new SonioxError("finish_timeout", `Soniox did not confirm the end of the stream within ${ms} ms`, { key: "session.finish-timeout", params: { ms } }));
-    }, ms);
+    this.finishDeadline.arm(ms, () => this.fail(says.finishTimeoutError(ms)));
+  }
+
+  private sayOnce(kind: string, { text, i18n }: KeyedText): void {
+    this.warned.add(kind);
+    this.emit("warning", text, i18n);
   }
 
   /** Every failure passes here, so a server echoing the key or a huge error text is caught once. */
@@ -505,11 +330,12 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   }
 
   private finish(info: SessionClose): void {
-    if (this.closedInfo) return;
-    this.closedInfo = info;
-    this.clearTimer("connectTimer");
-    this.clearTimer("keepaliveTimer");
-    this.clearTimer("finishTimer");
+    if (this.isClosed) return;
+    // First, so that whatever the steps below set off finds the session closed.
+    this.moveTo(info.reason);
+    this.connectDeadline.clear();
+    this.keepalives.stop();
+    this.finishDeadline.clear();
     if (info.reason === "failed") this.unsentItems = this.queue.takeUnsent();
     this.serverWarnings.flush();
     this.queue.close();
@@ -519,20 +345,16 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
       if (info.reason === "finished") transport.close(1000);
       else transport.terminate();
     }
-    this.setState(info.reason);
     this.emit("close", info);
   }
 
-  private clearTimer(name: "connectTimer" | "keepaliveTimer" | "finishTimer"): void {
-    const handle = this[name];
-    if (handle !== null) this.clock.clearTimeout(handle);
-    this[name] = null;
-  }
-
-  private setState(state: SessionState): void {
-    const previous = this.state;
-    if (this.stateValue === state) return;
-    this.stateValue = state;
-    this.emit("state", this.state, previous);
+  /** Every change of state passes here. */
+  private moveTo(next: SessionState): void {
+    const previous = this.stateValue;
+    if (previous === next) return;
+    checkMove(previous, next);
+    if (isLive(previous) && !isLive(next)) this.endedPaused = previous === "paused";
+    this.stateValue = next;
+    this.emit("state", next, previous);
   }
 }

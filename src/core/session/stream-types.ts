@@ -3,7 +3,8 @@ import type { Clock } from "../clock";
 import type { SonioxError, MessageKey } from "../errors";
 import type { SonioxResult } from "./protocol";
 import type { ReconnectPolicy } from "./reconnect-policy";
-import type { SessionClose, SessionOptions, SessionState } from "./session";
+import type { SessionState } from "./session-state";
+import type { SessionClose, SessionOptions } from "./session-types";
 import type { StartMessage } from "./start-message";
 import type { AuthMethod, TransportFactory } from "./transport";
 

@@ -12,7 +12,8 @@ import { handOver, planReplay, planRotation } from "./replay-plan";
 import { responseOf, summariseResult } from "./results";
 import { RotationClock } from "./rotation-clock";
 import { SeamSpacer } from "./seam-text";
-import { SonioxSession, type SessionClose } from "./session";
+import { SonioxSession } from "./session";
+import type { SessionClose } from "./session-types";
 import { SessionMeterView } from "./session-meter-view";
 import { sessionOptionsOf, type ResultSummary, type RotationPolicy, type StreamEvents, type StreamOptions, type StreamRestart, type StreamState, type StreamStats, type StreamSummary } from "./stream-types";
 import { idleEndedWarning, reconnectingWarning, replayBoundWarning, rotatedOutFailedWarning, rotatedWarning, skippedWarning, type StreamWarning } from "./stream-warnings";
@@ -135,15 +136,18 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     return this.ending;
   }
 
+  /** False when the stream takes no more audio (it is closed, or its session is finishing). */
   audio(chunk: Uint8Array): boolean {
     if (this.closedInfo) return false;
-    if (chunk.length === 0) return this.current.sendAudio(chunk);
+    if (chunk.length === 0) return true;
+    const session = this.current;
+    // Refused audio is not the stream's: it neither moves the stream position nor is kept for replay.
+    if (!session.isLive) return false;
     if (this.meter === null) this.chooseMeter(chunk);
     this.meter?.observe(chunk);
     const at = this.received;
     this.received += chunk.length;
     this.idle.touch();
-    const session = this.current;
     // Audio that arrives while paused is dropped on purpose (that is what pause means), so it is
     // neither kept for replay nor the start of a session's timeline; no session's time counts it.
     if (session.isPaused) this.timeline?.drop(at, this.received);
@@ -151,7 +155,9 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
       this.noteFirstAudio(session, at);
       this.keep(chunk, at);
     }
-    return session.sendAudio(chunk, at);
+    session.sendAudio(chunk, at);
+    // The first audio starts the session; one that could not even connect has closed, saying why.
+    return !session.isClosed;
   }
 
   control(command: ControlCommand): void {
@@ -324,10 +330,10 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
   }
 
   private reconnectLazily(failed: SonioxSession): void {
-    const unsent = failed.handover().unsent;
+    const { unsent, paused } = failed.handover();
     const next = this.createSession(false);
     this.current = next;
-    if (failed.isPaused) next.pause();
+    if (paused) next.pause();
     for (const item of unsent) if (item.kind === "text" && item.text !== END_OF_STREAM_FRAME) next.sendText(item.text);
     this.noteState();
   }
@@ -350,7 +356,7 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
       this.stats.skippedMs += plan.skippedMs;
       this.warn(skippedWarning(plan));
     }
-    handOver(next, { handover, plan, header: this.timeline?.header() ?? null, paused: failed.isPaused, ending: this.ending });
+    handOver(next, { handover, plan, header: this.timeline?.header() ?? null, ending: this.ending });
     const delay = reason === "rotation" ? 0 : reconnectDelay(this.reconnect, error, this.attempts);
     this.pendingRestart = {
       session: this.sessions,

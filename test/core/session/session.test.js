@@ -1,11 +1,9 @@
 "use strict";
 const assert = require("assert");
 const { SonioxSession } = require("../../../dist/core/session/session");
-const { RawMeter } = require("../../../dist/core/audio/audio-meter");
-const { fakeClock, fakeTransportFactory } = require("../../support/fake-transport");
+const { fakeClock, fakeTransportFactory, fakeSessionOptions } = require("../../support/fake-transport");
 
 const START = { model: "stt-rt-v5", audio_format: "pcm_s16le", sample_rate: 16000, num_channels: 1 };
-const SPEC = { format: "pcm_s16le", sampleRate: 16000, channels: 1 };
 const BYTES_PER_MS = 32; // 16 kHz * 2 bytes
 
 function pcm(ms, fill = 1) {
@@ -15,15 +13,7 @@ function pcm(ms, fill = 1) {
 function makeSession(overrides = {}) {
   const clock = fakeClock();
   const transport = fakeTransportFactory();
-  const session = new SonioxSession({
-    url: "ws://127.0.0.1:1/transcribe-websocket",
-    apiKey: "secret-key",
-    start: START,
-    transport,
-    clock,
-    meter: new RawMeter(SPEC),
-    ...overrides,
-  });
+  const session = new SonioxSession(fakeSessionOptions(transport, clock, overrides));
   const events = { states: [], warnings: [], results: [], closes: [] };
   session.on("state", (s) => events.states.push(s));
   session.on("warning", (w) => events.warnings.push(w));
@@ -282,7 +272,7 @@ describe("SonioxSession", function () {
     assert.deepStrictEqual(t.kinds(), ["start", "audio", "eos"]);
     assert.strictEqual(t.sent[2].text, "");
     assert.throws(() => session.finalize(), /Cannot finalize: the stream is finishing/);
-    assert.strictEqual(session.sendAudio(pcm(10)), false);
+    assert.throws(() => session.sendAudio(pcm(10)), /Cannot send audio: the stream is finishing/);
     t.result({ tokens: [{ text: " hi", is_final: true }], final_audio_proc_ms: 100, total_audio_proc_ms: 100 });
     t.result({ tokens: [], final_audio_proc_ms: 100, total_audio_proc_ms: 100, finished: true });
     assert.strictEqual(events.results.length, 2);
@@ -316,7 +306,7 @@ describe("SonioxSession", function () {
     clock.tick(60000);
     assert.deepStrictEqual(events.closes, [{ reason: "canceled" }]);
     assert.strictEqual(t.terminated, true);
-    assert.strictEqual(session.sendAudio(pcm(10)), false);
+    assert.throws(() => session.sendAudio(pcm(10)), /Cannot send audio: the stream is canceled/);
     assert.deepStrictEqual(t.kinds(), ["start"], "no keepalive after cancel");
   });
 
