@@ -2,6 +2,11 @@ import type { Clock } from "../clock";
 
 /** Soniox drops a stream after 20 s without audio or keepalive; this leaves room for a slow network. */
 export const MAX_KEEPALIVE_MS = 15000;
+/**
+ * How soon to ask again when the owner sent nothing: what waits to go out is held by a full
+ * socket, which can last seconds, so asking every millisecond would spin.
+ */
+const RECHECK_MS = 100;
 
 /**
  * Says when a stream has been quiet for the keepalive interval (capped at MAX_KEEPALIVE_MS). One
@@ -15,7 +20,7 @@ export class KeepaliveTimer {
 
   /**
    * `quiet` runs each time nothing went out for the interval and decides whether to send; when it
-   * sends nothing (something else is about to go out), it runs again a millisecond later.
+   * sends nothing (something else is waiting to go out), it runs again RECHECK_MS later.
    */
   constructor(private readonly clock: Clock, intervalMs: number, private readonly quiet: () => void) {
     this.intervalMs = Math.min(intervalMs, MAX_KEEPALIVE_MS);
@@ -46,6 +51,11 @@ export class KeepaliveTimer {
       if (this.clock.now() - this.lastActivityAt >= this.intervalMs) this.quiet();
       // `quiet` may have stopped it (the session closed): then it stays stopped.
       if (this.running) this.schedule();
-    }, Math.max(1, this.intervalMs - (this.clock.now() - this.lastActivityAt)));
+    }, this.dueIn());
+  }
+
+  private dueIn(): number {
+    const due = this.intervalMs - (this.clock.now() - this.lastActivityAt);
+    return due > 0 ? due : RECHECK_MS;
   }
 }
