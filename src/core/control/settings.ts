@@ -3,7 +3,7 @@
  * seconds) checked and turned into what the node runs on. Free of Node-RED so it can be tested.
  */
 import { isRawFormat } from "../audio";
-import { CONTROL_TYPES, type ControlType } from "./parse";
+import { CONTROL_TYPES, type ControlType } from "./command-table";
 import { DEFAULT_MIN_FINALIZE_INTERVAL_MS } from "./commands";
 import { DEFAULT_INLINE_OPTIONS, type InlineOptions, type LongSilenceAction } from "./inline";
 

@@ -182,6 +182,11 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
       case "cancel":
         this.cancel();
         return;
+      default: {
+        // A command added to the control table fails to compile here until it is handled.
+        const unhandled: never = command;
+        throw new Error(`control command ${JSON.stringify(unhandled)} has no case in TranscriptionStream.control()`);
+      }
     }
   }
 
