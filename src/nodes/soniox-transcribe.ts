@@ -13,7 +13,7 @@ import { describeAccountProblem, describeStreams } from "./lib/status";
 import { guardOutput } from "./lib/safe-output";
 import { outMessage } from "./lib/out-message";
 import { throttle } from "./lib/throttle";
-import { baseStartMessage, streamSettings, type TranscribeNodeConfig } from "./lib/transcribe-options";
+import { baseStartMessage, streamSettings, TRANSCRIBE_DIALOG_DEFAULTS, type TranscribeNodeConfig } from "./lib/transcribe-options";
 
 interface TranscribeDef extends NodeDef, TranscribeNodeConfig {
   config: string;
@@ -124,7 +124,7 @@ export = function register(RED: NodeAPI): void {
     }
   }
 
-  RED.nodes.registerType("soniox-transcribe", SonioxTranscribe);
+  RED.nodes.registerType("soniox-transcribe", SonioxTranscribe, { settings: { sonioxTranscribeDefaults: { value: TRANSCRIBE_DIALOG_DEFAULTS, exportable: true } } });
   reportFfmpegInUse((found) => {
     const { text, i18n } = ffmpegInUseText(found);
     RED.log.info(`[soniox-transcribe] ${warningText(RED, "soniox-transcribe", text, i18n)}`);

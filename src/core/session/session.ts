@@ -16,6 +16,7 @@ import {
 } from "./protocol";
 import { SendQueue, type QueueItem } from "./send-queue";
 import type { StartMessage } from "./start-message";
+import { DEFAULT_STREAM_SETTINGS } from "./stream-defaults";
 import type { AuthMethod, Transport, TransportFactory } from "./transport";
 
 export type SessionState =
@@ -149,7 +150,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     super();
     this.clock = opts.clock;
     this.serverWarnings = new WarningLimiter(opts.clock, (text, i18n) => this.emit("warning", safeText(text, [opts.apiKey]), safeKey(i18n, [opts.apiKey])));
-    this.keepaliveMs = Math.min(opts.keepaliveIntervalMs ?? 8000, MAX_KEEPALIVE_MS);
+    this.keepaliveMs = Math.min(opts.keepaliveIntervalMs ?? DEFAULT_STREAM_SETTINGS.keepaliveIntervalMs, MAX_KEEPALIVE_MS);
     this.queue = new SendQueue(
       {
         clock: opts.clock,
@@ -157,7 +158,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
         leadMs: PACE_LEAD_MS,
         sliceMs: PACE_SLICE_MS,
         catchUpMs: opts.paceCatchUpMs,
-        maxQueuedBytes: opts.maxQueuedBytes ?? 16 * 1024 * 1024,
+        maxQueuedBytes: opts.maxQueuedBytes ?? DEFAULT_STREAM_SETTINGS.maxQueuedBytes,
         sendAudio: (chunk, ms, _startMs, at) => this.sendAudioFrame(chunk, ms, at),
         sendText: (text) => {
           this.transport?.send(text);
@@ -226,8 +227,8 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
           apiKey: this.opts.apiKey,
           authMethod: this.opts.authMethod ?? "header",
           handshakeTimeoutMs: this.connectTimeoutMs(),
-          heartbeatIntervalMs: this.opts.heartbeatIntervalMs ?? 10000,
-          heartbeatTimeoutMs: this.opts.heartbeatTimeoutMs ?? 10000,
+          heartbeatIntervalMs: this.opts.heartbeatIntervalMs ?? DEFAULT_STREAM_SETTINGS.heartbeatIntervalMs,
+          heartbeatTimeoutMs: this.opts.heartbeatTimeoutMs ?? DEFAULT_STREAM_SETTINGS.heartbeatTimeoutMs,
         },
         {
           open: () => this.guarded(() => this.onOpen()),
@@ -346,7 +347,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   private unsentItems: QueueItem[] = [];
 
   private connectTimeoutMs(): number {
-    return this.opts.connectTimeoutMs ?? 10000;
+    return this.opts.connectTimeoutMs ?? DEFAULT_STREAM_SETTINGS.connectTimeoutMs;
   }
 
   private requireLive(action: string): void {
@@ -490,7 +491,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   /** The end-of-stream frame is out: the protocol allows nothing after it, so keepalives stop too. */
   private armFinishTimer(): void {
     this.clearTimer("keepaliveTimer");
-    const ms = this.opts.finishTimeoutMs ?? 10000;
+    const ms = this.opts.finishTimeoutMs ?? DEFAULT_STREAM_SETTINGS.finishTimeoutMs;
     this.finishTimer = this.clock.setTimeout(() => {
       this.finishTimer = null;
       this.fail(new SonioxError("finish_timeout", `Soniox did not confirm the end of the stream within ${ms} ms`, { key: "session.finish-timeout", params: { ms } }));
