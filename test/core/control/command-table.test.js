@@ -35,6 +35,15 @@ describe("control-command table", function () {
     assert.deepStrictEqual(offered.slice().sort(), ["", ...CONTROL_TYPES].sort());
   });
 
+  it("is documented in the control and transcribe nodes' help in every language", function () {
+    for (const locale of ["en-US", "de", "ja"]) {
+      for (const node of ["soniox-control", "soniox-transcribe"]) {
+        const help = fs.readFileSync(path.join(__dirname, `../../../nodes/locales/${locale}/${node}.html`), "utf8");
+        for (const type of CONTROL_TYPES) assert.ok(help.includes(`<code>${type}</code>`), `${locale} ${node} help names ${type}`);
+      }
+    }
+  });
+
   it("names every command a word in msg.payload may mean, and the command to send instead", function () {
     for (const type of CONTROL_TYPES) {
       for (const word of [type, ...CONTROL_COMMANDS[type].alsoSaid]) {

@@ -2,6 +2,8 @@
 // The start-field table is what the validator, the node's start-message builder, the did-you-mean
 // check and the editor's defaults read: each row is held to what they do with it here.
 const assert = require("assert");
+const fs = require("fs");
+const path = require("path");
 const { START_FIELD_TABLE, START_FIELDS, unknownStartFields, likelyStartField, validateStartMessage } = require("../../../dist/core/session");
 const { baseStartMessage, TRANSCRIBE_DIALOG_DEFAULTS } = require("../../../dist/nodes/lib/transcribe-options");
 const { validateStart } = require("../../../dist/simulator/start-validation");
@@ -80,6 +82,13 @@ describe("start-field table", function () {
     const full = baseStartMessage({ ...raw, languageHints: "en", languageHintsStrict: true, clientReferenceId: "r", contextText: "t", translation: "one_way", translationTargetLanguage: "de", maxEndpointDelayMs: 500 });
     const order = START_FIELD_TABLE.map((f) => f.wire);
     assert.deepStrictEqual(Object.keys(full), order.filter((w) => w in full));
+  });
+
+  it("is listed in the transcribe node's help in every language", function () {
+    for (const locale of ["en-US", "de", "ja"]) {
+      const help = fs.readFileSync(path.join(__dirname, `../../../nodes/locales/${locale}/soniox-transcribe.html`), "utf8");
+      for (const { wire } of START_FIELD_TABLE) assert.ok(help.includes(`<code>${wire}</code>`), `${locale} help names ${wire}`);
+    }
   });
 
   it("names only fields the simulator (which keeps its own list from the protocol notes) also knows", function () {
