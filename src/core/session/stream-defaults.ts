@@ -1,5 +1,5 @@
 import type { FloatHandling } from "../audio";
-import { DEFAULT_RECONNECT, type ReconnectPolicy } from "./reconnect-policy";
+import { DEFAULT_RECONNECT } from "./reconnect-policy";
 
 /**
  * The one place a transcribe node's stream settings get their defaults, in the units the core runs
@@ -7,7 +7,7 @@ import { DEFAULT_RECONNECT, type ReconnectPolicy } from "./reconnect-policy";
  * dialog field left blank or missing from a saved flow, and the editor shows it in a new node's
  * dialog (exported as the node setting sonioxTranscribeDefaults, in the dialog's units).
  */
-export const DEFAULT_STREAM_SETTINGS: StreamDefaults = {
+export const DEFAULT_STREAM_SETTINGS = {
   maxStreams: 10,
   idleTimeoutMs: 60 * 1000,
   // Soniox closes a session after 20 s without audio or keepalive.
@@ -21,30 +21,10 @@ export const DEFAULT_STREAM_SETTINGS: StreamDefaults = {
   // Soniox caps a session at 300 minutes: rotate well before, at a quiet moment if one comes.
   rotation: { afterMs: 280 * 60 * 1000, graceMs: 10 * 60 * 1000 },
   heartbeatIntervalMs: 10 * 1000,
+  /** No answer to a ping for this long means the connection is dead (not a dialog setting). */
   heartbeatTimeoutMs: 10 * 1000,
   convertToPcm: false,
-  floatHandling: "send",
+  floatHandling: "send" as FloatHandling,
   passUnknownOptions: false,
   everyResponse: false,
-};
-
-export interface StreamDefaults {
-  maxStreams: number;
-  idleTimeoutMs: number;
-  keepaliveIntervalMs: number;
-  pacing: boolean;
-  maxQueuedBytes: number;
-  connectTimeoutMs: number;
-  finishTimeoutMs: number;
-  formatTimeoutMs: number;
-  reconnect: Readonly<ReconnectPolicy>;
-  /** As RotationPolicy (stream-types.ts, which this file must not import: the session imports this one). */
-  rotation: { readonly afterMs: number; readonly graceMs: number };
-  heartbeatIntervalMs: number;
-  /** No answer to a ping for this long means the connection is dead (not a dialog setting). */
-  heartbeatTimeoutMs: number;
-  convertToPcm: boolean;
-  floatHandling: FloatHandling;
-  passUnknownOptions: boolean;
-  everyResponse: boolean;
-}
+} as const;
