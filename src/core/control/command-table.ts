@@ -6,18 +6,23 @@
  * the control node's dialog, the help, and the simulator (which keeps its own list on purpose).
  */
 export const CONTROL_COMMANDS = {
-  start: { trailingSilence: false, alsoSaid: [] },
-  finalize: { trailingSilence: true, alsoSaid: [] },
-  keepalive: { trailingSilence: false, alsoSaid: [] },
-  pause: { trailingSilence: false, alsoSaid: [] },
-  resume: { trailingSilence: false, alsoSaid: [] },
-  stop: { trailingSilence: false, alsoSaid: ["end"] },
-  cancel: { trailingSilence: false, alsoSaid: ["abort"] },
+  start: { trailingSilence: false, beforeAudio: true, alsoSaid: [] },
+  finalize: { trailingSilence: true, beforeAudio: false, alsoSaid: [] },
+  keepalive: { trailingSilence: false, beforeAudio: false, alsoSaid: [] },
+  pause: { trailingSilence: false, beforeAudio: false, alsoSaid: [] },
+  resume: { trailingSilence: false, beforeAudio: true, alsoSaid: [] },
+  stop: { trailingSilence: false, beforeAudio: false, alsoSaid: ["end"] },
+  cancel: { trailingSilence: false, beforeAudio: false, alsoSaid: ["abort"] },
 } as const satisfies Record<string, CommandSpec>;
 
 interface CommandSpec {
   /** The command may carry trailing_silence_ms (Soniox's finalize does). */
   trailingSilence: boolean;
+  /**
+   * With audio in the same message, the command reaches the session before that audio (it lets
+   * the audio in); the others go after it (they act on the audio sent so far).
+   */
+  beforeAudio: boolean;
   /**
    * Other words people use for it. Not accepted as msg.control (Soniox has no such command), but
    * such a word arriving as msg.payload is a command put in the wrong property, not audio.
