@@ -10,7 +10,7 @@ import { describeAccountProblem, describeStreams } from "./lib/status";
 import { guardOutput } from "./lib/safe-output";
 import { refuseToRun } from "./lib/setup-error";
 import { throttle } from "./lib/throttle";
-import { baseStartMessage, streamSettings, type TranscribeNodeConfig } from "./lib/transcribe-options";
+import { baseStartMessage, streamSettings, TRANSCRIBE_DIALOG_DEFAULTS, type TranscribeNodeConfig } from "./lib/transcribe-options";
 import { streamInputOf, type TranscribeMsg } from "./lib/transcribe-input";
 import { relayStreams } from "./lib/transcribe-messages";
 
@@ -86,7 +86,7 @@ export = function register(RED: NodeAPI): void {
     });
   }
 
-  RED.nodes.registerType("soniox-transcribe", SonioxTranscribe);
+  RED.nodes.registerType("soniox-transcribe", SonioxTranscribe, { settings: { sonioxTranscribeDefaults: { value: TRANSCRIBE_DIALOG_DEFAULTS, exportable: true } } });
   reportFfmpegInUse((found) => {
     const { text, i18n } = ffmpegInUseText(found);
     RED.log.info(`[soniox-transcribe] ${warningText(RED, "soniox-transcribe", text, i18n)}`);

@@ -5,6 +5,7 @@
 const assert = require("assert");
 const { KEY, startStack, artifact } = require("./support");
 const { launchChromium } = require("../../scripts/lib/chromium");
+const { TRANSCRIBE_DIALOG_DEFAULTS } = require("../../dist/nodes/lib/transcribe-options");
 
 const PALETTE = {
   "soniox-transcribe": "soniox-transcribe.svg",
@@ -77,6 +78,16 @@ describe("browser: the Node-RED editor", function () {
       assert.match(res.headers()["content-type"], /svg/);
     }
     await page.screenshot({ path: artifact("editor-palette.png") });
+  });
+
+  it("gives a new soniox-transcribe node the defaults the runtime exports as a node setting", async function () {
+    const { exported, values } = await page.evaluate(() => {
+      const defaults = RED.nodes.getType("soniox-transcribe").defaults;
+      const exported = RED.settings.sonioxTranscribeDefaults;
+      return { exported, values: Object.fromEntries(Object.keys(exported || {}).map((prop) => [prop, defaults[prop] && defaults[prop].value])) };
+    });
+    assert.deepStrictEqual(exported, TRANSCRIBE_DIALOG_DEFAULTS);
+    assert.deepStrictEqual(values, TRANSCRIBE_DIALOG_DEFAULTS);
   });
 
   for (const dialog of DIALOGS) {

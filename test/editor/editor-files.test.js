@@ -8,9 +8,10 @@ const fs = require("fs");
 const path = require("path");
 const vm = require("vm");
 const cheerio = require("cheerio");
-const { i18n } = require("@node-red/util");
+const { i18n, util: nodeRedUtil } = require("@node-red/util");
 const { RAW_FORMATS } = require("../../dist/core/audio/audio-format");
 const { SAMPLE_RATE_RANGE } = require("../../dist/core/session/start-message");
+const { START_FIELD_TABLE } = require("../../dist/core/session/start-field-table");
 const pkg = require("../../package.json");
 
 const nodesDir = path.resolve(__dirname, "../../dist/nodes");
@@ -97,8 +98,33 @@ function readDist(...parts) {
 }
 
 /**
+ * The options a node module passes to RED.nodes.registerType. The stub runtime logs nothing (the
+ * transcribe module reports the ffmpeg it found later, through RED.log).
+ */
+function registrationOptions(type) {
+  let options = {};
+  const RED = { nodes: { registerType: (_name, _ctor, opts) => (options = opts || {}) }, log: { info() {}, warn() {} }, _: (key) => key };
+  require(path.join(nodesDir, `${type}.js`))(RED);
+  return options;
+}
+
+/**
+ * RED.settings as the editor gets it from a runtime that loaded `type`: the values of the node
+ * settings its module registers as exportable (what Node-RED's exportNodeSettings sends). Only the
+ * transcribe node registers any, and its module registers without other runtime APIs.
+ */
+function editorSettings(type) {
+  if (type !== "soniox-transcribe") return {};
+  const options = registrationOptions(type);
+  const settings = {};
+  for (const [name, setting] of Object.entries(options.settings || {})) if (setting.exportable) settings[name] = setting.value;
+  return settings;
+}
+
+/**
  * Runs the editor script of one node file and returns what it registered.
- * `dialog` maps property names to the values of an open edit dialog (absent: no dialog open).
+ * `dialog` maps property names to the values of an open edit dialog (absent: no dialog open);
+ * `settings` replaces RED.settings (null: an editor without it).
  */
 function loadEditorFile(type, options = {}) {
   const $doc = cheerio.load(readDist(`${type}.html`));
@@ -125,6 +151,7 @@ function loadEditorFile(type, options = {}) {
         registerType: (name, definition) => registered.push({ name, definition }),
         node: (id) => configNodes[id] || null,
       },
+      settings: options.settings === undefined ? editorSettings(type) : options.settings || undefined,
     },
     $: fakeJquery,
     URL,
@@ -424,6 +451,35 @@ describe("soniox-transcribe editor definition", function () {
     assert.strictEqual(definition.label.call(makeNode(T, {})), "soniox transcribe");
     assert.strictEqual(definition.label.call(makeNode(T, { name: "kitchen" })), "kitchen");
     assert.deepStrictEqual(definition.defaults.config.type, "soniox-config");
+  });
+
+  it("takes a new node's values from the node setting the runtime exports, named as Node-RED requires", function () {
+    const options = registrationOptions(T);
+    // Node-RED drops (with a warning) a node setting whose name does not start with the type in camelCase.
+    const prefix = nodeRedUtil.normaliseNodeTypeName(T);
+    assert.deepStrictEqual(Object.keys(options.settings), [`${prefix}Defaults`]);
+    const { value: exported, exportable } = options.settings[`${prefix}Defaults`];
+    assert.strictEqual(exportable, true);
+    const { definition } = loadEditorFile(T);
+    for (const [prop, value] of Object.entries(exported)) assert.deepStrictEqual(plain(definition.defaults[prop].value), value, prop);
+    // Read from the setting, not from literals that happen to agree.
+    const marked = Object.fromEntries(Object.keys(exported).map((prop) => [prop, `from-setting-${prop}`]));
+    const { definition: fromSetting } = loadEditorFile(T, { settings: { [`${prefix}Defaults`]: marked } });
+    for (const prop of Object.keys(exported)) assert.strictEqual(fromSetting.defaults[prop].value, marked[prop]);
+  });
+
+  it("registers without that setting, so the palette still loads", function () {
+    const { definition } = loadEditorFile(T, { settings: null });
+    assert.deepStrictEqual(Object.keys(definition.defaults).sort(), Object.keys(CONTRACT[T].defaults).sort());
+  });
+
+  it("bounds each start field's property by the start-field table's range", function () {
+    const raw = { node: { audioFormat: "pcm_s16le" } };
+    for (const field of START_FIELD_TABLE.filter((f) => f.dialog !== null && f.min !== undefined)) {
+      const step = field.kind === "integer" ? 1 : 0.5;
+      assertValid(T, field.dialog, [field.min, field.max], raw);
+      assertInvalid(T, field.dialog, [field.min - step, field.max + step], [field.min, field.max], raw);
+    }
   });
 
   it("still requires what has no usable default when it is missing", function () {

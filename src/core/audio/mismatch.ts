@@ -248,16 +248,14 @@ function changedProps(first: SoxProps, now: SoxProps): string | null {
   return changes ? changes.join(", ") : null;
 }
 
-/** Control command names, which sometimes end up in msg.payload instead of msg.control. */
-const COMMAND_WORDS = new Set(["start", "stop", "finalize", "keepalive", "pause", "resume", "cancel", "end", "abort"]);
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const MIN_BASE64_CHARS = 16;
 
 /**
  * Why a string payload cannot be audio (an error to refuse it with), or null when it may be: the exec node emits raw bytes as a
  * string when they happen to be valid UTF-8, and Buffer.from(s, "utf8") restores them exactly.
- * Strings from elsewhere are text (base64, a data: URL, a command) or binary that a node decoded
- * as text, which lost bytes for good.
+ * Strings from elsewhere are text (base64, a data: URL) or binary that a node decoded as text,
+ * which lost bytes for good. A command word is the control part's to recognise (commandWordProblem).
  */
 export function stringPayloadProblem(payload: string): SonioxError | null {
   if (payload.includes("\ufffd")) {
@@ -281,14 +279,6 @@ export function stringPayloadProblem(payload: string): SonioxError | null {
       "invalid_config",
       'msg.payload looks like base64 text, not audio bytes: decode it first, e.g. msg.payload = Buffer.from(msg.payload, "base64") in a function node.',
       { key: "audio.payload-base64" },
-    );
-  }
-  if (COMMAND_WORDS.has(compact.toLowerCase())) {
-    const [text, command] = [payload.trim(), compact.toLowerCase()];
-    return new SonioxError(
-      "invalid_config",
-      `msg.payload is the text "${text}", not audio: to send a command, put it in msg.control (e.g. msg.control = "${command}").`,
-      { key: "audio.payload-command-word", params: { text, command } },
     );
   }
   return null;

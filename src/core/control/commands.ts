@@ -5,7 +5,7 @@
  */
 import type { Clock } from "../clock";
 import { SonioxError } from "../errors";
-import type { ControlCommand } from "./parse";
+import type { ControlCommand } from "./command-table";
 
 /** msg.control as the transcribe node reads it: a plain string, or an object for finalize with silence. */
 export type WireControl = string | { type: "finalize"; trailing_silence_ms: number };

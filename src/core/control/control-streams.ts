@@ -2,7 +2,8 @@ import { EventEmitter } from "events";
 import type { Clock } from "../clock";
 import { FinalizeLimiter, parsePushToTalk, QuietTimer } from "./commands";
 import { InlineStream } from "./inline";
-import { parseControl, type ControlCommand, type ControlType } from "./parse";
+import { parseControl } from "./parse";
+import { CONTROL_COMMANDS, type ControlCommand, type ControlType } from "./command-table";
 import type { ControlSettings } from "./settings";
 import type { SoxAudioProps } from "./vad";
 import type { WarningKey } from "../errors";
@@ -212,10 +213,8 @@ export class ControlStreams<T> extends EventEmitter<ControlEvents> {
 }
 
 function fixedCommand(type: ControlType, trailingSilenceMs: number | null): ControlCommand {
-  if (type === "finalize") {
-    return trailingSilenceMs === null ? { type } : { type, trailing_silence_ms: trailingSilenceMs };
-  }
-  return { type };
+  if (CONTROL_COMMANDS[type].trailingSilence && trailingSilenceMs !== null) return { type, trailing_silence_ms: trailingSilenceMs } as ControlCommand;
+  return { type } as ControlCommand;
 }
 
 function safeType(control: unknown): string | null {

@@ -5,7 +5,7 @@
  * much faster than real time.
  */
 import type { RawAudioSpec } from "../audio";
-import type { ControlCommand } from "./parse";
+import type { ControlCommand } from "./command-table";
 import { DEFAULT_MIN_FINALIZE_INTERVAL_MS, FinalizeLimiter } from "./commands";
 import { SNIFF_HEAD_BYTES, sniffContainer } from "../audio";
 import { EnergyVad, specFromMessage, type SoxAudioProps } from "./vad";

@@ -1,10 +1,6 @@
 import { SonioxError } from "../errors";
 import { showValue } from "../show-value";
-
-export const CONTROL_TYPES = ["start", "finalize", "keepalive", "pause", "resume", "stop", "cancel"] as const;
-export type ControlType = (typeof CONTROL_TYPES)[number];
-
-export type ControlCommand = { type: "finalize"; trailing_silence_ms?: number } | { type: Exclude<ControlType, "finalize"> };
+import { CONTROL_COMMANDS, CONTROL_TYPES, type ControlCommand, type ControlType } from "./command-table";
 
 const TYPES: ReadonlySet<string> = new Set(CONTROL_TYPES);
 
@@ -28,16 +24,16 @@ export function parseControl(value: unknown): ControlCommand {
   const obj = v as Record<string, unknown>;
   const type = typeof obj.type === "string" ? obj.type.toLowerCase() : obj.type;
   if (typeof type !== "string" || !TYPES.has(type)) throw controlError(value);
-  if (type !== "finalize") return { type: type as Exclude<ControlType, "finalize"> };
+  if (!CONTROL_COMMANDS[type as ControlType].trailingSilence) return { type } as ControlCommand;
   const silence = obj.trailing_silence_ms;
-  if (silence === undefined || silence === null) return { type: "finalize" };
+  if (silence === undefined || silence === null) return { type } as ControlCommand;
   if (typeof silence !== "number" || !Number.isInteger(silence) || silence < 0 || silence > 60000) {
     throw new SonioxError("invalid_config", `trailing_silence_ms must be an integer from 0 to 60000 ms (got ${showValue(silence)})`, {
       key: "control.trailing-silence",
       params: { value: showValue(silence) },
     });
   }
-  return { type: "finalize", trailing_silence_ms: silence };
+  return { type, trailing_silence_ms: silence } as ControlCommand;
 }
 
 function controlError(value: unknown): SonioxError {

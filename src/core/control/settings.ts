@@ -4,7 +4,7 @@
  */
 import { isRawFormat } from "../audio";
 import { SonioxError, type MessagePart } from "../errors";
-import { CONTROL_TYPES, type ControlType } from "./parse";
+import { CONTROL_TYPES, type ControlType } from "./command-table";
 import { DEFAULT_MIN_FINALIZE_INTERVAL_MS } from "./commands";
 import { DEFAULT_INLINE_OPTIONS, type InlineOptions, type LongSilenceAction } from "./inline";
 

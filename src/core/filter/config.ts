@@ -3,7 +3,8 @@
  * turned into TokenFilter options. Kept here, free of Node-RED, so it can be tested directly.
  */
 import { parseList, type Finality, type TranslationSelector } from "./selection";
-import { DEFAULT_FILTER_OPTIONS, type FilterMode, type TokenFilterOptions } from "./token-filter";
+import { DEFAULT_FILTER_OPTIONS, type TokenFilterOptions } from "./token-filter";
+import type { FilterMode } from "./modes";
 import { SonioxError } from "../errors";
 
 export interface TokenFilterSettings {

@@ -11,9 +11,7 @@ import { PhraseMatcher, type PhraseMatch } from "./phrase-matcher";
 import { DEFAULT_SELECTION, selectToken, type TokenSelection } from "./selection";
 import { SpeakerTurnTracker, type SpeakerTurn } from "./speaker-turns";
 import { SonioxError } from "../errors";
-
-export type FilterMode = "tokens" | "text" | "caption" | "utterance" | "turns" | "phrase";
-export const FILTER_MODES: readonly FilterMode[] = ["tokens", "text", "caption", "utterance", "turns", "phrase"];
+import { FILTER_MODE_TABLE, FILTER_MODES, isFilterMode, type FilterMode } from "./modes";
 
 export interface TokenFilterOptions {
   mode: FilterMode;
@@ -60,10 +58,6 @@ export interface PushResult {
   evicted: string | null;
 }
 
-// Utterance-based modes need every final token and the markers, whatever the selectors say
-// about finality and markers: the markers are the segment boundaries.
-const SEGMENT_MODES: ReadonlySet<FilterMode> = new Set(["utterance", "turns", "phrase"]);
-
 // Most responses yield nothing (only non-final words, with final ones selected): they share these
 // rather than making a result, an outputs array and a kept-tokens array each.
 const NO_OUTPUTS: readonly FilterOutput[] = Object.freeze([]);
@@ -83,7 +77,7 @@ export class TokenFilter {
   /** Throws a SonioxError (invalid_config) with a message naming the bad option. */
   constructor(options: Partial<TokenFilterOptions> = {}) {
     const o: TokenFilterOptions = { ...DEFAULT_FILTER_OPTIONS, ...options };
-    if (!FILTER_MODES.includes(o.mode)) {
+    if (!isFilterMode(o.mode)) {
       const [value, choices] = [String(o.mode), FILTER_MODES.join(", ")];
       throw new SonioxError("invalid_config", `Unknown output mode "${value}"; use one of ${choices}`, { key: "filter.unknown-mode", params: { value, choices } });
     }
@@ -96,12 +90,12 @@ export class TokenFilter {
       throw new SonioxError("invalid_config", `Minimum confidence must be between 0 and 1, got ${value}`, { key: "filter.min-confidence", params: { value } });
     }
     this.#options = o;
-    this.#selection = SEGMENT_MODES.has(o.mode)
+    this.#selection = FILTER_MODE_TABLE[o.mode].segments
       ? { ...o.selection, finality: "final", dropMarkers: false }
       : o.selection;
     this.#matcher = o.mode === "phrase" ? new PhraseMatcher(o.phrases, o.phraseRegex) : null;
     // Fail at deploy rather than on the first message.
-    if (o.mode === "caption") new CaptionBuilder(o.captionMaxChars);
+    if (FILTER_MODE_TABLE[o.mode].state === "caption") new CaptionBuilder(o.captionMaxChars);
   }
 
   /** Process one transcribe-node response for `stream`. */
@@ -175,9 +169,9 @@ class StreamState {
   constructor(options: TokenFilterOptions, matcher: PhraseMatcher | null) {
     this.#options = options;
     this.#matcher = matcher;
-    const segments = options.mode === "utterance" || options.mode === "phrase";
-    this.#assembler = segments ? new UtteranceAssembler() : null;
-    this.#lanes = [new Lane(options), !segments && options.splitTranslation ? new Lane(options) : null];
+    const utterances = FILTER_MODE_TABLE[options.mode].state === "utterances";
+    this.#assembler = utterances ? new UtteranceAssembler() : null;
+    this.#lanes = [new Lane(options), !utterances && options.splitTranslation ? new Lane(options) : null];
   }
 
   push(kept: readonly SonioxToken[], finished: boolean): readonly FilterOutput[] {
@@ -218,8 +212,9 @@ class Lane {
 
   constructor(options: TokenFilterOptions) {
     this.#mode = options.mode;
-    this.#caption = options.mode === "caption" ? new CaptionBuilder(options.captionMaxChars) : null;
-    this.#turns = options.mode === "turns" ? new SpeakerTurnTracker() : null;
+    const state = FILTER_MODE_TABLE[options.mode].state;
+    this.#caption = state === "caption" ? new CaptionBuilder(options.captionMaxChars) : null;
+    this.#turns = state === "turns" ? new SpeakerTurnTracker() : null;
   }
 
   push(port: Port, tokens: readonly SonioxToken[], finished: boolean): readonly FilterOutput[] {

@@ -1,6 +1,7 @@
 import type { SonioxError } from "../errors";
 import { subprotocolKeyError } from "./session-messages";
 import type { SessionOptions } from "./session-types";
+import { DEFAULT_STREAM_SETTINGS } from "./stream-defaults";
 import type { ConnectRequest } from "./transport";
 
 /** What a WebSocket subprotocol may contain (RFC 7230 tchar). */
@@ -17,8 +18,8 @@ export function connectRequest(opts: SessionOptions): ConnectRequest | SonioxErr
     url: opts.url,
     apiKey: opts.apiKey,
     authMethod,
-    handshakeTimeoutMs: opts.connectTimeoutMs ?? 10000,
-    heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 10000,
-    heartbeatTimeoutMs: opts.heartbeatTimeoutMs ?? 10000,
+    handshakeTimeoutMs: opts.connectTimeoutMs ?? DEFAULT_STREAM_SETTINGS.connectTimeoutMs,
+    heartbeatIntervalMs: opts.heartbeatIntervalMs ?? DEFAULT_STREAM_SETTINGS.heartbeatIntervalMs,
+    heartbeatTimeoutMs: opts.heartbeatTimeoutMs ?? DEFAULT_STREAM_SETTINGS.heartbeatTimeoutMs,
   };
 }

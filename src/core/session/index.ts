@@ -10,6 +10,8 @@ export * from "./replay-log";
 export * from "./reconnect-policy";
 export * from "./start-message";
 export * from "./start-fields";
+export * from "./start-field-table";
+export * from "./stream-defaults";
 export * from "./stream-types";
 export * from "./stream";
 export * from "./results";

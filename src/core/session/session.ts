@@ -7,6 +7,7 @@ import { Deadline } from "./deadline";
 import { KeepaliveTimer } from "./keepalive-timer";
 import { END_OF_STREAM_FRAME, KEEPALIVE_FRAME, FIN_TOKEN, finalizeFrame, parseServerFrame } from "./protocol";
 import { SendQueue, type QueueItem } from "./send-queue";
+import { DEFAULT_STREAM_SETTINGS } from "./stream-defaults";
 import * as says from "./session-messages";
 import { checkMove, isClosedState, isLive, refusal, unpaused, type Link, type SessionState } from "./session-state";
 import { emptyStats, type Handover, type SessionClose, type SessionEvents, type SessionOptions, type SessionStats } from "./session-types";
@@ -58,7 +59,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     this.connectDeadline = new Deadline(opts.clock);
     this.finishDeadline = new Deadline(opts.clock);
     this.serverWarnings = new WarningLimiter(opts.clock, (text, i18n) => this.emit("warning", safeText(text, [opts.apiKey]), safeKey(i18n, [opts.apiKey])));
-    this.keepalives = new KeepaliveTimer(opts.clock, opts.keepaliveIntervalMs ?? 8000, () => {
+    this.keepalives = new KeepaliveTimer(opts.clock, opts.keepaliveIntervalMs ?? DEFAULT_STREAM_SETTINGS.keepaliveIntervalMs, () => {
       // Audio or a command waiting to go out will keep the stream alive itself.
       if (this.queue.pending > 0) return;
       this.transport?.send(KEEPALIVE_FRAME);
@@ -67,11 +68,11 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     this.queue = new SendQueue(
       {
         clock: opts.clock,
-        pacing: opts.pacing ?? true,
+        pacing: opts.pacing ?? DEFAULT_STREAM_SETTINGS.pacing,
         leadMs: PACE_LEAD_MS,
         sliceMs: PACE_SLICE_MS,
         catchUpMs: opts.paceCatchUpMs,
-        maxQueuedBytes: opts.maxQueuedBytes ?? 16 * 1024 * 1024,
+        maxQueuedBytes: opts.maxQueuedBytes ?? DEFAULT_STREAM_SETTINGS.maxQueuedBytes,
         sendAudio: (chunk, ms, _startMs, at) => this.sendAudioFrame(chunk, ms, at),
         sendText: (text) => {
           this.transport?.send(text);
@@ -297,7 +298,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   }
 
   private queueMeterApproximate(): boolean {
-    return (this.opts.pacing ?? true) && this.queue.meterApproximate;
+    return (this.opts.pacing ?? DEFAULT_STREAM_SETTINGS.pacing) && this.queue.meterApproximate;
   }
 
   private noteKeepalive(): void {
@@ -313,7 +314,7 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
   /** The end-of-stream frame is out: the protocol allows nothing after it, so keepalives stop too. */
   private armFinishTimer(): void {
     this.keepalives.stop();
-    const ms = this.opts.finishTimeoutMs ?? 10000;
+    const ms = this.opts.finishTimeoutMs ?? DEFAULT_STREAM_SETTINGS.finishTimeoutMs;
     this.finishDeadline.arm(ms, () => this.fail(says.finishTimeoutError(ms)));
   }
 

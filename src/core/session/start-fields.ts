@@ -1,21 +1,7 @@
-/** Every start-message field Soniox documents (protocol notes §3), as Soniox spells them. */
-export const START_FIELDS: readonly string[] = [
-  "model",
-  "audio_format",
-  "sample_rate",
-  "num_channels",
-  "language_hints",
-  "language_hints_strict",
-  "context",
-  "enable_speaker_diarization",
-  "enable_language_identification",
-  "enable_endpoint_detection",
-  "max_endpoint_delay_ms",
-  "endpoint_sensitivity",
-  "endpoint_latency_adjustment_level",
-  "client_reference_id",
-  "translation",
-];
+import { START_FIELD_TABLE } from "./start-field-table";
+
+/** Every start-message field Soniox documents, as Soniox spells them. */
+export const START_FIELDS: readonly string[] = START_FIELD_TABLE.map((row) => row.wire);
 
 /** Names of `options` that are not start-message fields, in their order. */
 export function unknownStartFields(options: Record<string, unknown>, alsoKnown: readonly string[] = []): string[] {

@@ -1,6 +1,9 @@
 import { isAudioFormat, isRawFormat } from "../audio";
 import { SonioxError } from "../errors";
 import { jsonProblem, showValue } from "../show-value";
+import { START_FIELD_TABLE, startField, type StartFieldRow } from "./start-field-table";
+
+export { SAMPLE_RATE_RANGE } from "./start-field-table";
 
 export interface ContextObject {
   general?: Array<{ key: string; value: string }>;
@@ -33,9 +36,7 @@ export interface StartMessage {
   [passthrough: string]: unknown;
 }
 
-/** The sample rates raw audio may declare; the editor and README state the same range (a test holds them to it). */
-export const SAMPLE_RATE_RANGE = { min: 1000, max: 384000 } as const;
-const MAX_CONTEXT_CHARS = 10000;
+const MAX_CONTEXT_CHARS = startField("context").maxLength;
 const LANGUAGE_CODE = /^[a-z]{2,3}$/;
 
 type Problems = string[];
@@ -143,37 +144,64 @@ export function validateStartMessage(input: Record<string, unknown>): StartMessa
   if ("api_key" in input) {
     p.push("api_key must not be set in the start message: the key belongs in the config node (it is sent with the connection)");
   }
-  if (typeof input.model !== "string" || input.model.trim() === "") p.push("model must be a model name such as stt-rt-v5");
-  const format = input.audio_format;
+  for (const field of START_FIELD_TABLE) checkField(p, input, field);
+  if (p.length > 0) throw new SonioxError("invalid_config", `Invalid Soniox options: ${p.join("; ")}`, { key: "session.invalid-options", params: { problems: p.join("; ") } });
+  return input as StartMessage;
+}
+
+/** One field's check, by its kind in the table. */
+function checkField(p: Problems, input: Record<string, unknown>, field: StartFieldRow): void {
+  const v = input[field.wire];
+  switch (field.kind) {
+    case "model":
+      if (typeof v !== "string" || v.trim() === "") p.push(`${field.wire} must be a model name such as ${field.dialogDefault}`);
+      return;
+    case "audio-format":
+      checkAudioFormat(p, input, v);
+      return;
+    case "integer":
+      checkInteger(p, input, field.wire, field.min, field.max);
+      return;
+    case "number":
+      checkNumber(p, input, field.wire, field.min, field.max);
+      return;
+    case "boolean":
+      checkBoolean(p, input, field.wire);
+      return;
+    case "languages":
+      checkLanguageList(p, field.wire, v);
+      return;
+    case "text":
+      if (v !== undefined && (typeof v !== "string" || v.length > field.maxLength)) p.push(`${field.wire} must be text of at most ${field.maxLength} characters`);
+      return;
+    case "context":
+      checkContext(p, v);
+      return;
+    case "translation":
+      checkTranslation(p, v);
+      return;
+    default: {
+      // A kind added to the table fails to compile here until it has a check.
+      const unchecked: never = field;
+      throw new Error(`start field ${JSON.stringify(unchecked)} has no check`);
+    }
+  }
+}
+
+function checkAudioFormat(p: Problems, input: Record<string, unknown>, format: unknown): void {
   if (typeof format !== "string" || !isAudioFormat(format)) {
     p.push(`audio_format must be "auto", a container (wav, mp3, ogg, webm, flac, aac, aiff, amr, asf) or a raw format such as pcm_s16le, mulaw, alaw (got ${showValue(format)})`);
   } else if (isRawFormat(format)) {
     if (input.sample_rate === undefined) p.push(`sample_rate is required for ${format}`);
     if (input.num_channels === undefined) p.push(`num_channels is required for ${format}`);
   }
-  checkInteger(p, input, "sample_rate", SAMPLE_RATE_RANGE.min, SAMPLE_RATE_RANGE.max);
-  checkInteger(p, input, "num_channels", 1, 2);
-  const hints = input.language_hints;
-  if (hints !== undefined) {
-    if (!Array.isArray(hints)) p.push("language_hints must be a list of language codes");
-    else {
-      hints.forEach((h, i) => checkLanguage(p, `language_hints[${i}]`, h));
-      if (new Set(hints).size !== hints.length) p.push("language_hints must be unique");
-    }
+}
+
+function checkLanguageList(p: Problems, field: string, hints: unknown): void {
+  if (hints === undefined) return;
+  if (!Array.isArray(hints)) p.push(`${field} must be a list of language codes`);
+  else {
+    hints.forEach((h, i) => checkLanguage(p, `${field}[${i}]`, h));
+    if (new Set(hints).size !== hints.length) p.push(`${field} must be unique`);
   }
-  checkBoolean(p, input, "language_hints_strict");
-  checkBoolean(p, input, "enable_speaker_diarization");
-  checkBoolean(p, input, "enable_language_identification");
-  checkBoolean(p, input, "enable_endpoint_detection");
-  checkInteger(p, input, "max_endpoint_delay_ms", 500, 3000);
-  checkNumber(p, input, "endpoint_sensitivity", -1, 1);
-  checkInteger(p, input, "endpoint_latency_adjustment_level", 0, 3);
-  const ref = input.client_reference_id;
-  if (ref !== undefined && (typeof ref !== "string" || ref.length > 256)) {
-    p.push("client_reference_id must be text of at most 256 characters");
-  }
-  checkContext(p, input.context);
-  checkTranslation(p, input.translation);
-  if (p.length > 0) throw new SonioxError("invalid_config", `Invalid Soniox options: ${p.join("; ")}`, { key: "session.invalid-options", params: { problems: p.join("; ") } });
-  return input as StartMessage;
 }

@@ -15,7 +15,8 @@ import { SeamSpacer } from "./seam-text";
 import { SonioxSession } from "./session";
 import type { SessionClose } from "./session-types";
 import { SessionMeterView } from "./session-meter-view";
-import { sessionOptionsOf, type ResultSummary, type RotationPolicy, type StreamEvents, type StreamOptions, type StreamRestart, type StreamState, type StreamStats, type StreamSummary } from "./stream-types";
+import { DEFAULT_STREAM_SETTINGS } from "./stream-defaults";
+import { sessionOptionsOf, type ResultSummary, type StreamEvents, type StreamOptions, type StreamRestart, type StreamState, type StreamStats, type StreamSummary } from "./stream-types";
 import { idleEndedWarning, reconnectingWarning, replayBoundWarning, rotatedOutFailedWarning, rotatedWarning, skippedWarning, type StreamWarning } from "./stream-warnings";
 import { StreamTimeline } from "./timeline";
 
@@ -35,9 +36,6 @@ type StreamPhase = "open" | "backoff" | "closed";
 const HEALTHY_AFTER_MS = 10000;
 
 const DEFAULT_REPLAY_BYTES = 8 * 1024 * 1024;
-
-const DEFAULT_ROTATION: RotationPolicy = { afterMs: 280 * 60 * 1000, graceMs: 10 * 60 * 1000 };
-
 
 /**
  * One named audio stream of a transcribe node. Usually one Soniox session; when a session fails
@@ -82,7 +80,7 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     this.key = opts.key;
     this.log = new ReplayLog(opts.maxReplayBytes ?? DEFAULT_REPLAY_BYTES);
     this.reconnect = opts.reconnect ?? DEFAULT_RECONNECT;
-    this.rotation = new RotationClock(opts.clock, opts.rotation ?? DEFAULT_ROTATION, {
+    this.rotation = new RotationClock(opts.clock, opts.rotation ?? DEFAULT_STREAM_SETTINGS.rotation, {
       // A paused session is as quiet as it gets; otherwise wait for an endpoint, up to the grace.
       due: () => {
         if (this.current.isPaused) this.rotate();
@@ -188,6 +186,11 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
       case "cancel":
         this.cancel();
         return;
+      default: {
+        // A command added to the control table fails to compile here until it is handled.
+        const unhandled: never = command;
+        throw new Error(`control command ${JSON.stringify(unhandled)} has no case in TranscriptionStream.control()`);
+      }
     }
   }
 

@@ -2,7 +2,7 @@ import type { AudioFields, FloatHandling } from "../audio";
 import { isRawFormat } from "../audio";
 import { SonioxError, type KeyedText } from "../errors";
 import type { ReconnectPolicy, RotationPolicy, StartMessage } from "../session";
-import { likelyStartField, MAX_GUESSED_NAME, unknownStartFields, validateStartMessage } from "../session";
+import { likelyStartField, MAX_GUESSED_NAME, startField, unknownStartFields, validateStartMessage } from "../session";
 
 /** How every stream of one transcribe node behaves; the node parses these from its dialog. */
 export interface StreamSettings {
@@ -44,8 +44,8 @@ export function streamStartMessage(base: Record<string, unknown>, overrides: unk
   const merged: Record<string, unknown> = { ...base, ...(overrides as Record<string, unknown>) };
   const format = merged.audio_format;
   if (typeof format === "string" && isRawFormat(format)) {
-    merged.sample_rate ??= 16000;
-    merged.num_channels ??= 1;
+    merged.sample_rate ??= startField("sample_rate").dialogDefault;
+    merged.num_channels ??= startField("num_channels").dialogDefault;
   } else {
     if (!("sample_rate" in (overrides as object))) delete merged.sample_rate;
     if (!("num_channels" in (overrides as object))) delete merged.num_channels;

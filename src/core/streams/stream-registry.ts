@@ -2,7 +2,7 @@ import { EventEmitter } from "events";
 import { AudioPipeline, FormatGate, type FormatResolution, type SoxProps } from "../audio";
 import { FormatWaits, type Pending } from "./format-waits";
 import type { Clock } from "../clock";
-import type { ControlCommand, Routing } from "../control";
+import { CONTROL_COMMANDS, type ControlCommand, type Routing } from "../control";
 import { SonioxError, type WarningKey } from "../errors";
 import { UtteranceAssembler, type Utterance } from "../filter";
 import { TranscriptionStream, type AuthMethod, type SessionClose } from "../session";
@@ -70,9 +70,6 @@ interface Entry extends Source {
   tail: boolean;
 }
 
-/** Commands that must reach the session before the audio that came with them. */
-const BEFORE_AUDIO = new Set(["start", "resume"]);
-
 /**
  * Every stream of one transcribe node, by key: opens them on first audio or "start" once their
  * format is known, caps their number, keeps failed ones closed until "start", lets a stopped one
@@ -110,14 +107,14 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
     if (!entry) return;
     const audioTaken = this.audioTaken;
     const { command, audio } = m;
-    if (command && BEFORE_AUDIO.has(command.type)) entry.stream.control(command);
+    if (command && CONTROL_COMMANDS[command.type].beforeAudio) entry.stream.control(command);
     if (audio && !audioTaken && !entry.pipeline.push(audio, m.props)) {
       throw new SonioxError("invalid_state", `Stream "${m.key}" is ${entry.stream.state}: audio was not accepted`, {
         key: "streams.audio-refused",
         params: { stream: m.key, state: entry.stream.state },
       });
     }
-    if (command && !BEFORE_AUDIO.has(command.type)) this.apply(entry, command);
+    if (command && !CONTROL_COMMANDS[command.type].beforeAudio) this.apply(entry, command);
   }
 
   /** The state of every open or finishing stream, and the code of the last stream failure since one opened. */

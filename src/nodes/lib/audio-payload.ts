@@ -1,5 +1,6 @@
 import { SonioxError, type MessagePart } from "../../core/errors";
 import { stringPayloadProblem } from "../../core/audio";
+import { commandWordProblem } from "../../core/control";
 
 /**
  * msg.payload as audio bytes, without copying. Strings are accepted because the exec node turns
@@ -13,7 +14,7 @@ export function toAudioBytes(payload: unknown, hasControl: boolean): Uint8Array 
   if (payload instanceof ArrayBuffer) return payload.byteLength > 0 ? new Uint8Array(payload) : null;
   if (typeof payload === "string" && !hasControl) {
     if (payload.length === 0) return null;
-    const problem = stringPayloadProblem(payload);
+    const problem = stringPayloadProblem(payload) ?? commandWordProblem(payload);
     if (problem) throw problem;
     return Buffer.from(payload, "utf8");
   }

@@ -1,6 +1,6 @@
 import { isRawFormat } from "../../core/audio";
 import { SonioxError } from "../../core/errors";
-import { DEFAULT_RECONNECT, type ContextObject } from "../../core/session";
+import { DEFAULT_STREAM_SETTINGS, START_FIELD_TABLE, startFieldDialogDefaults, type ContextObject, type Translation } from "../../core/session";
 import type { StreamSettings } from "../../core/streams";
 
 /** The soniox-transcribe node's properties as the editor stores them (strings for blank-able numbers). */
@@ -51,6 +51,35 @@ export interface TranscribeSettings extends StreamSettings {
   streamKeyProperty: string;
 }
 
+const D = DEFAULT_STREAM_SETTINGS;
+
+/**
+ * What a new node's dialog shows, in the dialog's units: the start fields' dialog defaults and
+ * DEFAULT_STREAM_SETTINGS. The editor reads it as the node setting sonioxTranscribeDefaults, and
+ * streamSettings() uses it for a field left blank or missing from a saved flow.
+ */
+export const TRANSCRIBE_DIALOG_DEFAULTS = {
+  ...startFieldDialogDefaults(),
+  maxStreams: D.maxStreams,
+  idleTimeout: D.idleTimeoutMs / 1000,
+  keepaliveInterval: D.keepaliveIntervalMs / 1000,
+  pacing: D.pacing,
+  maxQueueMb: D.maxQueuedBytes / (1024 * 1024),
+  connectTimeout: D.connectTimeoutMs / 1000,
+  finishTimeout: D.finishTimeoutMs / 1000,
+  formatTimeout: D.formatTimeoutMs / 1000,
+  reconnect: D.reconnect.enabled,
+  reconnectAttempts: D.reconnect.maxAttempts,
+  reconnectDelay: D.reconnect.baseDelayMs / 1000,
+  rotateAfter: D.rotation.afterMs / 60000,
+  heartbeat: D.heartbeatIntervalMs / 1000,
+  convertToPcm: D.convertToPcm,
+  floatHandling: D.floatHandling,
+  passUnknownOptions: D.passUnknownOptions,
+  everyResponse: D.everyResponse,
+};
+const DD = TRANSCRIBE_DIALOG_DEFAULTS;
+
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === "string" && v.trim() === "");
 
 /** A setting from the dialog as a number, or a clear error naming the dialog field and its range. */
@@ -87,65 +116,87 @@ function buildContext(cfg: TranscribeNodeConfig): ContextObject | undefined {
   return Object.keys(context).length ? context : undefined;
 }
 
-/** The node's own start message; per-stream msg.soniox overrides are merged over it later. */
+/** The node's own start message, field by field from the start-field table; per-stream msg.soniox overrides are merged over it later. */
 export function baseStartMessage(cfg: TranscribeNodeConfig): Record<string, unknown> {
-  const format = cfg.audioFormat || "auto";
-  const start: Record<string, unknown> = { model: (cfg.model || "stt-rt-v5").trim(), audio_format: format };
-  if (isRawFormat(format)) {
-    start.sample_rate = optionalNumber(cfg.sampleRate) ?? 16000;
-    start.num_channels = optionalNumber(cfg.numChannels) ?? 1;
-  }
-  const hints = splitList(cfg.languageHints, /[,\s]+/);
-  if (hints.length) start.language_hints = hints;
-  if (cfg.languageHintsStrict) start.language_hints_strict = true;
-  if (cfg.enableSpeakerDiarization) start.enable_speaker_diarization = true;
-  if (cfg.enableLanguageIdentification) start.enable_language_identification = true;
-  // On by default, like the dialog: a flow saved before the option existed has it undefined.
-  if (cfg.enableEndpointDetection !== false) start.enable_endpoint_detection = true;
-  const delay = optionalNumber(cfg.maxEndpointDelayMs);
-  if (delay !== undefined) start.max_endpoint_delay_ms = delay;
-  const sensitivity = optionalNumber(cfg.endpointSensitivity);
-  if (sensitivity !== undefined) start.endpoint_sensitivity = sensitivity;
-  const level = optionalNumber(cfg.endpointLatencyAdjustmentLevel);
-  if (level !== undefined) start.endpoint_latency_adjustment_level = level;
-  if (cfg.clientReferenceId) start.client_reference_id = cfg.clientReferenceId;
-  const context = buildContext(cfg);
-  if (context) start.context = context;
-  if (cfg.translation === "one_way") {
-    start.translation = { type: "one_way", target_language: (cfg.translationTargetLanguage ?? "").trim() };
-  } else if (cfg.translation === "two_way") {
-    start.translation = {
-      type: "two_way",
-      language_a: (cfg.translationLanguageA ?? "").trim(),
-      language_b: (cfg.translationLanguageB ?? "").trim(),
-    };
+  const start: Record<string, unknown> = {};
+  const props = cfg as Record<string, unknown>;
+  for (const field of START_FIELD_TABLE) {
+    const value = field.dialog === null ? undefined : props[field.dialog];
+    switch (field.kind) {
+      case "model":
+        start.model = ((value as string) || field.dialogDefault).trim();
+        break;
+      case "audio-format":
+        start.audio_format = (value as string) || field.dialogDefault;
+        break;
+      case "integer":
+      case "number":
+        if ("rawOnly" in field) {
+          if (isRawFormat(start.audio_format as string)) start[field.wire] = optionalNumber(value) ?? field.dialogDefault;
+        } else if (!blank(value)) start[field.wire] = Number(value);
+        break;
+      case "boolean":
+        // A property a saved flow lacks is its default: a default-on switch is off only when unticked.
+        if (field.dialogDefault ? value !== false : value) start[field.wire] = true;
+        break;
+      case "languages": {
+        const hints = splitList(value as string | undefined, /[,\s]+/);
+        if (hints.length) start[field.wire] = hints;
+        break;
+      }
+      case "text":
+        if (value) start[field.wire] = value;
+        break;
+      case "context": {
+        const context = buildContext(cfg);
+        if (context) start[field.wire] = context;
+        break;
+      }
+      case "translation": {
+        const translation = buildTranslation(cfg);
+        if (translation) start[field.wire] = translation;
+        break;
+      }
+      default: {
+        const unbuilt: never = field;
+        throw new Error(`start field ${JSON.stringify(unbuilt)} is not built from the dialog`);
+      }
+    }
   }
   return start;
+}
+
+function buildTranslation(cfg: TranscribeNodeConfig): Translation | undefined {
+  if (cfg.translation === "one_way") return { type: "one_way", target_language: (cfg.translationTargetLanguage ?? "").trim() };
+  if (cfg.translation === "two_way") {
+    return { type: "two_way", language_a: (cfg.translationLanguageA ?? "").trim(), language_b: (cfg.translationLanguageB ?? "").trim() };
+  }
+  return undefined;
 }
 
 export function streamSettings(cfg: TranscribeNodeConfig): TranscribeSettings {
   const p: string[] = [];
   const settings: TranscribeSettings = {
     streamKeyProperty: (cfg.streamKeyProperty ?? "").trim() || "topic",
-    maxStreams: numberSetting(p, "Max streams", cfg.maxStreams, 1, 1000, true, 10),
-    idleTimeoutMs: numberSetting(p, "Idle timeout (s)", cfg.idleTimeout, 0, 86400, false, 60) * 1000,
-    keepaliveIntervalMs: numberSetting(p, "Keepalive interval (s)", cfg.keepaliveInterval, 1, 15, false, 8) * 1000,
+    maxStreams: numberSetting(p, "Max streams", cfg.maxStreams, 1, 1000, true, DD.maxStreams),
+    idleTimeoutMs: numberSetting(p, "Idle timeout (s)", cfg.idleTimeout, 0, 86400, false, DD.idleTimeout) * 1000,
+    keepaliveIntervalMs: numberSetting(p, "Keepalive interval (s)", cfg.keepaliveInterval, 1, 15, false, DD.keepaliveInterval) * 1000,
     pacing: cfg.pacing !== false,
-    maxQueuedBytes: numberSetting(p, "Max queued audio (MB)", cfg.maxQueueMb, 1, 1024, false, 16) * 1024 * 1024,
-    connectTimeoutMs: numberSetting(p, "Connect timeout (s)", cfg.connectTimeout, 1, 120, false, 10) * 1000,
-    finishTimeoutMs: numberSetting(p, "Finish timeout (s)", cfg.finishTimeout, 1, 300, false, 10) * 1000,
-    formatTimeoutMs: numberSetting(p, "Format wait (s)", cfg.formatTimeout, 1, 300, false, 10) * 1000,
+    maxQueuedBytes: numberSetting(p, "Max queued audio (MB)", cfg.maxQueueMb, 1, 1024, false, DD.maxQueueMb) * 1024 * 1024,
+    connectTimeoutMs: numberSetting(p, "Connect timeout (s)", cfg.connectTimeout, 1, 120, false, DD.connectTimeout) * 1000,
+    finishTimeoutMs: numberSetting(p, "Finish timeout (s)", cfg.finishTimeout, 1, 300, false, DD.finishTimeout) * 1000,
+    formatTimeoutMs: numberSetting(p, "Format wait (s)", cfg.formatTimeout, 1, 300, false, DD.formatTimeout) * 1000,
     reconnect: {
-      ...DEFAULT_RECONNECT,
+      ...D.reconnect,
       enabled: cfg.reconnect !== false,
-      maxAttempts: numberSetting(p, "Reconnect attempts", cfg.reconnectAttempts, 1, 100, true, DEFAULT_RECONNECT.maxAttempts),
-      baseDelayMs: numberSetting(p, "Reconnect delay (s)", cfg.reconnectDelay, 0, 60, false, 1) * 1000,
+      maxAttempts: numberSetting(p, "Reconnect attempts", cfg.reconnectAttempts, 1, 100, true, DD.reconnectAttempts),
+      baseDelayMs: numberSetting(p, "Reconnect delay (s)", cfg.reconnectDelay, 0, 60, false, DD.reconnectDelay) * 1000,
     },
     rotation: {
-      afterMs: numberSetting(p, "Rotate session after (min)", cfg.rotateAfter, 0, 295, false, 280) * 60000,
-      graceMs: 10 * 60000,
+      afterMs: numberSetting(p, "Rotate session after (min)", cfg.rotateAfter, 0, 295, false, DD.rotateAfter) * 60000,
+      graceMs: D.rotation.graceMs,
     },
-    heartbeatIntervalMs: numberSetting(p, "Dead connection check (s)", cfg.heartbeat, 0, 300, false, 10) * 1000,
+    heartbeatIntervalMs: numberSetting(p, "Dead connection check (s)", cfg.heartbeat, 0, 300, false, DD.heartbeat) * 1000,
     convertToPcm: cfg.convertToPcm === true,
     floatHandling: cfg.floatHandling === "convert" ? "convert" : "send",
     passUnknownOptions: cfg.passUnknownOptions === true,
