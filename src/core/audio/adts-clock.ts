@@ -7,12 +7,13 @@ import { SyncSearch, type DamageReport } from "./sync-search";
 const MAX_RESYNC_BYTES = 64 * 1024;
 const RATES = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
 
-/** An ADTS frame header at `at`: its length and sampling-rate index, or null when the bytes are not one. */
-function frameAt(cur: ByteCursor, at: number): { length: number; rateIndex: number } | null {
-  const rateIndex = (cur.at(at + 2) >> 2) & 0x0f;
+const rateIndexAt = (cur: ByteCursor, at: number): number => (cur.at(at + 2) >> 2) & 0x0f;
+
+/** The length of the ADTS frame whose header is at `at`, or 0 when the bytes are not one (a number: asked for every frame). */
+function frameLengthAt(cur: ByteCursor, at: number): number {
   const length = ((cur.at(at + 3) & 3) << 11) | (cur.at(at + 4) << 3) | (cur.at(at + 5) >> 5);
-  if (cur.at(at) !== 0xff || (cur.at(at + 1) & 0xf6) !== 0xf0 || rateIndex >= RATES.length || length < 7) return null;
-  return { length, rateIndex };
+  if (cur.at(at) !== 0xff || (cur.at(at + 1) & 0xf6) !== 0xf0 || rateIndexAt(cur, at) >= RATES.length || length < 7) return 0;
+  return length;
 }
 
 /**
@@ -34,22 +35,21 @@ export class AdtsClock implements ContainerClock {
         if (id3) continue;
       }
       if (cur.available < 7) return null;
-      const frame = frameAt(cur, 0);
-      let confirmed = frame !== null;
-      if (frame !== null && this.search.searching && index.headerEnd !== null) {
-        if (cur.available < frame.length + 7) return null;
-        confirmed = frameAt(cur, frame.length) !== null;
+      const length = frameLengthAt(cur, 0);
+      let confirmed = length > 0;
+      if (length > 0 && this.search.searching && index.headerEnd !== null) {
+        if (cur.available < length + 7) return null;
+        confirmed = frameLengthAt(cur, length) > 0;
       }
-      if (frame === null || !confirmed) {
+      if (!confirmed) {
         if (!this.search.pass(cur)) return "no ADTS frame found where one should be";
         continue;
       }
       this.search.found(damaged, index.headerEnd !== null);
-      const { length, rateIndex } = frame;
       const start = cur.pos;
       index.headerEnd ??= start;
       index.mark(start, this.ms, true);
-      this.ms += (((cur.at(6) & 3) + 1) * 1024 * 1000) / RATES[rateIndex];
+      this.ms += (((cur.at(6) & 3) + 1) * 1024 * 1000) / RATES[rateIndexAt(cur, 0)];
       index.mark(start + length, this.ms, false);
       cur.skip(length);
     }

@@ -53,8 +53,14 @@ interface ElementHead {
   headLength: number;
 }
 
-/** The element head at `at` in the cursor: null when more bytes are needed, a reason when the bytes cannot be one. */
-function readElementHead(cur: ByteCursor, at: number): ElementHead | string | null {
+const newHead = (): ElementHead => ({ id: 0, size: 0, unknown: false, headLength: 0 });
+
+/**
+ * The element head at `at` in the cursor, written into `into` (a clock reads several per block,
+ * dozens of blocks a second per stream: no object each time): null when more bytes are needed, a
+ * reason when the bytes cannot be one.
+ */
+function readElementHead(cur: ByteCursor, at: number, into: ElementHead): ElementHead | string | null {
   if (cur.available < at + 2) return null;
   const idLength = vintLength(cur.at(at));
   if (idLength === 0 || idLength > 4) return "an invalid Matroska element ID";
@@ -71,7 +77,11 @@ function readElementHead(cur: ByteCursor, at: number): ElementHead | string | nu
     size = size * 256 + cur.at(at + idLength + i);
     unknown &&= cur.at(at + idLength + i) === 0xff;
   }
-  return { id, size, unknown, headLength };
+  into.id = id;
+  into.size = size;
+  into.unknown = unknown;
+  into.headLength = headLength;
+  return into;
 }
 
 /**
@@ -93,10 +103,13 @@ export class MatroskaClock implements ContainerClock {
   private track: number | null = null;
   private lastBlockMs: number | null = null;
   private readonly search = new SyncSearch(MAX_RESYNC_BYTES);
+  /** The head being read, and one read ahead of it to confirm a resume point. */
+  private readonly head = newHead();
+  private readonly ahead = newHead();
 
   read(cur: ByteCursor, index: ClockIndex, damaged: DamageReport): string | null {
     for (;;) {
-      const head = readElementHead(cur, 0);
+      const head = readElementHead(cur, 0, this.head);
       if (head === null) return null;
       if (typeof head === "string") {
         if (index.headerEnd === null) return head;
@@ -164,7 +177,7 @@ export class MatroskaClock implements ContainerClock {
     if (this.track !== null && cur.at(h.headLength) !== (0x80 | this.track)) return false;
     const next = h.headLength + h.size;
     if (cur.available < next + 12) return null;
-    const after = readElementHead(cur, next);
+    const after = readElementHead(cur, next, this.ahead);
     return after !== null && typeof after !== "string" && this.plausible(after);
   }
 

@@ -18,9 +18,26 @@ const BITRATES: Record<string, number[]> = {
 };
 const RATES = { 1: [44100, 48000, 32000], 2: [22050, 24000, 16000], 25: [11025, 12000, 8000] };
 
+/**
+ * Frames already described, by the header bits that decide them (version and layer; bitrate, rate
+ * and padding; mono): every frame of a stream is asked about, and a stream uses a handful of
+ * headers. At most 2^14 keys, so the map stays small whatever arrives.
+ */
+const known = new Map<number, Readonly<MpegFrame> | null>();
+
 /** Parses the 4 header bytes; null when they are not a valid frame header (free-format frames included). */
-export function parseMpegFrame(b0: number, b1: number, b2: number, b3: number): MpegFrame | null {
+export function parseMpegFrame(b0: number, b1: number, b2: number, b3: number): Readonly<MpegFrame> | null {
   if (b0 !== 0xff || (b1 & 0xe0) !== 0xe0) return null;
+  const key = (((b1 & 0x1e) << 8) | (b2 & 0xfe)) * 2 + (b3 >> 6 === 3 ? 1 : 0);
+  let frame = known.get(key);
+  if (frame === undefined) {
+    frame = describe(b1, b2, b3);
+    known.set(key, frame);
+  }
+  return frame;
+}
+
+function describe(b1: number, b2: number, b3: number): Readonly<MpegFrame> | null {
   const versionBits = (b1 >> 3) & 3;
   const layerBits = (b1 >> 1) & 3;
   const bitrateIndex = b2 >> 4;

@@ -60,6 +60,39 @@ describe("clock meter bookkeeping", () => {
     assert.deepEqual(index.resumeAtOrBefore(199999 * 20 - 10, Infinity), { offset: 199998 * 100, ms: 199998 * 20 });
   });
 
+  it("answers as a plain list of marks would while it grows and compacts in place", () => {
+    const index = new ClockIndex();
+    index.headerEnd = 0;
+    const model = [];
+    let released = 0;
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let i = 0; i < 20000; i++) {
+      // Uneven times, so a lost or misplaced mark cannot be interpolated back by chance.
+      const mark = { offset: i * 50, ms: i * 10 + (i % 7), resumable: i % 3 === 0 };
+      index.mark(mark.offset, mark.ms, mark.resumable);
+      model.push(mark);
+      // None released at first, so the room has to grow; then releases, so it compacts.
+      if (i > 3000 && rand() < 0.02) {
+        // Release up to a mark a little behind the newest, as Soniox's finals trail the audio.
+        released = Math.max(released, (i - Math.floor(rand() * 600)) * 50);
+        index.release(released);
+      }
+      if (i % 997 === 0 || i === 19999) {
+        const live = model.filter((m, k) => m.offset >= released || (model[k + 1] && model[k + 1].offset > released));
+        assert.equal(index.size, live.length, `size after ${i + 1} marks`);
+        live.forEach((probe, k) => {
+          const next = live[k + 1];
+          assert.equal(index.msAt(probe.offset + 25, null, true), next ? (probe.ms + next.ms) / 2 : probe.ms, `mark ${k} of ${live.length}`);
+        });
+        for (const probe of [live[0], live[Math.floor(live.length / 2)], live[live.length - 1]]) {
+          const r = model.filter((m) => m.resumable && m.ms <= probe.ms && live.includes(m)).pop() ?? null;
+          assert.deepEqual(index.resumeAtOrBefore(probe.ms, Infinity), r && { offset: r.offset, ms: r.ms });
+        }
+      }
+    }
+  });
+
   it("still times and resumes after release on a concatenated ADTS stream", () => {
     const one = read("speech.aac");
     const meter = new ClockMeter(new AdtsClock());
