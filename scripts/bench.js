@@ -49,9 +49,9 @@ const USAGE = `Usage: npm run bench -- [--streams 1,10,100,200] [--seconds 20] [
   --format           audio every stream sends, one run of every N and contender per format:
                      ${FORMAT_NAMES.map((n) => `${n} (${FORMATS[n].label})`).join(",\n                     ")};
                      compressed fixtures are encoded once into <out>/fixtures (scripts/bench/fixtures.js)
-  --sim-timing       how the simulator times compressed audio: bytes (default: each byte as speech at the
-                     stream's average rate; no decoders on the machine, but no silence either, so no
-                     endpoints) or decode (an ffmpeg per stream counts its samples: about 0.25-0.85 % of a
+  --sim-timing       how the simulator times compressed audio: bytes (default: each byte at the stream's
+                     average rate, speech and silence where the source audio has them; no decoders on the
+                     machine) or decode (an ffmpeg per stream counts its samples: about 0.25-0.85 % of a
                      core per stream, so at hundreds of streams the simulator saturates and misjudges pacing)
   --find-max-formats formats whose capacity --find-max searches (default: pcm and webm-opus, those named in --format)
   --find-max         search each contender's capacity (largest N with >= 99 % of streams in real

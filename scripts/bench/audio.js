@@ -41,4 +41,7 @@ function scriptFor(seconds) {
   return Array.from({ length: count }, (_, i) => words[i % words.length]).join(" ");
 }
 
-module.exports = { CHUNK_MS, CHUNK_BYTES, START_FIELDS, chunkAt, scriptFor };
+/** Where this audio has speech, for a simulator that counts compressed bytes instead of hearing them. */
+const SPEECH_CYCLE = { speechMs: SPEECH_CHUNKS * CHUNK_MS, cycleMs: CYCLE_CHUNKS * CHUNK_MS };
+
+module.exports = { CHUNK_MS, CHUNK_BYTES, START_FIELDS, SPEECH_CYCLE, chunkAt, scriptFor };

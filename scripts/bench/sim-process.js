@@ -5,7 +5,7 @@
 // IPC: sends {type:"listening", url}; answers {type:"mark", name} and {type:"stats"}.
 const path = require("path");
 const { hrMs } = require("./clock");
-const { scriptFor } = require("./audio");
+const { SPEECH_CYCLE, scriptFor } = require("./audio");
 const { childCpu } = require("./child-cpu");
 
 const cfg = JSON.parse(process.argv[2]);
@@ -23,8 +23,9 @@ async function main() {
     apiKeys: [cfg.apiKey],
     script: scriptFor(cfg.seconds + 10),
     recordFrames: false,
-    // --sim-timing bytes: containers counted at this rate instead of decoded (bench.js bytesTiming).
-    ...(cfg.containerBytesPerMs ? { containerBytesPerMs: cfg.containerBytesPerMs } : {}),
+    // --sim-timing bytes: containers counted at this rate instead of decoded (bench.js bytesTiming),
+    // with the silences the fixtures' source audio has, so they get the PCM streams' responses.
+    ...(cfg.containerBytesPerMs ? { containerBytesPerMs: cfg.containerBytesPerMs, containerSpeech: SPEECH_CYCLE } : {}),
     stampSentTime: true,
     clock: hrMs,
     auth: { startMessageCutoff: "2100-01-01" },

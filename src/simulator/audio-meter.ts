@@ -9,6 +9,7 @@ import { bytesToMs, frameBytes, type RawAudioSpec } from "../core/audio";
 import { parseWavHeader } from "../core/audio";
 import { ContainerDecoder } from "./container-decoder";
 import { rmsLevel, sampleReader } from "./silence";
+import type { SpeechCycle } from "./options";
 import type { StartConfig } from "./start-validation";
 
 export interface AudioPiece {
@@ -59,13 +60,35 @@ function rawMeter(spec: RawAudioSpec, threshold: number): AudioMeter {
   };
 }
 
-function fakeRateMeter(bytesPerMs: number): AudioMeter {
+function fakeRateMeter(bytesPerMs: number, cycle: SpeechCycle | null): AudioMeter {
+  let heardMs = 0;
   return {
     msOf: (bytes) => bytes / bytesPerMs,
-    measure: (chunk) => [{ ms: chunk.length / bytesPerMs, speech: true }],
+    measure(chunk) {
+      const ms = chunk.length / bytesPerMs;
+      const pieces = cycle ? cycledPieces(heardMs, ms, cycle) : [{ ms, speech: true }];
+      heardMs += ms;
+      return pieces;
+    },
     finish: (done) => done([]),
     close() {},
   };
+}
+
+/** The stretch [fromMs, fromMs + ms) cut where the cycle turns from speech to silence and back. */
+function cycledPieces(fromMs: number, ms: number, { speechMs, cycleMs }: SpeechCycle): AudioPiece[] {
+  const pieces: AudioPiece[] = [];
+  let at = fromMs;
+  const end = fromMs + ms;
+  while (at < end) {
+    const inCycle = at % cycleMs;
+    const speech = inCycle < speechMs;
+    const turn = at - inCycle + (speech ? speechMs : cycleMs);
+    const to = Math.min(end, turn);
+    pieces.push({ ms: to - at, speech });
+    at = to;
+  }
+  return pieces;
 }
 
 /** Times container audio by what ffmpeg decodes from it; the PCM is gated like raw audio. */
@@ -113,7 +136,7 @@ const WAV_MAGICS = ["RIFF", "RF64"];
  * Holds the first bytes until it knows whether the stream is a PCM WAV. Until then no audio time
  * has passed; header bytes never count as audio.
  */
-function containerMeter(threshold: number, bytesPerMs: number | null, onFailure: DecodeFailure): AudioMeter {
+function containerMeter(threshold: number, bytesPerMs: number | null, cycle: SpeechCycle | null, onFailure: DecodeFailure): AudioMeter {
   let prefix: Buffer = Buffer.alloc(0);
   let decided: { meter: AudioMeter; skipBytes: number } | null = null;
 
@@ -129,7 +152,7 @@ function containerMeter(threshold: number, bytesPerMs: number | null, onFailure:
   }
 
   function useContainerMeter(): AudioPiece[] {
-    const meter = bytesPerMs === null ? decodingMeter(threshold, onFailure) : fakeRateMeter(bytesPerMs);
+    const meter = bytesPerMs === null ? decodingMeter(threshold, onFailure) : fakeRateMeter(bytesPerMs, cycle);
     decided = { meter, skipBytes: 0 };
     return decided.meter.measure(prefix);
   }
@@ -152,10 +175,10 @@ function containerMeter(threshold: number, bytesPerMs: number | null, onFailure:
 
 export function createAudioMeter(
   audio: StartConfig["audio"],
-  options: { silenceThreshold: number; containerBytesPerMs: number | null },
+  options: { silenceThreshold: number; containerBytesPerMs: number | null; containerSpeech?: SpeechCycle | null },
   onDecodeFailure: DecodeFailure = () => {},
 ): AudioMeter {
   return audio.kind === "raw"
     ? rawMeter(audio.spec, options.silenceThreshold)
-    : containerMeter(options.silenceThreshold, options.containerBytesPerMs, onDecodeFailure);
+    : containerMeter(options.silenceThreshold, options.containerBytesPerMs, options.containerSpeech ?? null, onDecodeFailure);
 }

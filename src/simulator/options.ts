@@ -7,6 +7,12 @@ import type { TimedScript } from "./timed-recogniser";
  * so tests can exercise both readings.
  */
 
+/** A bench source's pattern: `speechMs` of speech, then silence, repeating every `cycleMs`. */
+export interface SpeechCycle {
+  speechMs: number;
+  cycleMs: number;
+}
+
 export type FaultAction = "error" | "abrupt-close" | "stop-responding";
 
 /** A fault the simulator injects by itself once a connection reaches a chosen point. */
@@ -122,6 +128,13 @@ export interface SimulatorOptions {
    * e.g. for bytes that are not real audio. A stream that starts with a PCM WAV header is timed by its header.
    */
   containerBytesPerMs?: number;
+  /**
+   * Bench only, with containerBytesPerMs: which stretches of the counted audio are speech, as the
+   * bench's own source audio has them (`speechMs` of tone, then silence, every `cycleMs`), so a
+   * compressed stream gets the silences, endpoints and responses its PCM original gets. Default:
+   * all speech.
+   */
+  containerSpeech?: SpeechCycle;
   /** On `""`, reveal script words not heard yet so the final text is the whole script (default true). */
   flushScriptOnEnd?: boolean;
   /** UNCONFIRMED: treat an empty binary frame as end of stream (default false: counted, no-op). */
@@ -184,6 +197,7 @@ export interface ResolvedOptions {
   endpointSilenceMs: number | undefined;
   silenceThreshold: number;
   containerBytesPerMs: number | null;
+  containerSpeech: SpeechCycle | null;
   flushScriptOnEnd: boolean;
   emptyBinaryEndsStream: boolean;
   startTimeoutMs: number;
@@ -253,6 +267,7 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     endpointSilenceMs: o.endpointSilenceMs,
     silenceThreshold: o.silenceThreshold ?? 0.01,
     containerBytesPerMs: o.containerBytesPerMs ?? null,
+    containerSpeech: o.containerSpeech ?? null,
     flushScriptOnEnd: o.flushScriptOnEnd ?? true,
     emptyBinaryEndsStream: o.emptyBinaryEndsStream ?? false,
     startTimeoutMs: o.startTimeoutMs ?? 10_000,

@@ -81,6 +81,19 @@ describe("simulator: PCM energy", function () {
     const meter = createAudioMeter({ kind: "container", format: "ogg" }, { silenceThreshold: 0.01, containerBytesPerMs: 4 });
     assert.deepStrictEqual(meter.measure(Buffer.alloc(480)), [{ ms: 120, speech: true }]);
   });
+
+  it("with a bench's speech cycle, cuts the counted audio into its speech and silence", () => {
+    const options = { silenceThreshold: 0.01, containerBytesPerMs: 4, containerSpeech: { speechMs: 300, cycleMs: 360 } };
+    const meter = createAudioMeter({ kind: "container", format: "webm" }, options);
+    const heard = [0, 1, 2, 3].map(() => meter.measure(Buffer.alloc(1000)).map((p) => [p.ms, p.speech]));
+    assert.deepStrictEqual(heard, [
+      [[250, true]],
+      [[50, true], [60, false], [140, true]],
+      [[160, true], [60, false], [30, true]],
+      [[250, true]],
+    ]);
+    assert.strictEqual(meter.msOf(4000), 1000);
+  });
 });
 
 describe("simulator: WAV sent as a container", function () {
