@@ -46,6 +46,27 @@ describe("control-command table", function () {
     }
   });
 
+  it("is the list of commands the README and docs/nodes.md give, with the ones that act before the audio", function () {
+    const ROOT = path.join(__dirname, "../../..");
+    /** The commands named in backticks in what `pattern` captures (parentheses left out), failing with the file and the phrase when the text no longer has it. */
+    function named(file, pattern, phrase) {
+      const found = fs.readFileSync(path.join(ROOT, file), "utf8").match(pattern);
+      assert.ok(found, `${file}: "${phrase}" is not there any more; if the text was rewritten, update this test to read the new sentence`);
+      return [...found[1].replace(/\([^)]*\)/g, "").matchAll(/`(\w+)`/g)].map((m) => m[1]);
+    }
+    const lists = [
+      ["README.md", /`msg\.control` is a command \(([^;]*)\);/, "`msg.control` is a command (…);"],
+      ["docs/nodes.md", /\| `msg\.control` \| [^|]* \| ([^.]*)\./, "| `msg.control` | … | `start`, … ."],
+      ["docs/nodes.md", /\| command \|[^|]*\| That command: ([^.]*)\./, "| command | … | That command: … ."],
+    ];
+    for (const [file, pattern, phrase] of lists) {
+      const list = named(file, pattern, phrase);
+      assert.deepStrictEqual(list.slice().sort(), CONTROL_TYPES.slice().sort(), `${file}: "${phrase}" lists ${list.join(", ")}`);
+    }
+    const before = named("docs/nodes.md", /together: ([^ ]*) act before the audio/, "together: `start`/`resume` act before the audio");
+    assert.deepStrictEqual(before, CONTROL_TYPES.filter((t) => CONTROL_COMMANDS[t].beforeAudio), "docs/nodes.md: the commands that act before the audio");
+  });
+
   it("names every command a word in msg.payload may mean, and the command to send instead", function () {
     for (const type of CONTROL_TYPES) {
       for (const word of [type, ...CONTROL_COMMANDS[type].alsoSaid]) {
