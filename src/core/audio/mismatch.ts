@@ -7,7 +7,7 @@
 import { SonioxError, type MessageKey, type MessagePart } from "../errors";
 import { bytesPerSample, frameBytes, type RawAudioSpec } from "./audio-format";
 import { describeSpec, type SoxProps } from "./format-declaration";
-import { sniffContainer } from "./sniff";
+import { containerByMagic } from "./sniff";
 import { parseWavHeader } from "./wav";
 
 export type MismatchKind = "container-header" | "misaligned" | "float-as-integer" | "integer-as-float" | "format-changed";
@@ -35,8 +35,6 @@ export interface MismatchOptions {
   firstProps: SoxProps;
 }
 
-/** Containers whose magic cannot occur by chance at the start of a chunk (frame-sync MP3/AAC can). */
-const MAGIC_CONTAINERS = new Set(["wav", "aiff", "ogg", "flac", "amr", "webm", "asf"]);
 /** Consecutive chunks that leave a partial frame before that is called a misalignment. */
 const MISALIGNED_CHUNKS = 4;
 /** Sample-format evidence is gathered from this much audio, then the check stops. */
@@ -47,8 +45,6 @@ const SOX_KEYS = ["rate", "channels", "bits", "encoding", "format"] as const;
 /** What check gives back when there is nothing to report. */
 const NO_REPORTS: readonly MismatchReport[] = Object.freeze([]);
 const NO_PROPS: SoxProps = Object.freeze({});
-/** First bytes of the magic of the containers containerAt can report (RIFF/RIFX/RF64, FORM, OggS, fLaC, #!AMR, EBML, ASF, ID3). */
-const HEADER_FIRST_BYTES = new Set([0x52, 0x46, 0x4f, 0x66, 0x23, 0x1a, 0x30, 0x49]);
 
 export class MismatchDetector {
   private readonly reported = new Set<MismatchKind>();
@@ -89,7 +85,8 @@ export class MismatchDetector {
 
     const declared = this.opts.declared;
     if (declared === null || chunk.length === 0) return reports ?? NO_REPORTS;
-    const header = containerAt(chunk);
+    // Only a container named by its magic: a bare MPEG/ADTS frame sync is common inside raw audio.
+    const header = containerByMagic(chunk);
     if (header && this.firstTime("container-header")) (reports ??= []).push({ kind: "container-header", ...this.headerMessage(header, chunk) });
 
     this.bytes += chunk.length;
@@ -224,17 +221,6 @@ function sampleFormatMessage(kind: "float-as-integer" | "integer-as-float", decl
       "it is probably 16-bit integer PCM (pcm_s16le). Check the audio format setting.",
     i18n: { key: "audio.integer-as-float", ...i18n },
   };
-}
-
-/** A container whose magic starts the chunk, or null. */
-function containerAt(chunk: Uint8Array): string | null {
-  // Only a chunk whose first byte can start one of those magics can hold a header worth sniffing.
-  if (!HEADER_FIRST_BYTES.has(chunk[0])) return null;
-  const found = sniffContainer(chunk);
-  if (found === null) return null;
-  if (MAGIC_CONTAINERS.has(found)) return found;
-  // "ID3" is text magic; a bare MPEG/ADTS frame sync is common inside raw audio.
-  return chunk[0] === 0x49 && chunk[1] === 0x44 && chunk[2] === 0x33 ? found : null;
 }
 
 /** "msg.rate 16000 → 44100, ..." for every sox property that differs from the first message, or null. */

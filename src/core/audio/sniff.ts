@@ -23,22 +23,47 @@ const ASF_HEADER_GUID = [0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11, 0xa6, 0
 const EBML_MAGIC = [0x1a, 0x45, 0xdf, 0xa3];
 const ID3_HEADER_BYTES = 10;
 
+/**
+ * The containers named by magic at the start of the bytes, which raw audio does not begin with by
+ * chance (unlike a bare MPEG/ADTS frame sync): each magic, then what the head after it says.
+ */
+const MAGIC: readonly { magic: readonly number[]; container: (head: Uint8Array) => SniffResult }[] = [
+  { magic: bytesOf("RIFF"), container: riffWave },
+  { magic: bytesOf("RIFX"), container: riffWave },
+  { magic: bytesOf("RF64"), container: riffWave },
+  { magic: bytesOf("FORM"), container: (head) => (startsWithText(head, 8, "AIFF") || startsWithText(head, 8, "AIFC") ? "aiff" : null) },
+  { magic: bytesOf("OggS"), container: () => "ogg" },
+  { magic: bytesOf("fLaC"), container: () => "flac" },
+  { magic: bytesOf("#!AMR"), container: () => "amr" },
+  // Matroska and WebM share the EBML magic; Soniox (like ffmpeg) demuxes both as webm.
+  { magic: EBML_MAGIC, container: () => "webm" },
+  { magic: ASF_HEADER_GUID, container: () => "asf" },
+  { magic: bytesOf("ID3"), container: sniffAfterId3 },
+];
+// Most chunks checked (raw audio) are turned away by their first byte.
+const MAGIC_FIRST_BYTES: ReadonlySet<number> = new Set(MAGIC.map((m) => m.magic[0]));
+
 /** Identifies the container at the start of `head`, or null for raw audio / unknown data. */
 export function sniffContainer(head: Uint8Array): SniffResult {
-  if (startsWithText(head, 0, "RIFF") || startsWithText(head, 0, "RIFX") || startsWithText(head, 0, "RF64")) {
-    return startsWithText(head, 8, "WAVE") ? "wav" : null;
-  }
-  if (startsWithText(head, 0, "FORM")) {
-    return startsWithText(head, 8, "AIFF") || startsWithText(head, 8, "AIFC") ? "aiff" : null;
-  }
-  if (startsWithText(head, 0, "OggS")) return "ogg";
-  if (startsWithText(head, 0, "fLaC")) return "flac";
-  if (startsWithText(head, 0, "#!AMR")) return "amr";
-  // Matroska and WebM share the EBML magic; Soniox (like ffmpeg) demuxes both as webm.
-  if (startsWithBytes(head, EBML_MAGIC)) return "webm";
-  if (startsWithBytes(head, ASF_HEADER_GUID)) return "asf";
-  if (startsWithText(head, 0, "ID3")) return sniffAfterId3(head);
-  return sniffFrameSync(head);
+  const row = magicAt(head);
+  return row ? row.container(head) : sniffFrameSync(head);
+}
+
+/**
+ * The container whose magic starts `head`, or null: what sniffContainer finds except a bare frame
+ * sync, so a chunk of raw audio that happens to look like an MPEG or ADTS frame is not named.
+ */
+export function containerByMagic(head: Uint8Array): SniffResult {
+  return magicAt(head)?.container(head) ?? null;
+}
+
+function magicAt(head: Uint8Array): (typeof MAGIC)[number] | undefined {
+  if (!MAGIC_FIRST_BYTES.has(head[0])) return undefined;
+  return MAGIC.find((m) => startsWithBytes(head, m.magic));
+}
+
+function riffWave(head: Uint8Array): SniffResult {
+  return startsWithText(head, 8, "WAVE") ? "wav" : null;
 }
 
 /** True when `head` starts with a container Soniox can detect by itself (audio_format "auto"). */
@@ -156,6 +181,10 @@ function startsWithText(buf: Uint8Array, at: number, text: string): boolean {
   if (buf.length < at + text.length) return false;
   for (let i = 0; i < text.length; i++) if (buf[at + i] !== text.charCodeAt(i)) return false;
   return true;
+}
+
+function bytesOf(text: string): number[] {
+  return Array.from(text, (c) => c.charCodeAt(0));
 }
 
 function startsWithBytes(buf: Uint8Array, bytes: readonly number[]): boolean {

@@ -167,7 +167,7 @@ export class ControlStreams<T> extends EventEmitter<ControlEvents> {
     const entry = this.entryFor(i);
     if (command.type === "finalize") return this.finalize(entry, command, i.msg, send);
     // A finalize still waiting would reach a stream that no longer exists.
-    if (command.type === "stop" || command.type === "cancel") this.free(i.key);
+    if (CONTROL_COMMANDS[command.type].ends) this.free(i.key);
     this.emitCommand(entry, command, i.msg, send);
   }
 
@@ -191,7 +191,7 @@ export class ControlStreams<T> extends EventEmitter<ControlEvents> {
       // Someone else's command on the audio path: pass it on, and forget a stream it ends.
       send({ kind: "pass", msg: i.msg });
       const type = safeType(i.control);
-      if (type === "stop" || type === "cancel") this.free(i.key);
+      if (type !== null && CONTROL_COMMANDS[type].ends) this.free(i.key);
       return;
     }
     const bytes = audioBytes(i.payload);
@@ -217,7 +217,7 @@ function fixedCommand(type: ControlType, trailingSilenceMs: number | null): Cont
   return { type } as ControlCommand;
 }
 
-function safeType(control: unknown): string | null {
+function safeType(control: unknown): ControlType | null {
   try {
     return parseControl(control).type;
   } catch {

@@ -163,79 +163,115 @@ class StreamState {
   lastUsed = 0;
   readonly #options: TokenFilterOptions;
   readonly #matcher: PhraseMatcher | null;
-  readonly #lanes: [Lane, Lane | null];
-  readonly #assembler: UtteranceAssembler | null;
+  /** The token-by-token modes' lanes, or the utterance modes' assembler and mode. */
+  readonly #by: { lanes: [Lane, Lane | null] } | { assembler: UtteranceAssembler; mode: UtteranceMode };
 
   constructor(options: TokenFilterOptions, matcher: PhraseMatcher | null) {
     this.#options = options;
     this.#matcher = matcher;
-    const utterances = FILTER_MODE_TABLE[options.mode].state === "utterances";
-    this.#assembler = utterances ? new UtteranceAssembler() : null;
-    this.#lanes = [new Lane(options), !utterances && options.splitTranslation ? new Lane(options) : null];
+    const mode = options.mode;
+    this.#by = isLaneMode(mode)
+      ? { lanes: [new Lane(options, mode), options.splitTranslation ? new Lane(options, mode) : null] }
+      : { assembler: new UtteranceAssembler(), mode };
   }
 
   push(kept: readonly SonioxToken[], finished: boolean): readonly FilterOutput[] {
-    if (this.#assembler !== null) {
-      return this.#assembler.push(kept, finished).flatMap((u) => this.#fromUtterance(u));
+    if ("assembler" in this.#by) {
+      const mode = this.#by.mode;
+      return this.#by.assembler.push(kept, finished).flatMap((u) => this.#fromUtterance(mode, u));
     }
-    const translationLane = this.#lanes[1];
-    if (translationLane === null) return this.#lanes[0].push(0, kept, finished);
+    const [spokenLane, translationLane] = this.#by.lanes;
+    if (translationLane === null) return spokenLane.push(0, kept, finished);
     // Markers belong to both lanes: they end segments of speech and of translation alike.
     const spoken = kept.filter((t) => !isTranslated(t));
     const translated = kept.filter((t) => isTranslated(t) || isMarker(t));
-    return [...this.#lanes[0].push(0, spoken, finished), ...translationLane.push(1, translated, finished)];
+    return [...spokenLane.push(0, spoken, finished), ...translationLane.push(1, translated, finished)];
   }
 
-  #fromUtterance(u: Utterance): FilterOutput[] {
+  #fromUtterance(mode: UtteranceMode, u: Utterance): FilterOutput[] {
     const split = this.#options.splitTranslation;
     const texts: [Port, string][] = [];
     if (u.text !== "") texts.push([0, u.text]);
     if (u.translation) texts.push([split ? 1 : 0, u.translation]);
-    if (this.#matcher === null) {
-      // Unsplit, one message per utterance: its text, or the translation when only that was kept.
-      if (!split) return [{ port: 0, payload: texts[0][1], utterance: u }];
-      return texts.map(([port, payload]) => ({ port, payload, utterance: u }));
+    switch (mode) {
+      case "utterance":
+        // Unsplit, one message per utterance: its text, or the translation when only that was kept.
+        if (!split) return [{ port: 0, payload: texts[0][1], utterance: u }];
+        return texts.map(([port, payload]) => ({ port, payload, utterance: u }));
+      case "phrase": {
+        const out: FilterOutput[] = [];
+        for (const [port, text] of texts) {
+          for (const match of this.#matcher!.match(text)) out.push({ port, payload: match.phrase, match, utterance: u });
+        }
+        return out;
+      }
+      default: {
+        // An utterance mode added to the table fails to compile here until it has its output.
+        const unhandled: never = mode;
+        throw new Error(`filter mode ${String(unhandled)} has no case in StreamState`);
+      }
     }
-    const out: FilterOutput[] = [];
-    for (const [port, text] of texts) {
-      for (const match of this.#matcher.match(text)) out.push({ port, payload: match.phrase, match, utterance: u });
-    }
-    return out;
   }
+}
+
+/** The modes that work token by token, each in its own Lane (the others go through the UtteranceAssembler). */
+type LaneMode = { [M in FilterMode]: (typeof FILTER_MODE_TABLE)[M]["state"] extends "utterances" ? never : M }[FilterMode];
+
+/** The modes that work on whole utterances. */
+type UtteranceMode = Exclude<FilterMode, LaneMode>;
+
+function isLaneMode(mode: FilterMode): mode is LaneMode {
+  return FILTER_MODE_TABLE[mode].state !== "utterances";
 }
 
 /** Per-lane state for the modes that work token by token. */
 class Lane {
-  readonly #mode: FilterMode;
+  readonly #mode: LaneMode;
   readonly #caption: CaptionBuilder | null;
   readonly #turns: SpeakerTurnTracker | null;
 
-  constructor(options: TokenFilterOptions) {
-    this.#mode = options.mode;
-    const state = FILTER_MODE_TABLE[options.mode].state;
+  constructor(options: TokenFilterOptions, mode: LaneMode) {
+    this.#mode = mode;
+    const state = FILTER_MODE_TABLE[mode].state;
     this.#caption = state === "caption" ? new CaptionBuilder(options.captionMaxChars) : null;
     this.#turns = state === "turns" ? new SpeakerTurnTracker() : null;
   }
 
   push(port: Port, tokens: readonly SonioxToken[], finished: boolean): readonly FilterOutput[] {
-    if (this.#mode === "tokens") return tokens.map((token) => ({ port, payload: token.text, token }));
-    if (this.#turns) return this.#turns.push(tokens, finished).map((turn) => ({ port, payload: turn.text, turn }));
-    if (this.#caption) {
-      const caption = this.#caption.update(tokens.filter((t) => !isMarker(t)));
-      return caption ? [{ port, payload: caption.text, caption }] : [];
+    switch (this.#mode) {
+      case "tokens":
+        return tokens.map((token) => ({ port, payload: token.text, token }));
+      case "turns":
+        return this.#turns!.push(tokens, finished).map((turn) => ({ port, payload: turn.text, turn }));
+      case "caption": {
+        const caption = this.#caption!.update(tokens.filter((t) => !isMarker(t)));
+        return caption ? [{ port, payload: caption.text, caption }] : [];
+      }
+      case "text":
+        return textOutputs(port, tokens);
+      default: {
+        // A token-by-token mode added to the table fails to compile here until it has its output.
+        const unhandled: never = this.#mode;
+        throw new Error(`filter mode ${String(unhandled)} has no case in Lane.push()`);
+      }
     }
-    if (tokens.length === 0) return NO_OUTPUTS;
-    // Text mode, once per response. msg.tokens and msg.text are made by a builtin and a plain
-    // constructor, not literals: they travel on the message (see plain-object.ts).
-    const words = tokens.filter((t) => !isMarker(t));
-    let final = "";
-    let nonFinal = "";
-    for (const t of words) {
-      if (t.is_final) final += t.text;
-      else nonFinal += t.text;
-    }
-    const payload = final + nonFinal;
-    if (payload.trim() === "") return [];
-    return [{ port, payload, tokens: words, text: new TextOf(final, nonFinal) }];
   }
+}
+
+/**
+ * Text mode, once per response. msg.tokens and msg.text are made by a builtin and a plain
+ * constructor, not literals: they travel on the message (see plain-object.ts).
+ */
+function textOutputs(port: Port, tokens: readonly SonioxToken[]): readonly FilterOutput[] {
+  if (tokens.length === 0) return NO_OUTPUTS;
+  const words = tokens.filter((t) => !isMarker(t));
+  let final = "";
+  let nonFinal = "";
+  for (const t of words) {
+    if (t.is_final) final += t.text;
+    else nonFinal += t.text;
+  }
+  const payload = final + nonFinal;
+  if (payload.trim() === "") return [];
+  return [{ port, payload, tokens: words, text: new TextOf(final, nonFinal) }];
 }

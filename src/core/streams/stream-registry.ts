@@ -145,7 +145,7 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
     const { key, command, audio } = m;
     this.audioTaken = false;
     if (this.tombstones.has(key) && !this.open.has(key)) {
-      if (command?.type === "start" || command?.type === "stop" || command?.type === "cancel") {
+      if (command && CONTROL_COMMANDS[command.type].clearsErrorStop) {
         this.notice(this.tombstones.lift(key));
       } else if (audio) {
         this.notice(this.tombstones.drop(key, audio.length));
@@ -153,7 +153,7 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
       }
     }
     let entry = this.open.get(key);
-    const opens = audio !== null || command?.type === "start" || command?.type === "pause";
+    const opens = audio !== null || (command !== null && CONTROL_COMMANDS[command.type].opens);
     if (entry && entry.stream.isEnding && opens) {
       // Stopped and now talking again: the old stream finishes in the background, a new one starts.
       this.open.delete(key);
@@ -174,14 +174,14 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
     let waiting = this.pending.get(key);
     if (!waiting) {
       if (!opens) {
-        if (command?.type === "stop" || command?.type === "cancel") return null;
+        if (command && CONTROL_COMMANDS[command.type].ends) return null;
         throw new SonioxError("invalid_state", `No open stream "${key}" to ${command?.type}: send audio or a "start" command first`, {
           key: "streams.no-stream",
           params: { stream: key, command: String(command?.type) },
         });
       }
       waiting = this.prepare(m);
-    } else if (command?.type === "cancel") {
+    } else if (command && CONTROL_COMMANDS[command.type].ends === "at once") {
       this.pending.end(key);
       return null;
     } else {
@@ -291,9 +291,10 @@ export class StreamRegistry extends EventEmitter<RegistryEvents> {
 
   /** Stop waits for audio still inside ffmpeg; cancel drops it; other commands go at once. */
   private apply(entry: Entry, command: ControlCommand): void {
-    if (command.type === "stop") entry.pipeline.end(() => entry.stream.control(command));
+    const ends = CONTROL_COMMANDS[command.type].ends;
+    if (ends === "after its audio") entry.pipeline.end(() => entry.stream.control(command));
     else {
-      if (command.type === "cancel") entry.pipeline.destroy();
+      if (ends === "at once") entry.pipeline.destroy();
       entry.stream.control(command);
     }
   }

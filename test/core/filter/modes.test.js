@@ -62,4 +62,19 @@ describe("filter-mode table", function () {
       for (const mode of FILTER_MODES) assert.ok(help.includes(`<li><b>${labels[mode]}</b>`), `${locale} help explains ${mode}`);
     }
   });
+
+  it("is the list of modes the README and docs/nodes.md give, in order", function () {
+    const docs = {
+      "README.md": [/every mode: (.*?)\. Filters by/s, "every mode: **tokens**, … . Filters by", /\*\*([^*]+)\*\*/g],
+      "docs/nodes.md": [/\| Mode \| One message per… \| Detail property \|\n\| --- \| --- \| --- \|\n((?:\|.*\n)+)/, "| Mode | One message per… | Detail property |", /^\| ([^|]+?) \|/gm],
+    };
+    for (const [file, [pattern, phrase, name]] of Object.entries(docs)) {
+      const found = fs.readFileSync(path.join(ROOT, file), "utf8").match(pattern);
+      assert.ok(found, `${file}: "${phrase}" is not there any more; if the text was rewritten, update this test to read the new sentence`);
+      // A mode may be named in more words ("speaker turns", "phrase trigger", "utterances"): each holds its name.
+      const names = [...found[1].matchAll(name)].map((m) => m[1]);
+      assert.strictEqual(names.length, FILTER_MODES.length, `${file}: "${phrase}" names ${names.join(", ")}`);
+      names.forEach((n, i) => assert.ok(n.includes(FILTER_MODES[i]), `${file}: "${n}" should be the mode ${FILTER_MODES[i]}`));
+    }
+  });
 });

@@ -3,6 +3,8 @@
 // or missing dialog field, the editor shows it (in the dialog's units), and the session and stream
 // use it for an option they are not given.
 const assert = require("assert");
+const fs = require("fs");
+const path = require("path");
 const { DEFAULT_STREAM_SETTINGS, SonioxSession } = require("../../../dist/core/session");
 const { RawMeter } = require("../../../dist/core/audio/audio-meter");
 const { streamSettings, TRANSCRIBE_DIALOG_DEFAULTS } = require("../../../dist/nodes/lib/transcribe-options");
@@ -45,5 +47,66 @@ describe("DEFAULT_STREAM_SETTINGS", function () {
     clock.tick(1);
     assert.ok(t.kinds().includes("keepalive"), "a keepalive once the interval passed without audio");
     session.cancel();
+  });
+
+  describe("as the docs state it", function () {
+    const ROOT = path.join(__dirname, "../../..");
+    const on = (b) => (b ? "on" : "off");
+    const s = (ms) => `${ms / 1000} s`;
+
+    /** What `pattern` captures in `file`, failing with the file and the phrase when the text no longer has it. */
+    function stated(file, pattern, phrase) {
+      const found = fs.readFileSync(path.join(ROOT, file), "utf8").match(pattern);
+      assert.ok(found, `${file}: "${phrase}" is not there any more; if the text was rewritten, update this test to read the new sentence`);
+      return found[1];
+    }
+
+    it("docs/nodes.md's transcribe settings table gives every default", function () {
+      const rows = {
+        "Convert to PCM 16 kHz mono": on(D.convertToPcm),
+        "Other PCM": D.floatHandling,
+        "Pass unknown msg.soniox options": on(D.passUnknownOptions),
+        "Send every response": on(D.everyResponse),
+        "Max streams": String(D.maxStreams),
+        "Idle timeout": s(D.idleTimeoutMs),
+        "Keepalive interval": s(D.keepaliveIntervalMs),
+        "Real-time pacing": on(D.pacing),
+        "Max queued audio": `${D.maxQueuedBytes / (1024 * 1024)} MB`,
+        "Connect / finish timeout": `${s(D.connectTimeoutMs)} / ${s(D.finishTimeoutMs)}`,
+        "Format wait": s(D.formatTimeoutMs),
+        Reconnect: on(D.reconnect.enabled),
+        "Reconnect attempts, first retry after": `${D.reconnect.maxAttempts}, ${s(D.reconnect.baseDelayMs)}`,
+        "Rotate session after": `${D.rotation.afterMs / 60000} min`,
+        "Dead connection check": s(D.heartbeatIntervalMs),
+      };
+      for (const [property, value] of Object.entries(rows)) {
+        const escaped = property.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+        const cell = stated("docs/nodes.md", new RegExp(`^\\|[^|\n]*\\| ${escaped} \\| ([^|]*?) \\|`, "m"), `| ${property} |`);
+        assert.strictEqual(cell, value, `docs/nodes.md: the row "| ${property} | ${cell} |" should say "| ${property} | ${value} |"`);
+      }
+    });
+
+    it("README's Key options give the defaults they name", function () {
+      const options = { "Max streams": String(D.maxStreams), "Idle timeout": s(D.idleTimeoutMs), Reconnect: on(D.reconnect.enabled) };
+      for (const [option, value] of Object.entries(options)) {
+        const said = stated("README.md", new RegExp(`\\*${option}\\* \\(([^)]*)\\)`), `*${option}* (…)`);
+        assert.strictEqual(said, value, `README.md: "*${option}* (${said})" should say "*${option}* (${value})"`);
+      }
+    });
+
+    it("the transcribe help gives the rotation's default and its latest delay in every language", function () {
+      const phrases = {
+        "en-US": [/<i>Rotate session after<\/i>, default (\d+)/, /at the latest (\d+) minutes later/],
+        de: [/<i>Sitzung wechseln nach<\/i>, Standard (\d+)/, /spätestens (\d+) Minuten später/],
+        ja: [/<i>セッションの切り替え<\/i>、既定 (\d+)/, /遅くとも (\d+) 分後に/],
+      };
+      for (const [locale, [after, grace]] of Object.entries(phrases)) {
+        const file = `nodes/locales/${locale}/soniox-transcribe.html`;
+        const said = stated(file, after, after.source);
+        assert.strictEqual(Number(said), D.rotation.afterMs / 60000, `${file}: "${after.source}" says ${said} minutes, not the default's`);
+        const latest = stated(file, grace, grace.source);
+        assert.strictEqual(Number(latest), D.rotation.graceMs / 60000, `${file}: "${grace.source}" says ${latest} minutes, not the default's`);
+      }
+    });
   });
 });
