@@ -14,6 +14,8 @@ export const DEFAULT_STREAM_SETTINGS = {
   keepaliveIntervalMs: 8 * 1000,
   pacing: true,
   maxQueuedBytes: 16 * 1024 * 1024,
+  /** Unconfirmed audio kept per stream for a loss-free reconnect (not a dialog setting). */
+  maxReplayBytes: 8 * 1024 * 1024,
   connectTimeoutMs: 10 * 1000,
   finishTimeoutMs: 10 * 1000,
   formatTimeoutMs: 10 * 1000,

@@ -35,7 +35,6 @@ type StreamPhase = "open" | "backoff" | "closed";
 /** A replacement session counts as working (the attempt count resets) after this long. */
 const HEALTHY_AFTER_MS = 10000;
 
-const DEFAULT_REPLAY_BYTES = 8 * 1024 * 1024;
 
 /**
  * One named audio stream of a transcribe node. Usually one Soniox session; when a session fails
@@ -78,7 +77,7 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
   constructor(private readonly opts: StreamOptions) {
     super();
     this.key = opts.key;
-    this.log = new ReplayLog(opts.maxReplayBytes ?? DEFAULT_REPLAY_BYTES);
+    this.log = new ReplayLog(opts.maxReplayBytes ?? DEFAULT_STREAM_SETTINGS.maxReplayBytes);
     this.reconnect = opts.reconnect ?? DEFAULT_RECONNECT;
     this.rotation = new RotationClock(opts.clock, opts.rotation ?? DEFAULT_STREAM_SETTINGS.rotation, {
       // A paused session is as quiet as it gets; otherwise wait for an endpoint, up to the grace.
@@ -229,7 +228,7 @@ export class TranscriptionStream extends EventEmitter<StreamEvents> {
     this.stats.replayBytesDropped += dropped;
     if (this.warnedReplayBound) return;
     this.warnedReplayBound = true;
-    this.warn(replayBoundWarning(this.opts.maxReplayBytes ?? DEFAULT_REPLAY_BYTES));
+    this.warn(replayBoundWarning(this.opts.maxReplayBytes ?? DEFAULT_STREAM_SETTINGS.maxReplayBytes));
   }
 
   private createSession(deferStart: boolean): SonioxSession {

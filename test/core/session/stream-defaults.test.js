@@ -15,7 +15,7 @@ const D = DEFAULT_STREAM_SETTINGS;
 
 describe("DEFAULT_STREAM_SETTINGS", function () {
   it("is what the node runs with when every dialog field is missing or blank", function () {
-    const { heartbeatTimeoutMs: _notADialogSetting, ...defaults } = D;
+    const { heartbeatTimeoutMs: _notADialogSetting, maxReplayBytes: _norThis, ...defaults } = D;
     const expected = { streamKeyProperty: "topic", ...defaults };
     assert.deepStrictEqual(streamSettings({}), expected);
     const blanks = Object.fromEntries(Object.keys(TRANSCRIBE_DIALOG_DEFAULTS).map((prop) => [prop, typeof TRANSCRIBE_DIALOG_DEFAULTS[prop] === "number" ? " " : undefined]));
