@@ -56,6 +56,13 @@ export class ByteCursor {
     return this.buf[this.off + i];
   }
 
+  /** The little-endian unsigned 32-bit number at `i`, read without a view (a clock reads one per unit). */
+  uint32le(i: number): number {
+    const b = this.buf;
+    const o = this.off + i;
+    return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16)) + b[o + 3] * 0x1000000;
+  }
+
   view(n: number): Uint8Array {
     return this.buf.subarray(this.off, this.off + n);
   }

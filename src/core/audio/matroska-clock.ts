@@ -101,7 +101,8 @@ export class MatroskaClock implements ContainerClock {
   private codecDelayMs = 0;
   private clusterStart: number | null = null;
   private track: number | null = null;
-  private lastBlockMs: number | null = null;
+  /** -1 before the first block: a number field, not null, so a block's time is stored without a new heap number per block. */
+  private lastBlockMs = -1;
   private readonly search = new SyncSearch(MAX_RESYNC_BYTES);
   /** The head being read, and one read ahead of it to confirm a resume point. */
   private readonly head = newHead();
@@ -193,7 +194,7 @@ export class MatroskaClock implements ContainerClock {
     const relative = ((cur.at(at + trackLength) << 24) >> 16) | cur.at(at + trackLength + 1);
     // Decoders drop the codec delay (Opus pre-skip) from the start of the output.
     const ms = Math.max(0, this.clusterMs + (relative * this.scaleNs) / 1e6 - this.codecDelayMs);
-    if (this.lastBlockMs !== null && ms > this.lastBlockMs) index.pendingMs = ms - this.lastBlockMs;
+    if (this.lastBlockMs >= 0 && ms > this.lastBlockMs) index.pendingMs = ms - this.lastBlockMs;
     this.lastBlockMs = ms;
     if (this.clusterStart !== null) index.mark(this.clusterStart, ms, true);
     this.clusterStart = null;

@@ -56,11 +56,9 @@ export class OggClock implements ContainerClock {
       let body = 0;
       for (let i = 0; i < segments; i++) body += cur.at(27 + i);
       const length = 27 + segments + body;
-      const head = cur.view(27);
-      const dv = new DataView(head.buffer, head.byteOffset, 27);
-      const serial = dv.getUint32(14, true);
-      const lo = dv.getUint32(6, true);
-      const hi = dv.getUint32(10, true);
+      const serial = cur.uint32le(14);
+      const lo = cur.uint32le(6);
+      const hi = cur.uint32le(10);
       const continued = (cur.at(5) & 1) !== 0;
       const firstOfStream = (cur.at(5) & 2) !== 0;
       this.search.found(damaged, this.codec !== null);

@@ -81,13 +81,13 @@ export function parseServerFrame(text: string): ServerFrame {
   // keys in the same order as a copy would have); the token array is only rebuilt when it holds
   // something that is not a token or a token that needs cleaning.
   const result = obj as SonioxResult;
-  const read = readTokens(obj.tokens);
-  result.tokens = read.tokens;
+  const frame: ServerFrame & { kind: "result" } = { kind: "result", result, untimed: 0 };
+  result.tokens = readTokens(obj.tokens, frame);
   // 1e400 parses as Infinity: a progress mark that can never be passed would stall every resume.
   if (!Number.isFinite(obj.final_audio_proc_ms)) delete result.final_audio_proc_ms;
   if (!Number.isFinite(obj.total_audio_proc_ms)) delete result.total_audio_proc_ms;
   if (obj.finished !== true) delete result.finished;
-  return { kind: "result", result, untimed: read.untimed };
+  return frame;
 }
 
 /** How much of an unreadable frame a warning shows. */
@@ -109,10 +109,9 @@ export function invalidFrameWarning(problem: "not-json" | "not-object", excerpt:
  * Node-RED deep-copies it for every extra wire: a field nested 20,000 deep from a hostile server
  * would overflow the stack there, so fields Soniox may add later are kept only as short scalars.
  */
-function readTokens(raw: unknown): { tokens: SonioxToken[]; untimed: number } {
-  if (!Array.isArray(raw)) return { tokens: [], untimed: 0 };
+function readTokens(raw: unknown, counts: { untimed: number }): SonioxToken[] {
+  if (!Array.isArray(raw)) return [];
   let tokens: SonioxToken[] | null = null;
-  let untimed = 0;
   for (let i = 0; i < raw.length; i++) {
     const t: unknown = raw[i];
     const token = typeof t === "object" && t !== null && typeof (t as SonioxToken).text === "string" ? (t as SonioxToken) : null;
@@ -123,10 +122,10 @@ function readTokens(raw: unknown): { tokens: SonioxToken[]; untimed: number } {
     }
     tokens ??= raw.slice(0, i) as SonioxToken[];
     if (token === null) continue;
-    if (!timesReadable(token)) untimed++;
+    if (!timesReadable(token)) counts.untimed++;
     tokens.push(cleanToken(token));
   }
-  return { tokens: tokens ?? (raw as SonioxToken[]), untimed };
+  return tokens ?? (raw as SonioxToken[]);
 }
 
 /** Fields a token may carry beyond the protocol's, each a short scalar: Soniox may add some. */
@@ -135,27 +134,38 @@ const MAX_EXTRA_CHARS = 256;
 
 function isClean(token: SonioxToken): boolean {
   let extras = 0;
+  // Known fields are read by name, not as token[name]: a keyed read of a double (confidence)
+  // boxes it in a new heap number, and this runs on every token of every response.
   for (const name in token) {
-    const value = token[name];
     switch (name) {
       case "text":
         break;
       case "is_final":
-        if (value !== true && value !== false) return false;
+        if (token.is_final !== true && token.is_final !== false) return false;
         break;
       case "start_ms":
+        if (!Number.isFinite(token.start_ms)) return false;
+        break;
       case "end_ms":
+        if (!Number.isFinite(token.end_ms)) return false;
+        break;
       case "confidence":
-        if (!Number.isFinite(value)) return false;
+        if (!Number.isFinite(token.confidence)) return false;
         break;
       case "speaker":
+        if (typeof token.speaker !== "string") return false;
+        break;
       case "language":
+        if (typeof token.language !== "string") return false;
+        break;
       case "source_language":
+        if (typeof token.source_language !== "string") return false;
+        break;
       case "translation_status":
-        if (typeof value !== "string") return false;
+        if (typeof token.translation_status !== "string") return false;
         break;
       default:
-        if (++extras > MAX_EXTRA_FIELDS || !isShortScalar(value) || name === "__proto__") return false;
+        if (++extras > MAX_EXTRA_FIELDS || !isShortScalar(token[name]) || name === "__proto__") return false;
     }
   }
   return "is_final" in token;

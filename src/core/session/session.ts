@@ -129,7 +129,14 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     try {
       this.transport = this.opts.transport(request, {
         open: () => this.guarded(() => this.onOpen()),
-        message: (data, isBinary) => this.guarded(() => this.onMessage(data, isBinary)),
+        // Per response, so without a closure per call: the same guard as guarded(), written out.
+        message: (data, isBinary) => {
+          try {
+            this.onMessage(data, isBinary);
+          } catch (err) {
+            this.deliveryFailed(err);
+          }
+        },
         // A close or error after the session closed changes nothing: finish happens once.
         close: (code, reason) => this.guarded(() => this.fail(says.closedEarlyError(code, reason))),
         error: (err, status, i18n) => this.guarded(() => this.fail(new SonioxError(status ?? "connection_failed", err.message, i18n))),
@@ -262,7 +269,11 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     for (const token of frame.result.tokens) if (token.text === FIN_TOKEN && this.unansweredFinalizes > 0) this.unansweredFinalizes--;
     if (frame.untimed > 0) this.serverWarnings.warn("untimed", says.untimedTokensWarning(frame.untimed));
     // Guarded on its own: a response that could not be delivered must not keep `finished` from ending the session.
-    this.guarded(() => this.emit("result", frame.result));
+    try {
+      this.emit("result", frame.result);
+    } catch (err) {
+      this.deliveryFailed(err);
+    }
     if (frame.result.finished) this.finish({ reason: "finished" });
   }
 
@@ -276,8 +287,12 @@ export class SonioxSession extends EventEmitter<SessionEvents> {
     try {
       run();
     } catch (err) {
-      this.serverWarnings.warn("delivery", says.deliveryFailedWarning(err));
+      this.deliveryFailed(err);
     }
+  }
+
+  private deliveryFailed(err: unknown): void {
+    this.serverWarnings.warn("delivery", says.deliveryFailedWarning(err));
   }
 
   private socketHasRoom(): boolean {
