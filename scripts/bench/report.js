@@ -63,6 +63,9 @@ function loadRow({ contender, streams, seconds, maxLagLimitMs, result, sim }) {
     processCpuCores: cpuS / (windowMs / 1000),
     /** Share of that CPU spent in the kernel (socket writes and reads, mostly). */
     systemCpuShare: (e.sysMs - w.sysMs) / 1000 / cpuS,
+    /** Audio frames the simulator read and responses it sent, per stream over the whole run. */
+    audioFramesPerStream: conns.length ? conns.reduce((n, c) => n + c.audioChunks, 0) / conns.length : null,
+    responsesPerStream: conns.length ? conns.reduce((n, c) => n + c.messagesSent, 0) / conns.length : null,
     rssPerSessionKB: (open.rss - base.rss) / streams / 1024,
     /** The same without the young generation's growth (see probe.js markMemory). */
     rssLessYoungPerSessionKB: (open.rss - open.youngRss - (base.rss - base.youngRss)) / streams / 1024,
