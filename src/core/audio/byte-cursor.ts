@@ -18,22 +18,24 @@ export class ByteCursor {
   pos = 0;
 
   append(chunk: Uint8Array): void {
+    // Bytes a unit skipped past before they arrived (a frame cut by a 4096-byte read): start
+    // reading the chunk after them, by offset rather than a view of the rest.
+    let from = 0;
     if (this.skipLeft > 0) {
-      const n = Math.min(this.skipLeft, chunk.length);
-      this.skipLeft -= n;
-      chunk = chunk.subarray(n);
+      from = Math.min(this.skipLeft, chunk.length);
+      this.skipLeft -= from;
     }
-    if (chunk.length === 0) return;
+    if (from === chunk.length) return;
     const rest = this.available;
     if (rest === 0) {
       this.buf = chunk;
-      this.off = 0;
+      this.off = from;
       this.borrowed = true;
       return;
     }
-    const joined = new Uint8Array(rest + chunk.length);
+    const joined = new Uint8Array(rest + chunk.length - from);
     joined.set(this.buf.subarray(this.off));
-    joined.set(chunk, rest);
+    joined.set(from === 0 ? chunk : chunk.subarray(from), rest);
     this.buf = joined;
     this.off = 0;
     this.borrowed = false;

@@ -21,6 +21,8 @@ export class MpegClock implements ContainerClock {
   readonly name = "MP3";
   readonly resendHeader = false;
   private samples = 0;
+  /** Output time after `samples` (see advance). */
+  private endMs = 0;
   private sampleRate = 0;
   private startSkip = 0;
   /** Decoded samples the tag declares, and the first of them decoders drop as padding (null without a LAME tag). */
@@ -67,9 +69,11 @@ export class MpegClock implements ContainerClock {
       }
       const start = cur.pos;
       index.headerEnd ??= start;
-      index.mark(start, this.msAfter(this.samples), true);
+      // A frame starts where the one before ended: its start time is that end time, kept.
+      index.mark(start, this.endMs, true);
       this.samples += frame.samples;
-      index.mark(start + frame.length, this.msAfter(this.samples), false);
+      this.advance();
+      index.mark(start + frame.length, this.endMs, false);
       cur.skip(frame.length);
     }
   }
@@ -88,12 +92,15 @@ export class MpegClock implements ContainerClock {
   }
 
   /**
-   * Output time after `samples` decoded samples, with the encoder's delay and padding trimmed.
+   * Output time after the samples decoded so far, with the encoder's delay and padding trimmed.
    * Frames past those the tag declares (files joined together, a radio stream) count in full.
+   * Kept in a field rather than returned: a fractional time returned from a call is a new heap
+   * number, two per frame.
    */
-  private msAfter(samples: number): number {
+  private advance(): void {
+    const samples = this.samples;
     const inTag = Math.min(samples, this.declared);
     const kept = Math.max(0, Math.min(inTag, this.endSample) - this.startSkip) + (samples - inTag);
-    return (kept * 1000) / this.sampleRate;
+    this.endMs = (kept * 1000) / this.sampleRate;
   }
 }
