@@ -8,6 +8,7 @@ const path = require("path");
 const { GcWindow } = require("./gc");
 const { planFor } = require("./chunk-plan");
 const { WindowProfile } = require("./window-profile");
+const { transcribeDialog } = require("./contenders/nodered");
 const dist = path.join(__dirname, "..", "..", "dist");
 const { StreamRegistry } = require(path.join(dist, "core", "streams"));
 const { streamSettings, baseStartMessage } = require(path.join(dist, "nodes", "lib", "transcribe-options"));
@@ -48,23 +49,9 @@ class VirtualClock {
   }
 }
 
-/** The transcribe node's settings as the load bench's flow sets them (contenders/nodered.js). */
+/** A registry with the transcribe node's settings as the load bench's flow sets them. */
 function registryFor(format, clock, transports) {
-  const pcm = format === "pcm";
-  const dialog = {
-    audioFormat: pcm ? "pcm_s16le" : "auto",
-    sampleRate: pcm ? 16000 : "",
-    numChannels: pcm ? 1 : "",
-    enableEndpointDetection: true,
-    streamKeyProperty: "topic",
-    maxStreams: 1000,
-    idleTimeout: 60,
-    keepaliveInterval: 8,
-    pacing: true,
-    maxQueueMb: 16,
-    connectTimeout: 10,
-    finishTimeout: 10,
-  };
+  const dialog = transcribeDialog(format);
   const transport = (_request, handlers) => {
     const t = { handlers, frames: 0, bytes: 0, opened: false, bufferedAmount: 0, send: (data) => ((t.frames += 1), (t.bytes += data.length)), close() {}, terminate() {} };
     transports.push(t);

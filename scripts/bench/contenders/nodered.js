@@ -3,29 +3,37 @@
 // soniox-transcribe straight to the sink (every response), the same flow shape as nr-floor;
 // `transcode` is ours converting compressed audio to PCM with ffmpeg (convert_to_pcm).
 // PCM is declared (pcm_s16le, 16 kHz, mono); compressed formats are "auto", as a user leaves them.
+const path = require("path");
 const { frame, startNodeRed, nodeRedContender } = require("../embedded-nr");
+const { TRANSCRIBE_DIALOG_DEFAULTS } = require(path.join(__dirname, "..", "..", "..", "dist", "nodes", "lib", "transcribe-options"));
+
+/**
+ * The transcribe node's settings in the bench: a new node's defaults (what the editor gives it),
+ * with the format declared for PCM, streams keyed by msg.topic and room for the run's streams.
+ * bench:paths builds its registry from them too.
+ */
+function transcribeDialog(format, { transcode = false, maxStreams = 1000 } = {}) {
+  const pcm = format === "pcm";
+  return {
+    ...TRANSCRIBE_DIALOG_DEFAULTS,
+    audioFormat: pcm ? "pcm_s16le" : "auto",
+    sampleRate: pcm ? 16000 : "",
+    numChannels: pcm ? 1 : "",
+    convertToPcm: transcode,
+    streamKeyProperty: "topic",
+    maxStreams,
+  };
+}
 
 function flowFor(cfg, oneHop, transcode) {
-  const pcm = (cfg.format ?? "pcm") === "pcm";
+  const maxStreams = Math.min(1000, Math.max(10, cfg.streams ?? 0, 2 * (cfg.samples ?? 0)));
   return frame([
     { id: "cfg", type: "soniox-config", name: "simulator", region: "custom", url: cfg.url, authMethod: "header" },
     {
       id: "x",
       type: "soniox-transcribe",
       config: "cfg",
-      audioFormat: pcm ? "pcm_s16le" : "auto",
-      sampleRate: pcm ? 16000 : "",
-      numChannels: pcm ? 1 : "",
-      convertToPcm: transcode,
-      enableEndpointDetection: true,
-      streamKeyProperty: "topic",
-      maxStreams: Math.min(1000, Math.max(10, cfg.streams ?? 0, 2 * (cfg.samples ?? 0))),
-      idleTimeout: 60,
-      keepaliveInterval: 8,
-      pacing: true,
-      maxQueueMb: 16,
-      connectTimeout: 10,
-      finishTimeout: 10,
+      ...transcribeDialog(cfg.format ?? "pcm", { transcode, maxStreams }),
       wires: [[oneHop ? "text-sink" : "tf"], []],
     },
     ...(oneHop ? [] : [{ id: "tf", type: "soniox-token-filter", mode: "text", maxStreams: Math.max(100, cfg.streams ?? 0, 2 * (cfg.samples ?? 0)), wires: [["text-sink"]] }]),
@@ -50,3 +58,4 @@ async function createNodeRed(cfg, probe, errors, { oneHop = false, transcode = f
 module.exports = createNodeRed;
 module.exports.oneHop = (cfg, probe, errors) => createNodeRed(cfg, probe, errors, { oneHop: true });
 module.exports.transcode = (cfg, probe, errors) => createNodeRed(cfg, probe, errors, { transcode: true });
+module.exports.transcribeDialog = transcribeDialog;
