@@ -24,6 +24,18 @@ describe("clock meter bookkeeping", () => {
     assert.deepEqual([cur.available, cur.at(0), cur.pos], [1, 10, 8], "a skip past the bytes held goes on into the next chunk");
   });
 
+  it("reads little-endian 32-bit fields in place, the top bit included, and skips a whole chunk it was told to skip", () => {
+    const cur = new ByteCursor();
+    cur.append(Uint8Array.from([0xaa, 1, 2, 3, 4, 0xff, 0xff, 0xff, 0xff]));
+    cur.skip(1);
+    assert.deepEqual([cur.uint32le(0), cur.uint32le(4)], [0x04030201, 0xffffffff]);
+    cur.skip(12);
+    cur.append(Uint8Array.from([5, 6, 7, 8]));
+    assert.deepEqual([cur.available, cur.pos], [0, 13], "the four bytes skipped before they came");
+    cur.append(Uint8Array.from([9]));
+    assert.deepEqual([cur.available, cur.at(0)], [1, 9]);
+  });
+
   for (const [file, Clock] of [["speech.webm", MatroskaClock], ["speech.ogg", OggClock], ["speech-44k-stereo.mp3", MpegClock], ["speech.aac", AdtsClock], ["speech.flac", FlacClock]]) {
     it(`times ${file} the same when the caller overwrites each chunk's buffer after handing it over`, () => {
       const bytes = read(file);
