@@ -9,7 +9,7 @@ const net = require("net");
 const path = require("path");
 const { startSimulator } = require("../../dist/simulator");
 const { startNodeRed } = require("../../scripts/lib/node-red");
-const { KEY, TRANSCRIPT, browserWithMicrophone, artifact, waitFor, watchCaption } = require("./support");
+const { KEY, TRANSCRIPT, browserWithMicrophone, artifact, flowsStarted, waitFor, watchCaption } = require("./support");
 
 const EXAMPLE = path.join(__dirname, "..", "..", "examples", "dashboard-live-caption.json");
 
@@ -25,6 +25,12 @@ async function startDashboardStack(simOptions) {
     const flows = JSON.parse(fs.readFileSync(EXAMPLE, "utf8"));
     const credentials = Object.fromEntries(flows.filter((n) => n.type === "soniox-config").map((n) => [n.id, { apiKey: KEY }]));
     const red = await startNodeRed({ flows, configPatch: { region: "custom", url: sim.url }, credentials, env });
+    try {
+      await flowsStarted(red);
+    } catch (err) {
+      await red.stop();
+      throw err;
+    }
     return {
       sim,
       red,

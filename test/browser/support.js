@@ -36,7 +36,9 @@ async function startStack(simOptions = {}, { settings } = {}) {
       env,
       settings,
     });
+    await flowsStarted(red);
   } catch (err) {
+    await red?.stop();
     await sim.close();
     throw err;
   }
@@ -48,6 +50,14 @@ async function startStack(simOptions = {}, { settings } = {}) {
       await sim.close();
     },
   };
+}
+
+/**
+ * Node-RED serves HTTP before it starts its flows. A page opened in between may miss the flow's
+ * endpoints or widgets: once, the dashboard page never showed its microphone button within 20 s.
+ */
+function flowsStarted(red) {
+  return waitFor(() => /Started flows/.test(red.output()), 30000, "Node-RED to start the flows");
 }
 
 /** Chromium with the fixture WAV as its microphone. */
@@ -97,4 +107,4 @@ async function watchCaption(page, ids = { final: "final", nonFinal: "non-final",
   }, ids);
 }
 
-module.exports = { KEY, TRANSCRIPT, startStack, browserWithMicrophone, artifact, waitFor, watchCaption };
+module.exports = { KEY, TRANSCRIPT, startStack, flowsStarted, browserWithMicrophone, artifact, waitFor, watchCaption };
